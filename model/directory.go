@@ -1,0 +1,249 @@
+package model
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Enterprise is the company's profile (ORG-1). The root department carries
+// its name.
+type Enterprise struct {
+	Name        string `json:"name"`
+	Address     string `json:"address,omitempty"`
+	Contact     string `json:"contact,omitempty"`
+	Phone       string `json:"phone,omitempty"`
+	Description string `json:"description,omitempty"`
+	// AddressBookShared makes the enterprise address book visible to every
+	// member (ORG-8).
+	AddressBookShared bool `json:"address_book_shared"`
+}
+
+// Domain is one of the company's mail domains (ORG-2).
+type Domain struct {
+	Name    string    `json:"name"`
+	Primary bool      `json:"primary"`
+	Added   time.Time `json:"added"`
+}
+
+// DeptID identifies a department. The root department is RootDept.
+type DeptID uint64
+
+// RootDept is the root of the department tree; it carries the enterprise name.
+const RootDept DeptID = 1
+
+// MaxDeptDepth is how many levels of departments may stand below the root (ORG-3).
+const MaxDeptDepth = 10
+
+// Department is a node of the org tree (ORG-3, ORG-4).
+type Department struct {
+	ID      DeptID    `json:"id"`
+	Parent  DeptID    `json:"parent"` // 0 for the root
+	Name    string    `json:"name"`
+	Heads   []Address `json:"heads,omitempty"`   // 负责人
+	Officer Address   `json:"officer,omitempty"` // 权限负责人
+	Mailbox Address   `json:"mailbox,omitempty"` // the department's own mailbox
+	Created time.Time `json:"created"`
+}
+
+// Status is the state of a member's account (ORG-5).
+type Status string
+
+// The account states.
+const (
+	StatusActive    Status = "active"
+	StatusDisabled  Status = "disabled"
+	StatusLocked    Status = "locked"
+	StatusReclaimed Status = "reclaimed"
+)
+
+// MaxAliases is how many aliases a member may have (ORG-6).
+const MaxAliases = 5
+
+// Member is a person with a mailbox (ORG-5).
+type Member struct {
+	Address    Address     `json:"address"`
+	Name       string      `json:"name"`
+	EmployeeID string      `json:"employee_id,omitempty"`
+	Depts      []DeptID    `json:"depts"` // never empty: no department means the root
+	Title      string      `json:"title,omitempty"`
+	Position   Position    `json:"position"`
+	Mobile     string      `json:"mobile,omitempty"`
+	Phone      string      `json:"phone,omitempty"`
+	Gender     string      `json:"gender,omitempty"`   // "", "male" or "female"
+	Birthday   string      `json:"birthday,omitempty"` // YYYY-MM-DD
+	Status     Status      `json:"status"`
+	Reason     string      `json:"reason,omitempty"` // why the account is disabled or locked
+	Aliases    []Address   `json:"aliases,omitempty"`
+	Keys       []SSHKey    `json:"keys,omitempty"`
+	Roles      []RoleGrant `json:"roles,omitempty"`
+	Grants     []Grant     `json:"grants,omitempty"`
+	Password   Credential  `json:"password"`
+	Created    time.Time   `json:"created"`
+	Updated    time.Time   `json:"updated"`
+}
+
+// Credential is a member's password state (ACC-1..4).
+type Credential struct {
+	Hash        string    `json:"hash,omitempty"` // argon2id PHC string; empty: no password set
+	Changed     time.Time `json:"changed,omitzero"`
+	MustChange  bool      `json:"must_change,omitempty"`
+	History     []string  `json:"history,omitempty"` // earlier hashes, newest first
+	Failures    int       `json:"failures,omitempty"`
+	LastFail    time.Time `json:"last_fail,omitzero"`
+	LockedUntil time.Time `json:"locked_until,omitzero"` // zero while locked: until helpdesk unlocks
+}
+
+// Redacted returns a copy of the member with secrets replaced, fit for the
+// operation log and for display.
+func (m *Member) Redacted() *Member {
+	c := *m
+	if c.Password.Hash != "" {
+		c.Password.Hash = "[redacted]"
+	}
+	c.Password.History = nil
+	return &c
+}
+
+// Clone returns a deep copy of the member, so a change can edit it freely.
+func (m *Member) Clone() *Member {
+	c := *m
+	c.Depts = slices.Clone(m.Depts)
+	c.Aliases = slices.Clone(m.Aliases)
+	c.Keys = slices.Clone(m.Keys)
+	c.Roles = slices.Clone(m.Roles)
+	for i := range c.Roles {
+		c.Roles[i].Rights = slices.Clone(c.Roles[i].Rights)
+	}
+	c.Grants = slices.Clone(m.Grants)
+	c.Password.History = slices.Clone(m.Password.History)
+	return &c
+}
+
+// InDept reports whether the member belongs to department id directly.
+func (m *Member) InDept(id DeptID) bool { return slices.Contains(m.Depts, id) }
+
+// SSHKey is a public key a member logs in with over SSH.
+type SSHKey struct {
+	Line        string    `json:"line"` // the authorized_keys line as given, comment included
+	Fingerprint string    `json:"fingerprint"`
+	Added       time.Time `json:"added"`
+}
+
+// Grant is a permission held by a member (PERM-2): its name, where it came
+// from and how long it holds.
+type Grant struct {
+	Perm   string    `json:"perm"`           // broadcast, external, sendas:ADDR, notify
+	Source string    `json:"source"`         // direct, delegation
+	By     Address   `json:"by,omitempty"`   // who granted or approved it
+	From   time.Time `json:"from,omitzero"`  // start of validity; zero: from the grant
+	Until  time.Time `json:"until,omitzero"` // end of validity; zero: no end
+}
+
+// ActiveAt reports whether the grant is in force at t.
+func (g Grant) ActiveAt(t time.Time) bool {
+	return (g.From.IsZero() || !t.Before(g.From)) && (g.Until.IsZero() || t.Before(g.Until))
+}
+
+// PostRule says who may post to a group (LIST-1).
+type PostRule string
+
+// Posting rules.
+const (
+	PostAnyone    PostRule = "anyone"    // anyone, inside or outside
+	PostMembers   PostRule = "members"   // the group's own members
+	PostPermitted PostRule = "permitted" // holders of the broadcast permission
+)
+
+// ParsePostRule checks a posting rule name.
+func ParsePostRule(s string) (PostRule, error) {
+	switch r := PostRule(s); r {
+	case PostAnyone, PostMembers, PostPermitted:
+		return r, nil
+	case "":
+		return PostMembers, nil
+	}
+	return "", Invalidf("unknown posting rule %q: use anyone, members or permitted", s)
+}
+
+// Group is one address for many members (LIST-1): listed members and whole
+// departments (with their subtrees).
+type Group struct {
+	Address Address   `json:"address"`
+	Name    string    `json:"name"`
+	Members []Address `json:"members,omitempty"`
+	Depts   []DeptID  `json:"depts,omitempty"`
+	Post    PostRule  `json:"post"`
+	Owner   DeptID    `json:"owner"` // the department that manages the group
+	Created time.Time `json:"created"`
+}
+
+// Clone returns a deep copy of the group.
+func (g *Group) Clone() *Group {
+	c := *g
+	c.Members = slices.Clone(g.Members)
+	c.Depts = slices.Clone(g.Depts)
+	return &c
+}
+
+// SharedMailbox is a public mailbox such as hr@ that members send as through
+// a sendas:ADDR grant, never through a shared password (SEND-1, SEND-7).
+type SharedMailbox struct {
+	Address Address   `json:"address"`
+	Name    string    `json:"name"`
+	Dept    DeptID    `json:"dept"` // the department that owns it
+	Created time.Time `json:"created"`
+}
+
+// OwnerKind says what an address belongs to.
+type OwnerKind string
+
+// The kinds of address owners; one address has exactly one owner.
+const (
+	OwnerMember OwnerKind = "member"
+	OwnerAlias  OwnerKind = "alias"
+	OwnerGroup  OwnerKind = "group"
+	OwnerShared OwnerKind = "shared"
+	OwnerDept   OwnerKind = "dept"
+)
+
+// Owner is what an address resolves to.
+type Owner struct {
+	Kind   OwnerKind `json:"kind"`
+	Member Address   `json:"member,omitempty"` // for OwnerMember and OwnerAlias
+	Dept   DeptID    `json:"dept,omitempty"`   // for OwnerDept
+}
+
+// Describe names the owner for messages.
+func (o Owner) Describe(addr Address) string {
+	switch o.Kind {
+	case OwnerAlias:
+		return "an alias of " + string(o.Member)
+	case OwnerMember:
+		return "the member " + string(addr)
+	case OwnerGroup:
+		return "the group " + string(addr)
+	case OwnerShared:
+		return "the shared mailbox " + string(addr)
+	case OwnerDept:
+		return "a department mailbox"
+	}
+	return "taken"
+}
+
+// CleanName trims a display name and refuses control characters.
+func CleanName(what, s string, max int) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", Invalidf("%s is empty: give a name", what)
+	}
+	if n := len([]rune(s)); n > max {
+		return "", Invalidf("%s %q is %d characters long; at most %d are allowed", what, s, n, max)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "", Invalidf("%s %q holds a control character; remove it", what, s)
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,66 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kinds of failure. Every error a change returns wraps one of these, so a
+// door can tell the person's mistakes from the server's own trouble.
+var (
+	// ErrInvalid marks input that breaks a rule: a malformed address, an
+	// 11th department level, a password under the policy.
+	ErrInvalid = errors.New("invalid")
+	// ErrNotFound marks a reference to something that does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrExists marks an attempt to create what already exists.
+	ErrExists = errors.New("already exists")
+	// ErrForbidden marks an actor without the right for a change.
+	ErrForbidden = errors.New("forbidden")
+	// ErrConflict marks a change that cannot apply to the current state,
+	// such as deleting a department that still has members.
+	ErrConflict = errors.New("conflict")
+	// ErrAuth marks a failed login: wrong password, locked or disabled account.
+	ErrAuth = errors.New("authentication failed")
+)
+
+// UserError is a mistake in a request, told to the person in words that say
+// what happened and what to do. Its Kind is one of the sentinels above.
+type UserError struct {
+	Kind error
+	Msg  string
+}
+
+func (e *UserError) Error() string { return e.Msg }
+
+// Unwrap returns the kind, so errors.Is(err, ErrInvalid) works.
+func (e *UserError) Unwrap() error { return e.Kind }
+
+// IsUserError reports whether err is a mistake in the request rather than a
+// failure of the server.
+func IsUserError(err error) bool {
+	var u *UserError
+	return errors.As(err, &u)
+}
+
+func userErr(kind error, format string, args ...any) error {
+	return &UserError{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Invalidf returns an ErrInvalid user error.
+func Invalidf(format string, args ...any) error { return userErr(ErrInvalid, format, args...) }
+
+// NotFoundf returns an ErrNotFound user error.
+func NotFoundf(format string, args ...any) error { return userErr(ErrNotFound, format, args...) }
+
+// Existsf returns an ErrExists user error.
+func Existsf(format string, args ...any) error { return userErr(ErrExists, format, args...) }
+
+// Forbiddenf returns an ErrForbidden user error.
+func Forbiddenf(format string, args ...any) error { return userErr(ErrForbidden, format, args...) }
+
+// Conflictf returns an ErrConflict user error.
+func Conflictf(format string, args ...any) error { return userErr(ErrConflict, format, args...) }
+
+// Authf returns an ErrAuth user error.
+func Authf(format string, args ...any) error { return userErr(ErrAuth, format, args...) }

@@ -1,0 +1,137 @@
+package model
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/mozillazg/go-pinyin"
+	"golang.org/x/text/width"
+)
+
+// maxReadings bounds how many pinyin readings of one name are indexed when
+// its characters have several (多音字, such as 曾 zeng/ceng or 单 shan/dan).
+const maxReadings = 4
+
+// PinyinForms returns the ways a person may type a Chinese name in pinyin:
+// the full spelling ("zhangsan") and the initials ("zs") for each likely
+// reading. Names without Chinese characters give nothing.
+func PinyinForms(name string) []string {
+	var out []string
+	for _, syl := range readings(name) {
+		full := strings.Join(syl, "")
+		var ini strings.Builder
+		for _, s := range syl {
+			ini.WriteByte(s[0])
+		}
+		out = appendNew(out, full, ini.String())
+	}
+	return out
+}
+
+// readings lists the syllable sequences of a name, one per reading.
+func readings(name string) [][]string {
+	args := pinyin.NewArgs()
+	args.Heteronym = true
+	per := pinyin.Pinyin(name, args)
+	if len(per) == 0 {
+		return nil
+	}
+	seqs := [][]string{nil}
+	for _, opts := range per {
+		if len(opts) == 0 {
+			continue
+		}
+		var next [][]string
+		for _, s := range seqs {
+			for i, o := range opts {
+				if i > 0 && len(next) >= maxReadings {
+					break
+				}
+				next = append(next, append(append([]string(nil), s...), o))
+			}
+		}
+		seqs = next
+	}
+	return seqs
+}
+
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if it == "" {
+			continue
+		}
+		dup := false
+		for _, x := range list {
+			if x == it {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
+// NormalizeQuery folds a search query the way keys are folded: full-width
+// to narrow, lower case, spaces removed.
+func NormalizeQuery(q string) string {
+	q = width.Fold.String(q)
+	q = strings.ToLower(q)
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, q)
+}
+
+// SearchKeys returns the keys a member is found by (ORG-7). A query finds
+// the member when it is a prefix of one of them: the name and the name
+// without the surname, the pinyin and initials of both, the address, its
+// local part and its parts, the aliases, the employee id and the phones.
+func SearchKeys(m *Member) []string {
+	var keys []string
+	name := NormalizeQuery(m.Name)
+	runes := []rune(name)
+	for i := range runes {
+		if i > 2 {
+			break
+		}
+		keys = appendNew(keys, string(runes[i:]))
+	}
+	for _, syl := range readings(m.Name) {
+		for i := range syl {
+			if i > 2 {
+				break
+			}
+			rest := syl[i:]
+			var ini strings.Builder
+			for _, s := range rest {
+				ini.WriteByte(s[0])
+			}
+			keys = appendNew(keys, strings.Join(rest, ""), ini.String())
+		}
+	}
+	for _, a := range append([]Address{m.Address}, m.Aliases...) {
+		keys = appendNew(keys, string(a), a.Local())
+		for _, part := range strings.FieldsFunc(a.Local(), func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
+			keys = appendNew(keys, part)
+		}
+	}
+	keys = appendNew(keys, strings.ToLower(m.EmployeeID))
+	for _, p := range []string{m.Mobile, m.Phone} {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, p)
+		keys = appendNew(keys, digits)
+		if len(digits) > 4 {
+			keys = appendNew(keys, "#"+digits[len(digits)-4:])
+		}
+	}
+	return keys
+}

@@ -1,0 +1,249 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"postroom/model"
+)
+
+// OpRecord is one line of the operation log (LOG-1): who did what, through
+// which door and from where, with the state before and after.
+type OpRecord struct {
+	Seq     uint64        `json:"seq"`
+	Time    time.Time     `json:"time"`
+	Actor   model.Address `json:"actor"`
+	Name    string        `json:"name"`
+	Roles   string        `json:"roles"`
+	Door    model.Door    `json:"door"`
+	Source  string        `json:"source,omitempty"`
+	Op      string        `json:"op"`
+	Target  string        `json:"target"`
+	Notes   []Note        `json:"notes,omitempty"`
+	Changes []Diff        `json:"changes"`
+	Prev    string        `json:"prev"` // hex sha256 of the previous record
+	// Hash is the record's own hash, filled in when read back.
+	Hash string `json:"-"`
+}
+
+// ChangeError is a change that failed, by its position in the list.
+type ChangeError struct {
+	Index int
+	Err   error
+}
+
+// ApplyOptions shape one call of ApplyAll.
+type ApplyOptions struct {
+	// DryRun runs every change and rolls everything back.
+	DryRun bool
+	// KeepGoing runs every change even after one fails, to report them all;
+	// the transaction is rolled back if any failed.
+	KeepGoing bool
+}
+
+// errRollback ends a transaction without error for a dry run.
+var errRollback = errors.New("rollback")
+
+// Apply runs changes in one transaction: each is authorised, applied and
+// logged; if any fails nothing is written and its error is returned.
+func (s *Store) Apply(actor model.Actor, changes ...model.Change) error {
+	errs, err := s.ApplyAll(actor, changes, ApplyOptions{})
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return errs[0].Err
+	}
+	return nil
+}
+
+// ApplyAll runs changes in one transaction, all or nothing. With KeepGoing
+// it reports every failing change instead of stopping at the first.
+func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptions) ([]ChangeError, error) {
+	env := model.Env{Actor: actor, Now: s.opt.Now(), Rand: s.opt.Rand, Argon: s.opt.Argon}
+	var failed []ChangeError
+	// Slow pure work (password hashing) first, outside the write lock.
+	err := s.db.View(func(tx *bolt.Tx) error {
+		r := newReader(tx)
+		for i, c := range changes {
+			p, ok := c.(model.Preparer)
+			if !ok {
+				continue
+			}
+			s.hashing <- struct{}{}
+			err := p.Prepare(r, env)
+			<-s.hashing
+			if err != nil {
+				failed = append(failed, ChangeError{i, fmt.Errorf("%s %s: %w", c.Op(), c.Target(), err)})
+				if !o.KeepGoing {
+					return errRollback
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return nil, err
+	}
+	if len(failed) > 0 && !o.KeepGoing {
+		return failed, nil
+	}
+	var events []Event
+	err = s.db.Update(func(btx *bolt.Tx) error {
+		w := newWriteTx(btx)
+		for i, c := range changes {
+			if failedAt(failed, i) {
+				continue
+			}
+			w.begin()
+			if err := c.Authorize(w, actor); err != nil {
+				failed = append(failed, ChangeError{i, err})
+			} else if err := c.Apply(w, env); err != nil {
+				failed = append(failed, ChangeError{i, err})
+			} else if err := w.audit(actor, env.Now, c); err != nil {
+				return err
+			}
+			if len(failed) > 0 && !o.KeepGoing {
+				return errRollback
+			}
+		}
+		if len(failed) > 0 || o.DryRun {
+			return errRollback
+		}
+		events = w.events
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return failed, err
+	}
+	s.publish(events)
+	return failed, nil
+}
+
+func failedAt(f []ChangeError, i int) bool {
+	for _, e := range f {
+		if e.Index == i {
+			return true
+		}
+	}
+	return false
+}
+
+// audit appends the operation-log record of the change just applied.
+func (w *writeTx) audit(actor model.Actor, now time.Time, c model.Change) error {
+	diffs := w.taken()
+	if len(diffs) == 0 && len(w.notes) == 0 {
+		return nil // nothing changed: nothing to log
+	}
+	rec := OpRecord{
+		Time: now.UTC(), Actor: actor.Address, Name: actor.Name, Roles: actor.RoleNames(w),
+		Door: actor.Door, Source: actor.Source, Op: c.Op(), Target: c.Target(), Notes: w.notes, Changes: diffs,
+	}
+	return appendOp(w.tx, &rec)
+}
+
+// appendOp chains and writes one record.
+func appendOp(tx *bolt.Tx, rec *OpRecord) error {
+	meta := tx.Bucket(bMeta)
+	var prevSeq uint64
+	prevHash := make([]byte, sha256.Size)
+	if head := meta.Get([]byte("audit.head")); head != nil {
+		prevSeq = binary.BigEndian.Uint64(head[:8])
+		copy(prevHash, head[8:])
+	}
+	rec.Seq = prevSeq + 1
+	rec.Prev = hex.EncodeToString(prevHash)
+	body, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	val := make([]byte, 0, len(sum)+len(body))
+	val = append(append(val, sum[:]...), body...)
+	if err := tx.Bucket(bOpLog).Put(u64(rec.Seq), val); err != nil {
+		return err
+	}
+	return meta.Put([]byte("audit.head"), append(u64(rec.Seq), sum[:]...))
+}
+
+// VerifyReport is what audit verify found.
+type VerifyReport struct {
+	Records uint64 `json:"records"`
+	Head    string `json:"head"` // hash of the last record: note it down to detect a rewrite later
+	OK      bool   `json:"ok"`
+	// BadSeq is the first record that fails, and why.
+	BadSeq uint64 `json:"bad_seq,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// VerifyAudit walks the operation log and checks every link of the chain.
+func (s *Store) VerifyAudit() (VerifyReport, error) {
+	var rep VerifyReport
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prev := make([]byte, sha256.Size)
+		var want uint64 = 1
+		fail := func(seq uint64, why string) error {
+			rep.BadSeq, rep.Reason = seq, why
+			return errRollback
+		}
+		c := tx.Bucket(bOpLog).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			seq := binary.BigEndian.Uint64(k)
+			if seq != want {
+				return fail(want, fmt.Sprintf("record %d is missing (the next one is %d)", want, seq))
+			}
+			if len(v) < sha256.Size {
+				return fail(seq, "the record is truncated")
+			}
+			stored, body := v[:sha256.Size], v[sha256.Size:]
+			sum := sha256.Sum256(body)
+			if string(sum[:]) != string(stored) {
+				return fail(seq, "the record's content does not match its hash: it was altered")
+			}
+			var rec struct {
+				Seq  uint64 `json:"seq"`
+				Prev string `json:"prev"`
+			}
+			if err := json.Unmarshal(body, &rec); err != nil {
+				return fail(seq, "the record cannot be read: "+err.Error())
+			}
+			if rec.Seq != seq {
+				return fail(seq, fmt.Sprintf("the record says it is number %d", rec.Seq))
+			}
+			if rec.Prev != hex.EncodeToString(prev) {
+				return fail(seq, "the record does not chain to the one before: a record before it was replaced")
+			}
+			copy(prev, stored)
+			rep.Records = seq
+			want++
+		}
+		if head := tx.Bucket(bMeta).Get([]byte("audit.head")); head != nil {
+			hs := binary.BigEndian.Uint64(head[:8])
+			if hs != rep.Records {
+				return fail(rep.Records+1, fmt.Sprintf("the log ends at record %d but %d were written: records at the end were removed", rep.Records, hs))
+			}
+			if string(head[8:]) != string(prev) {
+				return fail(rep.Records, "the last record is not the one that was written")
+			}
+		} else if rep.Records > 0 {
+			return fail(1, "the log's head marker is missing")
+		}
+		rep.Head = hex.EncodeToString(prev)
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		return rep, nil
+	}
+	if err != nil {
+		return rep, err
+	}
+	rep.OK = true
+	return rep, nil
+}

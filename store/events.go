@@ -1,0 +1,47 @@
+package store
+
+// Event says that something changed; it is published after the commit.
+type Event struct {
+	Kind string // member, dept, group, shared, login
+	Key  string
+}
+
+func (w *writeTx) event(kind, key string) {
+	w.events = append(w.events, Event{Kind: kind, Key: key})
+}
+
+// Subscribe returns a channel of events and a function that ends the
+// subscription. A subscriber that falls behind loses events, never blocks
+// the writer; it should reload what it shows.
+func (s *Store) Subscribe() (<-chan Event, func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan Event, 256)
+	id := s.nextID
+	s.nextID++
+	s.subs[id] = ch
+	return ch, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if c, ok := s.subs[id]; ok {
+			close(c)
+			delete(s.subs, id)
+		}
+	}
+}
+
+func (s *Store) publish(events []Event) {
+	if len(events) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ch := range s.subs {
+		for _, e := range events {
+			select {
+			case ch <- e:
+			default:
+			}
+		}
+	}
+}

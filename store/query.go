@@ -1,0 +1,248 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"postroom/model"
+)
+
+// Search finds members by name, pinyin, initials, address, alias, employee
+// id or phone (ORG-7): every member with a search key that starts with the
+// query, best matches first (exact key matches before prefix matches), at
+// most limit of them, and only those keep accepts.
+func (r *Reader) Search(query string, limit int, keep func(*model.Member) bool) ([]*model.Member, error) {
+	q := model.NormalizeQuery(query)
+	if q == "" {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var exact, prefix []*model.Member
+	c := r.tx.Bucket(bSearch).Cursor()
+	for k, _ := c.Seek([]byte(q)); k != nil && bytes.HasPrefix(k, []byte(q)); k, _ = c.Next() {
+		key, addr, ok := bytes.Cut(k, []byte{0})
+		if !ok || seen[string(addr)] {
+			continue
+		}
+		seen[string(addr)] = true
+		m, err := r.Member(model.Address(addr))
+		if err != nil {
+			continue
+		}
+		if keep != nil && !keep(m) {
+			continue
+		}
+		if len(key) == len(q) {
+			exact = append(exact, m)
+		} else {
+			prefix = append(prefix, m)
+		}
+		if limit > 0 && len(exact) >= limit {
+			break
+		}
+		if limit > 0 && len(exact)+len(prefix) >= limit*4 {
+			break
+		}
+	}
+	out := append(exact, prefix...)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// MemberFilter narrows a member listing.
+type MemberFilter struct {
+	Dept      model.DeptID // 0: everyone; else this department and its subtree
+	Recursive bool
+	Status    model.Status
+	Keep      func(*model.Member) bool // visibility to the actor
+}
+
+// Members lists members in address order.
+func (r *Reader) Members(f MemberFilter) ([]*model.Member, error) {
+	var out []*model.Member
+	if f.Dept != 0 && !f.Recursive {
+		addrs, err := r.DeptMembers(f.Dept)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			m, err := r.Member(a)
+			if err != nil {
+				return nil, err
+			}
+			if f.match(m, r) {
+				out = append(out, m)
+			}
+		}
+		return out, nil
+	}
+	err := r.tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		m := new(model.Member)
+		if err := json.Unmarshal(v, m); err != nil {
+			return err
+		}
+		if f.match(m, r) {
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (f MemberFilter) match(m *model.Member, r *Reader) bool {
+	if f.Status != "" && m.Status != f.Status {
+		return false
+	}
+	if f.Dept != 0 && f.Dept != model.RootDept {
+		in := false
+		for _, d := range m.Depts {
+			if d == f.Dept || (f.Recursive && r.Within(d, f.Dept)) {
+				in = true
+				break
+			}
+		}
+		if !in {
+			return false
+		}
+	}
+	return f.Keep == nil || f.Keep(m)
+}
+
+// DeptInfo is a department with its path and head count, for listings.
+type DeptInfo struct {
+	model.Department
+	Path    string `json:"path"`
+	Depth   int    `json:"depth"`
+	Members int    `json:"members"` // placed directly
+}
+
+// Depts lists the whole tree depth-first, children in name order.
+func (r *Reader) Depts() ([]DeptInfo, error) {
+	var out []DeptInfo
+	var walk func(id model.DeptID, depth int) error
+	walk = func(id model.DeptID, depth int) error {
+		d, err := r.Dept(id)
+		if err != nil {
+			return err
+		}
+		out = append(out, DeptInfo{Department: *d, Path: r.DeptPath(id), Depth: depth, Members: r.DeptMemberCount(id)})
+		kids, err := r.DeptChildren(id)
+		if err != nil {
+			return err
+		}
+		for _, k := range kids {
+			if err := walk(k, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(model.RootDept, 0)
+}
+
+// OpFilter narrows the operation log.
+type OpFilter struct {
+	Actor  model.Address
+	Target string
+	Op     string // prefix, e.g. "member."
+	Door   model.Door
+	Since  time.Time
+	Until  time.Time
+	Limit  int // newest first; 0 for all
+}
+
+// OpLog lists operation-log records, newest first.
+func (r *Reader) OpLog(f OpFilter) ([]OpRecord, error) {
+	var out []OpRecord
+	c := r.tx.Bucket(bOpLog).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		if len(v) < 32 {
+			continue
+		}
+		var rec OpRecord
+		if err := json.Unmarshal(v[32:], &rec); err != nil {
+			return nil, err
+		}
+		if !f.Since.IsZero() && rec.Time.Before(f.Since) {
+			break
+		}
+		if !f.Until.IsZero() && !rec.Time.Before(f.Until) {
+			continue
+		}
+		if (f.Actor != "" && rec.Actor != f.Actor) || (f.Target != "" && !strings.Contains(rec.Target, f.Target)) ||
+			(f.Op != "" && !strings.HasPrefix(rec.Op, f.Op)) || (f.Door != "" && rec.Door != f.Door) {
+			continue
+		}
+		rec.Hash = hexOf(v[:32])
+		out = append(out, rec)
+		if f.Limit > 0 && len(out) >= f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// LoginFilter narrows the login log.
+type LoginFilter struct {
+	Address model.Address
+	Failed  bool
+	Since   time.Time
+	Until   time.Time
+	Limit   int
+}
+
+// LoginLog lists login records, newest first.
+func (r *Reader) LoginLog(f LoginFilter) ([]LoginRecord, error) {
+	var out []LoginRecord
+	c := r.tx.Bucket(bLoginLog).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		var rec LoginRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return nil, err
+		}
+		if !f.Since.IsZero() && rec.Time.Before(f.Since) {
+			break
+		}
+		if !f.Until.IsZero() && !rec.Time.Before(f.Until) {
+			continue
+		}
+		if (f.Address != "" && rec.Address != f.Address) || (f.Failed && rec.OK) {
+			continue
+		}
+		out = append(out, rec)
+		if f.Limit > 0 && len(out) >= f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Counts are the directory's totals.
+type Counts struct {
+	Members, Active, Disabled, Locked, Depts, Groups, Shared, OpLog, Logins int
+}
+
+// Count totals the directory cheaply (bucket statistics, one member pass).
+func (r *Reader) Count() Counts {
+	var c Counts
+	c.Depts = r.tx.Bucket(bDepts).Stats().KeyN
+	c.Groups = r.tx.Bucket(bGroups).Stats().KeyN
+	c.Shared = r.tx.Bucket(bShared).Stats().KeyN
+	c.OpLog = r.tx.Bucket(bOpLog).Stats().KeyN
+	c.Logins = r.tx.Bucket(bLoginLog).Stats().KeyN
+	c.Members = r.tx.Bucket(bMembers).Stats().KeyN
+	return c
+}
+
+func hexOf(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, len(b)*2)
+	for i, x := range b {
+		out[i*2], out[i*2+1] = digits[x>>4], digits[x&15]
+	}
+	return string(out)
+}

@@ -1,0 +1,239 @@
+// Package store keeps postroom's data in one bbolt file and is the only
+// package that touches it.
+//
+// Every change goes through Apply: in one read-write transaction the change
+// is authorised (model.Change.Authorize, which asks model.Authorize),
+// applied through a Tx that keeps all indexes in step, and written to the
+// hash-chained operation log. Events are published after the commit.
+//
+// Bucket layout (keys → values; ids are 8-byte big-endian, records JSON):
+//
+//	meta        "schema" → uint64 version; "enterprise", "policy" → JSON;
+//	            "deptseq" → next department id; "audit.head" → seq + sha256
+//	domains     domain name → model.Domain
+//	depts       dept id → model.Department
+//	deptchild   parent id + name → dept id           (path lookup, siblings unique)
+//	deptmember  dept id + address → ""                (members placed directly)
+//	deptlead    address + 0 + dept id → ""            (heads and officers)
+//	members     address → model.Member
+//	addr        domain + 0 + local part → model.Owner (every address, unique)
+//	empid       lower-case employee id → address
+//	sshkeys     key fingerprint → address
+//	search      search key + 0 + address → ""         (name, pinyin, initials, …)
+//	groups      address → model.Group
+//	memberof    member + 0 + group → ""
+//	shared      address → model.SharedMailbox
+//	rolescope   dept id + address → ""                (roles scoped to a department)
+//	admins      address → ""
+//	oplog       seq → sha256(record) + record JSON    (LOG-1, hash-chained)
+//	loginlog    seq → LoginRecord                     (LOG-2)
+//	batches     seq → Batch                           (LOG-5)
+//
+// Invariants: every address in members, aliases, groups, shared mailboxes
+// and department mailboxes has exactly one addr entry; index entries are
+// written only by Tx's Put and Delete methods; the oplog's records chain
+// from seq 1 with each record holding the previous record's hash.
+package store
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"postroom/model"
+)
+
+// SchemaVersion is the layout this code reads and writes.
+const SchemaVersion = 1
+
+var (
+	bMeta       = []byte("meta")
+	bDomains    = []byte("domains")
+	bDepts      = []byte("depts")
+	bDeptChild  = []byte("deptchild")
+	bDeptMember = []byte("deptmember")
+	bDeptLead   = []byte("deptlead")
+	bMembers    = []byte("members")
+	bAddr       = []byte("addr")
+	bEmpID      = []byte("empid")
+	bSSHKeys    = []byte("sshkeys")
+	bSearch     = []byte("search")
+	bGroups     = []byte("groups")
+	bMemberOf   = []byte("memberof")
+	bShared     = []byte("shared")
+	bRoleScope  = []byte("rolescope")
+	bAdmins     = []byte("admins")
+	bOpLog      = []byte("oplog")
+	bLoginLog   = []byte("loginlog")
+	bBatches    = []byte("batches")
+)
+
+var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLead, bMembers, bAddr, bEmpID,
+	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches}
+
+// migrations[i] brings a database from schema version i to i+1.
+var migrations = []func(tx *bolt.Tx) error{
+	0: func(tx *bolt.Tx) error { return nil }, // a new file: buckets only
+}
+
+// ErrLocked means another process holds the data file: a running
+// `postroom serve`, most likely.
+var ErrLocked = errors.New("the data file is in use by another postroom process")
+
+// Options are what the store is given instead of reading the world itself.
+type Options struct {
+	Now      func() time.Time   // the clock; time.Now when nil
+	Rand     io.Reader          // randomness; crypto/rand when nil
+	Argon    model.Argon2Params // password hashing; model.DefaultArgon2 when zero
+	Timeout  time.Duration      // file lock wait; 1 s when zero
+	ReadOnly bool
+	// NoSync skips fsync (tests and benchmarks of CPU cost only).
+	NoSync bool
+}
+
+// Store is an open postroom database.
+type Store struct {
+	db   *bolt.DB
+	path string
+	opt  Options
+
+	hashing chan struct{} // bounds concurrent password hashing
+
+	mu     sync.Mutex
+	subs   map[int]chan Event
+	nextID int
+
+	throttle *throttle
+}
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Rand == nil {
+		opt.Rand = rand.Reader
+	}
+	if opt.Argon == (model.Argon2Params{}) {
+		opt.Argon = model.DefaultArgon2
+	}
+	if opt.Timeout == 0 {
+		opt.Timeout = time.Second
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, opt: opt, subs: map[int]chan Event{},
+		hashing: make(chan struct{}, max(1, runtime.NumCPU())), throttle: newThrottle()}
+	if !opt.ReadOnly {
+		if err := s.migrate(); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bMeta)
+		var v uint64
+		if raw := meta.Get([]byte("schema")); raw != nil {
+			v = binary.BigEndian.Uint64(raw)
+		}
+		if v > SchemaVersion {
+			return fmt.Errorf("the data was written by a newer postroom (schema %d, this one reads %d): run the newer version", v, SchemaVersion)
+		}
+		for ; v < SchemaVersion; v++ {
+			if err := migrations[v](tx); err != nil {
+				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+			}
+		}
+		return meta.Put([]byte("schema"), u64(SchemaVersion))
+	})
+}
+
+// Close closes the file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for id, ch := range s.subs {
+		close(ch)
+		delete(s.subs, id)
+	}
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// Path is the file's path.
+func (s *Store) Path() string { return s.path }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.opt.Now() }
+
+// Initialized reports whether the enterprise has been created.
+func (s *Store) Initialized() bool {
+	ok := false
+	s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bMeta); b != nil {
+			ok = b.Get([]byte("enterprise")) != nil
+		}
+		return nil
+	})
+	return ok
+}
+
+// Backup writes a consistent copy of the database while it stays in use.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// BackupFile writes a backup to a new file (0600), fsynced.
+func (s *Store) BackupFile(path string) (int64, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	n, err := s.Backup(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return n, nil
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func id8(id model.DeptID) []byte { return u64(uint64(id)) }

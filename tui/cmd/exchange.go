@@ -1,0 +1,176 @@
+package cmd
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// maxImport bounds a member CSV (50,000 rows take about 5 MB).
+const maxImport = 64 << 20
+
+// importReport is what import members prints with --json.
+type importReport struct {
+	File     string           `json:"file"`
+	Encoding string           `json:"encoding"`
+	Rows     int              `json:"rows"`
+	Added    int              `json:"added"`
+	Updated  int              `json:"updated"`
+	Depts    []string         `json:"departments_created"`
+	DryRun   bool             `json:"dry_run"`
+	Applied  bool             `json:"applied"`
+	Errors   []model.RowError `json:"errors"`
+}
+
+func importCmd(env *Env) *cobra.Command {
+	c := &cobra.Command{Use: "import", Short: "bulk imports"}
+	var dry, create, asJSON bool
+	members := &cobra.Command{
+		Use:   "members FILE|- [--dry-run] [--create-depts]",
+		Short: "add or update members from a CSV (UTF-8 or GB18030); every row is checked first and nothing is applied unless all are good",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			raw, err := env.readAll(args[0], maxImport)
+			if err != nil {
+				return err
+			}
+			file, err := model.ReadMembersCSV(bytes.NewReader(raw), maxImport)
+			if err != nil {
+				return err
+			}
+			rep := importReport{File: filepath.Base(args[0]), Encoding: file.Encoding, Rows: len(file.Rows) + countLines(file.Errors), DryRun: dry, Errors: file.Errors}
+			var plan *model.ImportPlan
+			if err := env.Store.Read(func(r *store.Reader) error {
+				plan = model.PlanMemberImport(r, file, create)
+				return nil
+			}); err != nil {
+				return err
+			}
+			rep.Errors = append(rep.Errors, plan.Errors...)
+			rep.Added, rep.Updated = plan.Adds, plan.Updates
+			if create {
+				rep.Depts = plan.Depts
+			}
+			if len(rep.Errors) == 0 {
+				changes := append(plan.Changes, &model.ImportSummary{File: rep.File, Encoding: file.Encoding, Added: plan.Adds, Updated: plan.Updates, Depts: len(rep.Depts)})
+				failed, err := env.Store.ApplyAll(env.Actor, changes, store.ApplyOptions{DryRun: dry, KeepGoing: true})
+				if err != nil {
+					return err
+				}
+				for _, f := range failed {
+					line := 0
+					if f.Index < len(plan.Lines) {
+						line = plan.Lines[f.Index]
+					}
+					rep.Errors = append(rep.Errors, model.RowError{Line: line, Reason: f.Err.Error()})
+				}
+				rep.Applied = len(failed) == 0 && !dry
+			}
+			if rep.Errors == nil {
+				rep.Errors = []model.RowError{}
+			}
+			if asJSON {
+				if err := env.printJSON(rep); err != nil {
+					return err
+				}
+			} else {
+				printImport(env, rep, plan)
+			}
+			if len(rep.Errors) > 0 {
+				return model.Invalidf("%d problems in %s; nothing was imported. Fix the rows listed and import again", len(rep.Errors), rep.File)
+			}
+			return nil
+		},
+	}
+	members.Flags().BoolVar(&dry, "dry-run", false, "check everything and report, change nothing")
+	members.Flags().BoolVar(&create, "create-depts", false, "create departments the file names that do not exist yet")
+	members.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	c.AddCommand(members)
+	return c
+}
+
+func countLines(errs []model.RowError) int {
+	seen := map[int]bool{}
+	for _, e := range errs {
+		if e.Line > 1 {
+			seen[e.Line] = true
+		}
+	}
+	return len(seen)
+}
+
+func printImport(env *Env, rep importReport, plan *model.ImportPlan) {
+	env.printf("file %s, encoding %s\n", rep.File, rep.Encoding)
+	for _, e := range rep.Errors {
+		env.printf("  %s\n", e.String())
+	}
+	verb := "imported"
+	switch {
+	case len(rep.Errors) > 0:
+		verb = "would import, once fixed,"
+	case rep.DryRun:
+		verb = "dry run: would import"
+	}
+	env.printf("%s %d new and %d updated members", verb, rep.Added, rep.Updated)
+	if len(rep.Depts) > 0 {
+		env.printf(", creating %d departments", len(rep.Depts))
+	} else if len(plan.Depts) > 0 && len(rep.Errors) > 0 {
+		env.printf(" (%d departments are missing)", len(plan.Depts))
+	}
+	env.printf("\n")
+}
+
+func exportCmd(env *Env) *cobra.Command {
+	c := &cobra.Command{Use: "export", Short: "bulk exports"}
+	var dept string
+	var chinese bool
+	members := &cobra.Command{
+		Use:   "members [--dept PATH] [--zh]",
+		Short: "members as CSV: UTF-8 with BOM and CRLF, which Excel on Chinese Windows opens correctly",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			var rows []model.MemberRow
+			if err := env.Store.Read(func(r *store.Reader) error {
+				if !model.HoldsAnywhere(env.Actor, model.RightMemberRead) {
+					return env.authorize(r, model.RightMemberRead, nil)
+				}
+				f := store.MemberFilter{Recursive: true, Keep: func(m *model.Member) bool { return model.CanSee(env.Actor, m, r) }}
+				if dept != "" {
+					d, err := r.DeptByPath(dept)
+					if err != nil {
+						return err
+					}
+					f.Dept = d.ID
+				}
+				ms, err := r.Members(f)
+				if err != nil {
+					return err
+				}
+				for i, m := range ms {
+					row := model.MemberRow{Line: i + 2, Address: m.Address, Name: m.Name, Title: m.Title, Position: m.Position,
+						EmployeeID: m.EmployeeID, Mobile: m.Mobile, Phone: m.Phone, Gender: m.Gender, Birthday: m.Birthday}
+					for _, d := range m.Depts {
+						row.Departments = append(row.Departments, r.DeptPath(d))
+					}
+					rows = append(rows, row)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if err := model.WriteMembersCSV(env.Stdout, rows, chinese); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			return nil
+		},
+	}
+	members.Flags().StringVar(&dept, "dept", "", "only this department and those below it")
+	members.Flags().BoolVar(&chinese, "zh", false, "Chinese column names (邮箱, 姓名, 部门 …)")
+	c.AddCommand(members)
+	return c
+}
