@@ -3,8 +3,12 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"postroom/model"
 )
@@ -120,9 +124,11 @@ type DeptInfo struct {
 	Members int    `json:"members"` // placed directly
 }
 
-// Depts lists the whole tree depth-first, children in name order.
+// Depts lists the whole tree depth-first, children in Chinese collation
+// order (by pinyin: 财务部 before 人力资源部 before 销售部).
 func (r *Reader) Depts() ([]DeptInfo, error) {
 	var out []DeptInfo
+	col := collate.New(language.Chinese)
 	var walk func(id model.DeptID, depth int) error
 	walk = func(id model.DeptID, depth int) error {
 		d, err := r.Dept(id)
@@ -134,6 +140,13 @@ func (r *Reader) Depts() ([]DeptInfo, error) {
 		if err != nil {
 			return err
 		}
+		names := make(map[model.DeptID]string, len(kids))
+		for _, k := range kids {
+			if kd, err := r.Dept(k); err == nil {
+				names[k] = kd.Name
+			}
+		}
+		slices.SortStableFunc(kids, func(a, b model.DeptID) int { return col.CompareString(names[a], names[b]) })
 		for _, k := range kids {
 			if err := walk(k, depth+1); err != nil {
 				return err
