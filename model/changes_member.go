@@ -53,32 +53,21 @@ func NormalizePhone(s string) (string, error) {
 
 // NormalizeGender accepts male/female, M/F and 男/女.
 func NormalizeGender(s string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "":
-		return "", nil
-	case "male", "m", "男":
-		return "male", nil
-	case "female", "f", "女":
-		return "female", nil
+	s = strings.TrimSpace(s)
+	g := parseGender(s)
+	if g == "" && s != "" {
+		return "", Invalidf("gender %q: use male or female (男/女), or leave it empty", s)
 	}
-	return "", Invalidf("gender %q: use male or female (男/女), or leave it empty", s)
+	return g, nil
 }
 
-// NormalizeBirthday accepts YYYY-MM-DD, YYYY/M/D and YYYY-M-D.
+// NormalizeBirthday accepts YYYY-MM-DD, YYYY/M/D, YYYY.M.D and YYYY年M月D日.
 func NormalizeBirthday(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
+	b, err := parseBirthday(strings.TrimSpace(s))
+	if err != nil {
+		return "", Invalidf("birthday %q: %v", s, err)
 	}
-	for _, layout := range []string{"2006-01-02", "2006-1-2", "2006/1/2", "2006/01/02", "2006.1.2"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			if t.Year() < 1900 {
-				break
-			}
-			return t.Format("2006-01-02"), nil
-		}
-	}
-	return "", Invalidf("birthday %q is not a date: write it as YYYY-MM-DD, like 1990-03-15", s)
+	return b, nil
 }
 
 // apply validates the fields against the data and writes them into m.
