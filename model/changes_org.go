@@ -297,7 +297,13 @@ func (c *RemoveDomain) Apply(tx Tx, env Env) error {
 		}
 	}
 	for _, a := range c.Removed.Aliases {
-		o, _, _ := tx.Owner(a)
+		o, ok, err := tx.Owner(a)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // the alias went with its member above
+		}
 		m, err := tx.Member(o.Member)
 		if err != nil {
 			return err

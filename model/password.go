@@ -163,6 +163,10 @@ func parsePHC(phc string) (Argon2Params, []byte, []byte, error) {
 			p.Threads = uint8(n)
 		}
 	}
+	// The decoder skips line breaks; a stored hash has none.
+	if strings.ContainsAny(parts[4]+parts[5], "\r\n") {
+		return bad("line break in salt or hash")
+	}
 	b64 := base64.RawStdEncoding.Strict()
 	salt, err := b64.DecodeString(parts[4])
 	if err != nil {

@@ -175,37 +175,38 @@ func TestVerifyPasswordMalformed(t *testing.T) {
 	salt, hash := parts[4], parts[5]
 	b64 := base64.RawStdEncoding.EncodeToString
 	tests := map[string]string{
-		"empty":            "",
-		"plain text":       "correct horse battery staple",
-		"bcrypt":           "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
-		"argon2i":          "$argon2i$v=19$m=64,t=1,p=1$" + salt + "$" + hash,
-		"argon2d":          "$argon2d$v=19$m=64,t=1,p=1$" + salt + "$" + hash,
-		"old version":      "$argon2id$v=16$m=64,t=1,p=1$" + salt + "$" + hash,
-		"no version":       "$argon2id$m=64,t=1,p=1$" + salt + "$" + hash,
-		"version garbage":  "$argon2id$v=x$m=64,t=1,p=1$" + salt + "$" + hash,
-		"params reordered": "$argon2id$v=19$t=1,m=64,p=1$" + salt + "$" + hash,
-		"param missing":    "$argon2id$v=19$m=64,t=1$" + salt + "$" + hash,
-		"param extra":      "$argon2id$v=19$m=64,t=1,p=1,k=2$" + salt + "$" + hash,
-		"leading zero":     "$argon2id$v=19$m=064,t=1,p=1$" + salt + "$" + hash,
-		"plus sign":        "$argon2id$v=19$m=+64,t=1,p=1$" + salt + "$" + hash,
-		"negative":         "$argon2id$v=19$m=64,t=-1,p=1$" + salt + "$" + hash,
-		"zero time":        "$argon2id$v=19$m=64,t=0,p=1$" + salt + "$" + hash,
-		"zero lanes":       "$argon2id$v=19$m=64,t=1,p=0$" + salt + "$" + hash,
-		"256 lanes":        "$argon2id$v=19$m=4096,t=1,p=256$" + salt + "$" + hash,
-		"memory too small": "$argon2id$v=19$m=7,t=1,p=1$" + salt + "$" + hash,
-		"memory too big":   "$argon2id$v=19$m=4294967295,t=1,p=1$" + salt + "$" + hash,
-		"memory overflow":  "$argon2id$v=19$m=4294967296,t=1,p=1$" + salt + "$" + hash,
-		"padded salt":      "$argon2id$v=19$m=64,t=1,p=1$" + base64.StdEncoding.EncodeToString([]byte("12345678")) + "$" + hash,
-		"url base64 hash":  "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + strings.NewReplacer("+", "-", "/", "_").Replace(b64(bytes.Repeat([]byte{0xfb}, 32))),
-		"bad salt chars":   "$argon2id$v=19$m=64,t=1,p=1$***$" + hash,
-		"short salt":       "$argon2id$v=19$m=64,t=1,p=1$" + b64([]byte("1234567")) + "$" + hash,
-		"empty salt":       "$argon2id$v=19$m=64,t=1,p=1$$" + hash,
-		"short hash":       "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + b64([]byte("123456789012345")),
-		"empty hash":       "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$",
-		"trailing dollar":  good + "$",
-		"missing leading":  strings.TrimPrefix(good, "$"),
-		"space inside":     strings.Replace(good, "m=64", "m= 64", 1),
-		"non-canonical":    "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + hash[:len(hash)-1] + "B",
+		"empty":              "",
+		"plain text":         "correct horse battery staple",
+		"bcrypt":             "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
+		"argon2i":            "$argon2i$v=19$m=64,t=1,p=1$" + salt + "$" + hash,
+		"argon2d":            "$argon2d$v=19$m=64,t=1,p=1$" + salt + "$" + hash,
+		"old version":        "$argon2id$v=16$m=64,t=1,p=1$" + salt + "$" + hash,
+		"no version":         "$argon2id$m=64,t=1,p=1$" + salt + "$" + hash,
+		"version garbage":    "$argon2id$v=x$m=64,t=1,p=1$" + salt + "$" + hash,
+		"params reordered":   "$argon2id$v=19$t=1,m=64,p=1$" + salt + "$" + hash,
+		"param missing":      "$argon2id$v=19$m=64,t=1$" + salt + "$" + hash,
+		"param extra":        "$argon2id$v=19$m=64,t=1,p=1,k=2$" + salt + "$" + hash,
+		"leading zero":       "$argon2id$v=19$m=064,t=1,p=1$" + salt + "$" + hash,
+		"plus sign":          "$argon2id$v=19$m=+64,t=1,p=1$" + salt + "$" + hash,
+		"negative":           "$argon2id$v=19$m=64,t=-1,p=1$" + salt + "$" + hash,
+		"zero time":          "$argon2id$v=19$m=64,t=0,p=1$" + salt + "$" + hash,
+		"zero lanes":         "$argon2id$v=19$m=64,t=1,p=0$" + salt + "$" + hash,
+		"256 lanes":          "$argon2id$v=19$m=4096,t=1,p=256$" + salt + "$" + hash,
+		"memory too small":   "$argon2id$v=19$m=7,t=1,p=1$" + salt + "$" + hash,
+		"memory too big":     "$argon2id$v=19$m=4294967295,t=1,p=1$" + salt + "$" + hash,
+		"memory overflow":    "$argon2id$v=19$m=4294967296,t=1,p=1$" + salt + "$" + hash,
+		"padded salt":        "$argon2id$v=19$m=64,t=1,p=1$" + base64.StdEncoding.EncodeToString([]byte("12345678")) + "$" + hash,
+		"url base64 hash":    "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + strings.NewReplacer("+", "-", "/", "_").Replace(b64(bytes.Repeat([]byte{0xfb}, 32))),
+		"bad salt chars":     "$argon2id$v=19$m=64,t=1,p=1$***$" + hash,
+		"short salt":         "$argon2id$v=19$m=64,t=1,p=1$" + b64([]byte("1234567")) + "$" + hash,
+		"empty salt":         "$argon2id$v=19$m=64,t=1,p=1$$" + hash,
+		"short hash":         "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + b64([]byte("123456789012345")),
+		"empty hash":         "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$",
+		"trailing dollar":    good + "$",
+		"missing leading":    strings.TrimPrefix(good, "$"),
+		"space inside":       strings.Replace(good, "m=64", "m= 64", 1),
+		"non-canonical":      "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + hash[:len(hash)-1] + "B",
+		"line break in hash": "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + hash[:10] + "\r\n" + hash[10:],
 	}
 	for name, phc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -227,6 +228,7 @@ func FuzzPasswordPHC(f *testing.F) {
 	f.Add("$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")
 	f.Add("$argon2id$v=19$m=4294967296,t=1,p=1$$")
 	f.Add("$$$$$")
+	f.Add("$argon2id$v=19$m=17,t=1,p=1$00000000000$000000000\r000000000000A")
 	f.Fuzz(func(t *testing.T, phc string) {
 		p, salt, key, err := parsePHC(phc)
 		if err != nil {
