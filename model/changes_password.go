@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/text/unicode/norm"
 )
 
 func randomBytes(r io.Reader, n int) ([]byte, error) {
@@ -260,7 +261,7 @@ func (c *ChangePassword) Prepare(v View, env Env) error {
 			return Authf("the current password is wrong; try again, or ask the helpdesk for a reset")
 		}
 	}
-	if c.New == c.Old {
+	if norm.NFC.String(c.New) == norm.NFC.String(c.Old) {
 		return Invalidf("the new password is the same as the current one; choose another")
 	}
 	pol, err := v.Policy()

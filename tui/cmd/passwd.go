@@ -117,7 +117,7 @@ func policyCmd(env *Env) *cobra.Command {
 				}
 				lock := "never"
 				if p.LockAfter > 0 {
-					lock = fmt.Sprintf("after %d failures, for %s", p.LockAfter, p.LockFor)
+					lock = fmt.Sprintf("after %d failures, for %d minutes", p.LockAfter, int(p.LockFor.Minutes()))
 					if p.LockFor == 0 {
 						lock = fmt.Sprintf("after %d failures, until unlocked", p.LockAfter)
 					}
