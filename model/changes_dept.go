@@ -381,6 +381,9 @@ func (c *DeleteDept) Apply(tx Tx, env Env) error {
 		if !slices.Contains(m.Depts, d.Parent) {
 			m.Depts = append(m.Depts, d.Parent)
 		}
+		if len(m.Depts) > 1 {
+			m.Depts = slices.DeleteFunc(m.Depts, func(x DeptID) bool { return x == RootDept })
+		}
 		m.Updated = env.Now
 		if err := tx.PutMember(m); err != nil {
 			return err

@@ -259,8 +259,7 @@ func (c *SetMember) Target() string { return string(c.Address) }
 
 // Authorize needs member.manage over the member's departments, old and new.
 func (c *SetMember) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
+	if err := authorizeOn(v, a, c.Address, RightMemberManage); err != nil {
 		return err
 	}
 	if c.Set["depts"] {
@@ -268,9 +267,9 @@ func (c *SetMember) Authorize(v View, a Actor) error {
 		if err != nil {
 			return err
 		}
-		s = append(s, ns...)
+		return Authorize(a, RightMemberManage, ns, v)
 	}
-	return Authorize(a, RightMemberManage, s, v)
+	return nil
 }
 
 // Apply validates and writes the fields.
@@ -309,11 +308,7 @@ func (c *DisableMember) Target() string { return string(c.Address) }
 
 // Authorize needs member.manage over the member.
 func (c *DisableMember) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
-		return err
-	}
-	return Authorize(a, RightMemberManage, s, v)
+	return authorizeOn(v, a, c.Address, RightMemberManage)
 }
 
 // Apply disables the member.
@@ -380,11 +375,7 @@ func (c *EnableMember) Target() string { return string(c.Address) }
 
 // Authorize needs member.manage over the member.
 func (c *EnableMember) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
-		return err
-	}
-	return Authorize(a, RightMemberManage, s, v)
+	return authorizeOn(v, a, c.Address, RightMemberManage)
 }
 
 // Apply enables the member.
@@ -420,11 +411,7 @@ func (c *DeleteMember) Target() string { return string(c.Address) }
 
 // Authorize needs member.manage over the member.
 func (c *DeleteMember) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
-		return err
-	}
-	return Authorize(a, RightMemberManage, s, v)
+	return authorizeOn(v, a, c.Address, RightMemberManage)
 }
 
 // Apply deletes the member.
@@ -496,11 +483,7 @@ func (c *AddAlias) Target() string { return string(c.Address) }
 
 // Authorize needs member.manage over the member.
 func (c *AddAlias) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
-		return err
-	}
-	return Authorize(a, RightMemberManage, s, v)
+	return authorizeOn(v, a, c.Address, RightMemberManage)
 }
 
 // Apply adds the alias.
@@ -539,11 +522,7 @@ func (c *RemoveAlias) Target() string { return string(c.Address) }
 
 // Authorize needs member.manage over the member.
 func (c *RemoveAlias) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
-		return err
-	}
-	return Authorize(a, RightMemberManage, s, v)
+	return authorizeOn(v, a, c.Address, RightMemberManage)
 }
 
 // Apply removes the alias.
@@ -571,11 +550,46 @@ func selfOr(v View, a Actor, target Address, right Right) error {
 		}
 		return nil
 	}
-	_, s, err := memberScope(v, target)
+	return authorizeOn(v, a, target, right)
+}
+
+// authorizeOn asks for a right over an existing member: over every
+// department the member is in, and, when the member holds a privileged role
+// (admin, sub-admin, helpdesk, auditor), only a company-wide admin may act,
+// so a helpdesk cannot take over an admin's account through a reset.
+func authorizeOn(v View, a Actor, target Address, right Right) error {
+	m, s, err := memberScope(v, target)
 	if err != nil {
 		return err
 	}
-	return Authorize(a, right, s, v)
+	if err := Authorize(a, right, s, v); err != nil {
+		return err
+	}
+	if m.Address != a.Address && privileged(m) && !isAdmin(a) {
+		return Forbiddenf("%s holds the %s role; only a company-wide admin may change that account", m.Address, topRole(m))
+	}
+	return nil
+}
+
+func privileged(m *Member) bool {
+	return topRole(m) >= RoleAuditor
+}
+
+func topRole(m *Member) Role {
+	top := RoleMember
+	for _, g := range m.Roles {
+		top = max(top, g.Role)
+	}
+	return top
+}
+
+func isAdmin(a Actor) bool {
+	for _, g := range a.Roles {
+		if g.Role == RoleAdmin && g.Scope == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // AddKey registers an SSH public key on a member; members may add their own.

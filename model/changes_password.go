@@ -112,11 +112,7 @@ func (c *ResetPassword) Target() string { return string(c.Address) }
 
 // Authorize needs password.reset over the member.
 func (c *ResetPassword) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
-		return err
-	}
-	return Authorize(a, RightPasswordReset, s, v)
+	return authorizeOn(v, a, c.Address, RightPasswordReset)
 }
 
 // Prepare makes and hashes the one-time password.
@@ -176,11 +172,7 @@ func (c *SetPassword) Target() string { return string(c.Address) }
 
 // Authorize needs member.manage over the member.
 func (c *SetPassword) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
-		return err
-	}
-	return Authorize(a, RightMemberManage, s, v)
+	return authorizeOn(v, a, c.Address, RightMemberManage)
 }
 
 // Prepare checks the policy and hashes.
@@ -318,11 +310,7 @@ func (c *Unlock) Target() string { return string(c.Address) }
 
 // Authorize needs account.unlock over the member.
 func (c *Unlock) Authorize(v View, a Actor) error {
-	_, s, err := memberScope(v, c.Address)
-	if err != nil {
-		return err
-	}
-	return Authorize(a, RightAccountUnlock, s, v)
+	return authorizeOn(v, a, c.Address, RightAccountUnlock)
 }
 
 // Apply lifts the lock and clears the failure count.

@@ -69,12 +69,27 @@ func (s *Store) Apply(actor model.Actor, changes ...model.Change) error {
 func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptions) ([]ChangeError, error) {
 	env := model.Env{Actor: actor, Now: s.opt.Now(), Rand: s.opt.Rand, Argon: s.opt.Argon}
 	var failed []ChangeError
-	// Slow pure work (password hashing) first, outside the write lock.
+	// Slow pure work (password hashing) first, outside the write lock, and
+	// only for changes the actor may make: a refused change must not learn
+	// anything from Prepare (such as whether an old password was right).
 	err := s.db.View(func(tx *bolt.Tx) error {
 		r := newReader(tx)
+		current, err := freshActor(r, actor)
+		if err != nil {
+			return err
+		}
 		for i, c := range changes {
 			p, ok := c.(model.Preparer)
 			if !ok {
+				continue
+			}
+			// A target that does not exist yet may be created earlier in
+			// the same list; the write phase authorises it for real.
+			if err := c.Authorize(r, current); err != nil && !errors.Is(err, model.ErrNotFound) {
+				failed = append(failed, ChangeError{i, err})
+				if !o.KeepGoing {
+					return errRollback
+				}
 				continue
 			}
 			s.hashing <- struct{}{}
@@ -98,6 +113,11 @@ func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptio
 	var events []Event
 	err = s.db.Update(func(btx *bolt.Tx) error {
 		w := newWriteTx(btx)
+		actor, err := freshActor(w.Reader, actor)
+		if err != nil {
+			return err
+		}
+		env.Actor = actor
 		for i, c := range changes {
 			if failedAt(failed, i) {
 				continue
@@ -125,6 +145,22 @@ func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptio
 	}
 	s.publish(events)
 	return failed, nil
+}
+
+// freshActor rebuilds the actor's roles from the data as it is now, so a
+// session opened before an admin was demoted or disabled keeps no rights.
+func freshActor(r *Reader, a model.Actor) (model.Actor, error) {
+	if a.IsSystem() {
+		return a, nil
+	}
+	m, err := r.Member(a.Address)
+	if err != nil {
+		return a, model.Forbiddenf("%s is no longer a member; log in again", a.Address)
+	}
+	if m.Status != model.StatusActive {
+		return a, model.Forbiddenf("the account %s is %s; it cannot make changes", a.Address, m.Status)
+	}
+	return r.Actor(a.Address, a.Door, a.Source)
 }
 
 func failedAt(f []ChangeError, i int) bool {

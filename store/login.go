@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"io"
 	"sync"
 	"time"
 
@@ -99,25 +100,32 @@ type Credentials struct {
 func (s *Store) Login(user string, cred Credentials, method model.LoginMethod, source, site string) (*model.Member, error) {
 	now := s.opt.Now()
 	rec := LoginRecord{Time: now.UTC(), Source: source, Site: site, Method: method}
-	refuse := func(m *model.Member, err error) (*model.Member, error) {
+	refuse := func(counted bool, err error) (*model.Member, error) {
 		rec.Reason = err.Error()
 		s.throttle.fail(source, now)
-		if werr := s.writeLogin(&rec, m); werr != nil {
+		var update func(*model.Member, model.PasswordPolicy) *model.Member
+		if counted {
+			update = func(m *model.Member, pol model.PasswordPolicy) *model.Member {
+				return model.AfterLoginFailure(m, pol, now)
+			}
+		}
+		if _, werr := s.writeLogin(&rec, update); werr != nil {
 			return nil, werr
 		}
 		return nil, err
 	}
 	if d := s.throttle.wait(source, now); d > 0 {
-		rec.Address = model.Address(user)
+		rec.Address = model.Address(truncate(user, 128))
 		rec.Reason = "source throttled"
 		s.writeLogin(&rec, nil)
-		return nil, model.Authf("too many failed logins from %s; wait %s", source, d.Round(time.Second))
+		return nil, model.Authf("too many failed logins from %s; wait %s", source, roundUp(d))
 	}
 	addr, perr := model.ParseAddress(user)
 	rec.Address = addr
 	if perr != nil {
 		rec.Address = model.Address(truncate(user, 128))
-		return refuse(nil, model.Authf("wrong address or password"))
+		s.spendHash(cred)
+		return refuse(false, model.Authf("wrong address or password"))
 	}
 	var m *model.Member
 	var pol model.PasswordPolicy
@@ -134,14 +142,14 @@ func (s *Store) Login(user string, cred Credentials, method model.LoginMethod, s
 		return nil, err
 	}
 	if m == nil {
-		return refuse(nil, model.Authf("wrong address or password"))
+		// Cost an unknown account as much as a known one, so timing does
+		// not tell which accounts exist.
+		s.spendHash(cred)
+		return refuse(false, model.Authf("wrong address or password"))
 	}
 	rec.Address = m.Address
 	if err := model.LoginGate(m, pol, now); err != nil {
-		rec.Reason = err.Error()
-		s.throttle.fail(source, now)
-		s.writeLogin(&rec, nil)
-		return nil, err
+		return refuse(false, err)
 	}
 	ok, rehash := false, false
 	switch {
@@ -158,40 +166,123 @@ func (s *Store) Login(user string, cred Credentials, method model.LoginMethod, s
 		if err != nil {
 			return nil, err
 		}
+	default:
+		s.spendHash(cred)
 	}
 	if !ok {
 		if cred.KeyFingerprint != "" {
-			return refuse(nil, model.Authf("that key is not registered for %s", m.Address))
+			return refuse(false, model.Authf("that key is not registered for %s", m.Address))
 		}
-		return refuse(model.AfterLoginFailure(m, pol, now), model.Authf("wrong address or password"))
+		return refuse(true, model.Authf("wrong address or password"))
 	}
+	var newHash string
+	if rehash {
+		salt := make([]byte, s.opt.Argon.SaltLen)
+		if _, err := io.ReadFull(s.opt.Rand, salt); err == nil {
+			newHash = model.HashPassword(cred.Password, salt, s.opt.Argon)
+		}
+	}
+	verified := m.Password.Hash
 	rec.OK = true
 	s.throttle.ok(source)
-	next := model.AfterLoginSuccess(m, now)
-	if rehash {
-		if next == nil {
-			next = m.Clone()
+	out, err := s.writeLogin(&rec, func(cur *model.Member, pol model.PasswordPolicy) *model.Member {
+		if err := model.LoginGate(cur, pol, now); err != nil {
+			// Disabled or locked between the check and now: refuse after all.
+			rec.OK, rec.Reason = false, err.Error()
+			return nil
 		}
-		salt := make([]byte, s.opt.Argon.SaltLen)
-		if _, err := s.opt.Rand.Read(salt); err == nil {
-			next.Password.Hash = model.HashPassword(cred.Password, salt, s.opt.Argon)
+		next := model.AfterLoginSuccess(cur, now)
+		if newHash != "" && cur.Password.Hash == verified {
+			if next == nil {
+				next = cur.Clone()
+			}
+			next.Password.Hash = newHash
 		}
-	}
-	if err := s.writeLogin(&rec, next); err != nil {
+		return next
+	})
+	if err != nil {
 		return nil, err
 	}
-	if next != nil {
-		return next, nil
+	if !rec.OK {
+		return nil, model.Authf("%s", rec.Reason)
 	}
-	return m, nil
+	return out, nil
 }
 
-// writeLogin appends a login record and writes the member's counters. The
-// counters are bookkeeping, not an operation, so they go to the login log
-// rather than the operation log; an account that becomes locked is both.
-func (s *Store) writeLogin(rec *LoginRecord, m *model.Member) error {
+// spendHash does the work of one password check that cannot succeed.
+func (s *Store) spendHash(cred Credentials) {
+	if cred.Password == "" {
+		return
+	}
+	s.hashing <- struct{}{}
+	defer func() { <-s.hashing }()
+	model.VerifyPassword(s.dummyHash(), cred.Password, s.opt.Argon)
+}
+
+func (s *Store) dummyHash() string {
+	s.dummyOnce.Do(func() {
+		salt := make([]byte, s.opt.Argon.SaltLen)
+		io.ReadFull(s.opt.Rand, salt)
+		s.dummy = model.HashPassword("postroom: no such account", salt, s.opt.Argon)
+	})
+	return s.dummy
+}
+
+// roundUp rounds a wait up to whole seconds, so it never reads "wait 0s".
+func roundUp(d time.Duration) time.Duration {
+	if t := d.Truncate(time.Second); t != d {
+		return t + time.Second
+	}
+	return d
+}
+
+// doorOf is the door a login method comes through.
+func doorOf(m model.LoginMethod) model.Door {
+	switch m {
+	case model.LoginSSHKey, model.LoginSSHPassword:
+		return model.DoorSSH
+	case model.LoginSMTP:
+		return model.DoorSMTP
+	}
+	return model.DoorCLI
+}
+
+// writeLogin appends a login record and, when update is given, applies it
+// to the member as stored now (not as read before the password check, so a
+// change made meanwhile is never undone). The counters are bookkeeping, not
+// an operation, so they go to the login log; an account that becomes
+// locked goes to the operation log too. It returns the member as written,
+// or an error when update refused the login after all.
+func (s *Store) writeLogin(rec *LoginRecord, update func(*model.Member, model.PasswordPolicy) *model.Member) (*model.Member, error) {
 	var events []Event
+	var out *model.Member
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		w := newWriteTx(tx)
+		if update != nil {
+			cur, err := w.Member(rec.Address)
+			if err != nil {
+				return err
+			}
+			pol, err := w.Policy()
+			if err != nil {
+				return err
+			}
+			out = cur
+			if next := update(cur, pol); next != nil {
+				if err := w.PutMember(next); err != nil {
+					return err
+				}
+				out = next
+				if cur.Status != model.StatusLocked && next.Status == model.StatusLocked {
+					w.Note("reason", next.Reason)
+					sys := model.System(doorOf(rec.Method))
+					sys.Source = rec.Source
+					if err := w.audit(sys, rec.Time, lockChange{next.Address}); err != nil {
+						return err
+					}
+				}
+			}
+		}
 		b := tx.Bucket(bLoginLog)
 		seq, _ := b.NextSequence()
 		rec.Seq = seq
@@ -202,30 +293,14 @@ func (s *Store) writeLogin(rec *LoginRecord, m *model.Member) error {
 		if err := b.Put(u64(seq), body); err != nil {
 			return err
 		}
-		if m == nil {
-			return nil
-		}
-		w := newWriteTx(tx)
-		old, err := w.Member(m.Address)
-		if err != nil {
-			return err
-		}
-		if err := w.PutMember(m); err != nil {
-			return err
-		}
-		if old.Status != model.StatusLocked && m.Status == model.StatusLocked {
-			w.Note("reason", m.Reason)
-			sys := model.System(model.Door(rec.Method))
-			sys.Source = rec.Source
-			if err := w.audit(sys, rec.Time, lockChange{m.Address}); err != nil {
-				return err
-			}
-		}
 		events = w.events
 		return nil
 	})
 	s.publish(events)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // lockChange names the automatic lock in the operation log.

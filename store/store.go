@@ -112,6 +112,9 @@ type Store struct {
 	nextID int
 
 	throttle *throttle
+
+	dummyOnce sync.Once
+	dummy     string // a hash to check against for unknown accounts
 }
 
 // Open opens (creating if needed) the database file at path.
