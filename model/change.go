@@ -36,6 +36,7 @@ type View interface {
 	// KeyOwner finds the member who registered an SSH key, by fingerprint.
 	KeyOwner(fingerprint string) (Address, bool, error)
 	Policy() (PasswordPolicy, error)
+	LoginRules() (LoginRules, error)
 }
 
 // Tx is a View that can also write. Each write replaces or removes one
@@ -55,6 +56,7 @@ type Tx interface {
 	PutShared(*SharedMailbox) error
 	DeleteShared(a Address) error
 	PutPolicy(PasswordPolicy) error
+	PutLoginRules(LoginRules) error
 	// Note adds a line to the change's operation-log record (a reason, a
 	// ticket number, how a person was verified).
 	Note(key, value string)

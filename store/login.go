@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"io"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -129,11 +130,22 @@ func (s *Store) Login(user string, cred Credentials, method model.LoginMethod, s
 	}
 	var m *model.Member
 	var pol model.PasswordPolicy
+	var ipErr error
 	err := s.Read(func(r *Reader) error {
-		var err error
+		rules, err := r.LoginRules()
+		if err != nil {
+			return err
+		}
+		ip, ipOK := sourceIP(source)
+		if ipOK && rec.Site == "" {
+			rec.Site = rules.SiteOf(ip)
+		}
 		if m, err = r.Resolve(addr); err != nil {
 			m = nil
 			return nil
+		}
+		if ipOK {
+			ipErr = rules.Allows(m, ip, r)
 		}
 		pol, err = r.Policy()
 		return err
@@ -150,6 +162,9 @@ func (s *Store) Login(user string, cred Credentials, method model.LoginMethod, s
 	rec.Address = m.Address
 	if err := model.LoginGate(m, pol, now); err != nil {
 		return refuse(false, err)
+	}
+	if ipErr != nil {
+		return refuse(false, ipErr)
 	}
 	ok, rehash := false, false
 	switch {
@@ -207,6 +222,17 @@ func (s *Store) Login(user string, cred Credentials, method model.LoginMethod, s
 		return nil, model.Authf("%s", rec.Reason)
 	}
 	return out, nil
+}
+
+// sourceIP reads the address part of a source ("192.0.2.7" or "192.0.2.7:5123").
+func sourceIP(source string) (netip.Addr, bool) {
+	if ap, err := netip.ParseAddrPort(source); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	if a, err := netip.ParseAddr(source); err == nil {
+		return a.Unmap(), true
+	}
+	return netip.Addr{}, false
 }
 
 // spendHash does the work of one password check that cannot succeed.

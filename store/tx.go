@@ -147,6 +147,13 @@ func (w *writeTx) PutPolicy(p model.PasswordPolicy) error {
 	return w.put(bMeta, []byte("policy"), p)
 }
 
+// PutLoginRules writes the login rules.
+func (w *writeTx) PutLoginRules(p model.LoginRules) error {
+	old, _ := getJSON[model.LoginRules](w.tx, bMeta, []byte("loginrules"))
+	w.record("policy", "login", old, p)
+	return w.put(bMeta, []byte("loginrules"), p)
+}
+
 // PutDomain writes a domain.
 func (w *writeTx) PutDomain(d model.Domain) error {
 	old, _ := getJSON[model.Domain](w.tx, bDomains, []byte(d.Name))

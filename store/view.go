@@ -69,6 +69,15 @@ func (r *Reader) Policy() (model.PasswordPolicy, error) {
 	return *p, nil
 }
 
+// LoginRules returns where members may log in from, and the named sites.
+func (r *Reader) LoginRules() (model.LoginRules, error) {
+	p, err := getJSON[model.LoginRules](r.tx, bMeta, []byte("loginrules"))
+	if err != nil || p == nil {
+		return model.LoginRules{}, err
+	}
+	return *p, nil
+}
+
 // Domains lists the mail domains, primary first.
 func (r *Reader) Domains() ([]model.Domain, error) {
 	var out []model.Domain
