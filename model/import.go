@@ -9,12 +9,13 @@ import (
 // ImportPlan is the list of changes a member CSV turns into, with the line
 // each came from, and the problems found before anything ran.
 type ImportPlan struct {
-	Changes []Change
-	Lines   []int // Lines[i] is the CSV line of Changes[i]; 0 for created departments
-	Errors  []RowError
-	Adds    int
-	Updates int
-	Depts   []string // departments that will be created
+	Changes   []Change
+	Lines     []int // Lines[i] is the CSV line of Changes[i]; 0 for created departments
+	Errors    []RowError
+	Adds      int
+	Updates   int
+	Unchanged int      // known members whose row changes nothing: left alone
+	Depts     []string // departments that will be created
 }
 
 // PlanMemberImport turns checked CSV rows into changes (BOOK-2): a new
@@ -87,6 +88,15 @@ func PlanMemberImport(v View, file *MembersCSV, createDepts bool) *ImportPlan {
 			p.Lines = append(p.Lines, row.Line)
 			p.Adds++
 		case o.Kind == OwnerMember:
+			m, err := v.Member(row.Address)
+			if err != nil {
+				p.Errors = append(p.Errors, RowError{Line: row.Line, Column: "address", Value: string(row.Address), Reason: err.Error()})
+				continue
+			}
+			if sameAsRow(v, m, row, set) {
+				p.Unchanged++
+				continue
+			}
 			p.Changes = append(p.Changes, &SetMember{Address: row.Address, Fields: f, Set: set})
 			p.Lines = append(p.Lines, row.Line)
 			p.Updates++
@@ -96,6 +106,42 @@ func PlanMemberImport(v View, file *MembersCSV, createDepts bool) *ImportPlan {
 		}
 	}
 	return p
+}
+
+// sameAsRow reports whether the row's columns already hold for m, so an
+// export imported again changes nothing and needs no rights.
+func sameAsRow(v View, m *Member, row MemberRow, set map[string]bool) bool {
+	if set["depts"] {
+		var want []string
+		for _, d := range row.Departments {
+			parts, _ := SplitDeptPath(d)
+			want = append(want, "/"+strings.Join(parts, "/"))
+		}
+		if len(want) == 0 {
+			want = []string{"/"}
+		}
+		var have []string
+		for _, d := range m.Depts {
+			have = append(have, "/"+strings.Trim(v.DeptPath(d), "/"))
+		}
+		slices.Sort(want)
+		slices.Sort(have)
+		if !slices.Equal(want, have) {
+			return false
+		}
+	}
+	mobile, _ := NormalizeMobile(row.Mobile)
+	phone, _ := NormalizePhone(row.Phone)
+	for key, same := range map[string]bool{
+		"name": m.Name == row.Name, "title": m.Title == row.Title, "position": m.Position == row.Position,
+		"employee_id": m.EmployeeID == row.EmployeeID, "mobile": m.Mobile == mobile, "phone": m.Phone == phone,
+		"gender": m.Gender == row.Gender, "birthday": m.Birthday == row.Birthday,
+	} {
+		if set[key] && !same {
+			return false
+		}
+	}
+	return true
 }
 
 // ImportSummary closes a member import in the operation log (LOG-5): the

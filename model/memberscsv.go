@@ -34,10 +34,10 @@ type MemberRow struct {
 
 // RowError is one problem in one cell.
 type RowError struct {
-	Line   int    // 1-based line number in the file
-	Column string // the column key, such as "address"; "" for a problem with the whole row
-	Value  string // the cell as the file holds it, trimmed
-	Reason string // what is wrong and what to do
+	Line   int    `json:"line"`   // 1-based line number in the file
+	Column string `json:"column"` // the column key, such as "address"; "" for a problem with the whole row
+	Value  string `json:"value"`  // the cell as the file holds it, trimmed
+	Reason string `json:"reason"` // what is wrong and what to do
 }
 
 // String formats the problem for a report, e.g. `line 3, gender "x": ...`.

@@ -223,7 +223,9 @@ func Authorize(a Actor, right Right, scope Scope, tree Ancestry) error {
 	if len(scope) > 0 {
 		var paths []string
 		for _, d := range scope {
-			paths = append(paths, tree.DeptPath(d))
+			if p := tree.DeptPath(d); !slices.Contains(paths, p) && !covers(a, right, Scope{d}, tree) {
+				paths = append(paths, p)
+			}
 		}
 		where = strings.Join(paths, ", ")
 	}

@@ -343,3 +343,9 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
+
+// SourceWait is how long a source address must wait before its next login
+// attempt; doors ask it before doing any work for that source.
+func (s *Store) SourceWait(source string) time.Duration {
+	return s.throttle.wait(source, s.opt.Now())
+}

@@ -47,7 +47,26 @@ func New(env *Env) *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(orgCmd(env), domainCmd(env), deptCmd(env), memberCmd(env), passwdCmd(env), groupCmd(env),
 		sharedCmd(env), roleCmd(env), logCmd(env), auditCmd(env), backupCmd(env), importCmd(env), exportCmd(env), whoamiCmd(env), accessCmd(env))
+	strictGroups(root)
 	return root
+}
+
+// strictGroups makes every command group refuse an unknown subcommand as a
+// usage mistake, instead of printing its help and succeeding, so a typo in
+// a script fails.
+func strictGroups(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		strictGroups(sub)
+	}
+	if c.HasSubCommands() && c.RunE == nil && c.Run == nil && c.HasParent() {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			return fmt.Errorf("unknown command %q for %q; see %s --help", args[0], c.CommandPath(), c.CommandPath())
+		}
+	}
 }
 
 // Run runs one command line and returns the exit status: 0 done, 1 refused

@@ -17,11 +17,14 @@ func deptCmd(env *Env) *cobra.Command {
 		Short: "create a department; its parent must exist (e.g. dept add 销售部/华北大区)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := env.apply(&model.AddDept{Path: args[0]}); err != nil {
+			ch := &model.AddDept{Path: args[0]}
+			if err := env.apply(ch); err != nil {
 				return err
 			}
-			env.printf("%s created\n", strings.Trim(args[0], "/ "))
-			return nil
+			return env.Store.Read(func(r *store.Reader) error {
+				env.printf("%s created\n", r.DeptPath(ch.ID))
+				return nil
+			})
 		},
 	}
 	var heads []string

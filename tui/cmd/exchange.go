@@ -21,6 +21,7 @@ type importReport struct {
 	Rows     int              `json:"rows"`
 	Added    int              `json:"added"`
 	Updated  int              `json:"updated"`
+	Same     int              `json:"unchanged"`
 	Depts    []string         `json:"departments_created"`
 	DryRun   bool             `json:"dry_run"`
 	Applied  bool             `json:"applied"`
@@ -35,6 +36,9 @@ func importCmd(env *Env) *cobra.Command {
 		Short: "add or update members from a CSV (UTF-8 or GB18030); every row is checked first and nothing is applied unless all are good",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if !model.HoldsAnywhere(env.Actor, model.RightImport) {
+				return env.Store.Read(func(r *store.Reader) error { return env.authorize(r, model.RightImport, nil) })
+			}
 			raw, err := env.readAll(args[0], maxImport)
 			if err != nil {
 				return err
@@ -52,9 +56,10 @@ func importCmd(env *Env) *cobra.Command {
 				return err
 			}
 			rep.Errors = append(rep.Errors, plan.Errors...)
-			rep.Added, rep.Updated = plan.Adds, plan.Updates
+			rep.Added, rep.Updated, rep.Same = plan.Adds, plan.Updates, plan.Unchanged
+			rep.Depts = []string{}
 			if create {
-				rep.Depts = plan.Depts
+				rep.Depts = append(rep.Depts, plan.Depts...)
 			}
 			if len(rep.Errors) == 0 {
 				changes := append(plan.Changes, &model.ImportSummary{File: rep.File, Encoding: file.Encoding, Added: plan.Adds, Updated: plan.Updates, Depts: len(rep.Depts)})
@@ -82,7 +87,7 @@ func importCmd(env *Env) *cobra.Command {
 				printImport(env, rep, plan)
 			}
 			if len(rep.Errors) > 0 {
-				return model.Invalidf("%d problems in %s; nothing was imported. Fix the rows listed and import again", len(rep.Errors), rep.File)
+				return model.Invalidf("%s in %s; nothing was imported. Fix the rows listed and import again", plural(len(rep.Errors), "problem"), rep.File)
 			}
 			return nil
 		},
@@ -117,6 +122,9 @@ func printImport(env *Env, rep importReport, plan *model.ImportPlan) {
 		verb = "dry run: would import"
 	}
 	env.printf("%s %d new and %d updated members", verb, rep.Added, rep.Updated)
+	if rep.Same > 0 {
+		env.printf(" (%d unchanged)", rep.Same)
+	}
 	if len(rep.Depts) > 0 {
 		env.printf(", creating %d departments", len(rep.Depts))
 	} else if len(plan.Depts) > 0 && len(rep.Errors) > 0 {
@@ -173,4 +181,12 @@ func exportCmd(env *Env) *cobra.Command {
 	members.Flags().BoolVar(&chinese, "zh", false, "Chinese column names (邮箱, 姓名, 部门 …)")
 	c.AddCommand(members)
 	return c
+}
+
+// plural writes "1 problem" or "3 problems".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -207,8 +207,27 @@ func memberListCmd(env *Env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return env.Store.Read(func(r *store.Reader) error {
+				var within model.DeptID
+				if dept != "" {
+					d, err := r.DeptByPath(dept)
+					if err != nil {
+						return err
+					}
+					within = d.ID
+				}
 				keep := func(m *model.Member) bool {
-					return model.CanSee(env.Actor, m, r) && (status == "" || string(m.Status) == status)
+					if !model.CanSee(env.Actor, m, r) || (status != "" && string(m.Status) != status) {
+						return false
+					}
+					if within == 0 {
+						return true
+					}
+					for _, id := range m.Depts {
+						if r.Within(id, within) {
+							return true
+						}
+					}
+					return false
 				}
 				if !model.HoldsAnywhere(env.Actor, model.RightMemberRead) {
 					return env.authorize(r, model.RightMemberRead, nil)
@@ -218,32 +237,8 @@ func memberListCmd(env *Env) *cobra.Command {
 				switch {
 				case query != "":
 					ms, err = r.Search(query, limit, keep)
-					if err == nil && dept != "" {
-						d, derr := r.DeptByPath(dept)
-						if derr != nil {
-							return derr
-						}
-						var in []*model.Member
-						for _, m := range ms {
-							for _, id := range m.Depts {
-								if r.Within(id, d.ID) {
-									in = append(in, m)
-									break
-								}
-							}
-						}
-						ms = in
-					}
 				default:
-					f := store.MemberFilter{Recursive: true, Keep: keep}
-					if dept != "" {
-						d, derr := r.DeptByPath(dept)
-						if derr != nil {
-							return derr
-						}
-						f.Dept = d.ID
-					}
-					ms, err = r.Members(f)
+					ms, err = r.Members(store.MemberFilter{Keep: keep})
 					if limit > 0 && len(ms) > limit {
 						ms = ms[:limit]
 					}
