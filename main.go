@@ -8,11 +8,17 @@ package main
 import (
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
 	"postroom/model"
 	"postroom/store"
+	"postroom/tui"
 	"postroom/tui/cmd"
 )
 
@@ -65,6 +71,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		case "demo":
 			return demo(stdout, stderr)
+		case "serve":
+			return serve(data, rest[1:], stdout, stderr)
+		case "tui":
+			if len(rest) > 1 {
+				fmt.Fprintln(stderr, "postroom: tui takes only --data DIR and --as ADDR")
+				return 2
+			}
+			st, err := cmd.OpenData(data, store.Options{})
+			if err != nil {
+				fmt.Fprintln(stderr, "postroom:", err)
+				return 1
+			}
+			defer st.Close()
+			actor, err := cmd.LocalActor(st, as)
+			if err != nil {
+				fmt.Fprintln(stderr, "postroom:", err)
+				return 1
+			}
+			if err := localTUI(st, actor, nil); err != nil {
+				fmt.Fprintln(stderr, "postroom:", err)
+				return 1
+			}
+			return 0
 		}
 	}
 	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
@@ -88,7 +117,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `postroom: the company's mailboxes and mail rules
 
-  postroom demo                                  the sample company in a temporary directory
+  postroom demo                                  the sample company in a temporary directory, served on loopback, UI here
+  postroom serve --data DIR [--ssh HOST:PORT]     the server: SSH door with the UI and the commands
+  postroom tui [--data DIR] [--as ADDR]           the UI on this terminal, when serve is not running
   postroom init --data DIR --org NAME --domain DOMAIN --admin ADDR [--admin-password-stdin] [--admin-key FILE] [--demo]
   postroom [--data DIR] [--as ADDR] COMMAND ...  run a command on local data
 
@@ -108,22 +139,59 @@ func demo(stdout, stderr io.Writer) int {
 	if code := run([]string{"init", "--data", dir, "--demo"}, strings.NewReader(""), stdout, stderr); code != 0 {
 		return code
 	}
-	fmt.Fprintf(stdout, `
-The sample company 示例科技有限公司 is in %s. Look around with the command line:
-
-  go run . --data %s org show
-  go run . --data %s dept list
-  go run . --data %s member list --query zs          # 张三 by initials; also "zhang", "张", an employee id or a phone
-  go run . --data %s member show wangwei@example.com
-  go run . --data %s --as it.helpdesk@example.com passwd reset wangwei@example.com --reason "ticket 42"
-  go run . --data %s log ops
-  go run . --data %s audit verify
-  go run . --data %s export members --zh > members.csv
-
-Demo people (role, address, password):
-`, dir, dir, dir, dir, dir, dir, dir, dir, dir)
-	for _, l := range demoLogins() {
-		fmt.Fprintf(stdout, "  %-10s %-28s %s  (%s)\n", l[0], l[1], l[2], l[3])
+	st, err := cmd.OpenData(dir, store.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "postroom:", err)
+		return 1
 	}
+	defer st.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:2222")
+	if err != nil {
+		l, err = net.Listen("tcp", "127.0.0.1:0") // 2222 is taken: any free port
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "postroom:", err)
+		return 1
+	}
+	logf, _ := os.Create(filepath.Join(dir, "serve.log"))
+	defer logf.Close()
+	srv, err := tui.NewServer(st, tui.ServerOptions{HostKeyPath: filepath.Join(dir, "ssh_host_ed25519_key"), Log: logf})
+	if err != nil {
+		fmt.Fprintln(stderr, "postroom:", err)
+		return 1
+	}
+	writeServeInfo(dir, l.Addr().String())
+	go srv.Serve(l)
+	defer srv.Shutdown(5 * time.Second)
+	port := portOf(l.Addr())
+	fmt.Fprintf(stdout, "\nThe sample company 示例科技有限公司 is in %s, served on 127.0.0.1:%s.\nLog in over SSH as any of these (password after the address):\n\n", dir, port)
+	for _, l := range demoLogins() {
+		fmt.Fprintf(stdout, "  ssh -p %s %-28s # %-9s %s  (%s)\n", port, l[1]+"@127.0.0.1", l[0], l[2], l[3])
+	}
+	fmt.Fprintf(stdout, "\nCommands work over SSH too: ssh -p %s it.admin@example.com@127.0.0.1 member list --query zs\n", port)
+	if !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
+		fmt.Fprintln(stdout, "\nNo terminal here, so no UI: the server runs until Ctrl-C.")
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+		<-sig
+		return 0
+	}
+	fmt.Fprintln(stdout, "\nOpening the UI here as the admin 周涛 (it.admin@example.com); q quits and stops the demo.")
+	time.Sleep(1500 * time.Millisecond)
+	actor, err := cmd.LocalActor(st, "")
+	if err != nil {
+		fmt.Fprintln(stderr, "postroom:", err)
+		return 1
+	}
+	if err := localTUI(st, actor, nil); err != nil {
+		fmt.Fprintln(stderr, "postroom:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "The demo data stays in %s; postroom --data %s serve serves it again.\n", dir, dir)
 	return 0
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

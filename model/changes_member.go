@@ -668,3 +668,42 @@ func (c *RemoveKey) Apply(tx Tx, env Env) error {
 	m.Updated = env.Now
 	return tx.PutMember(m)
 }
+
+// SetPrefs saves a member's own terminal settings; only the member may.
+type SetPrefs struct {
+	Address Address
+	Prefs   Prefs
+}
+
+// Op names the operation.
+func (c *SetPrefs) Op() string { return "member.prefs" }
+
+// Target names the member.
+func (c *SetPrefs) Target() string { return string(c.Address) }
+
+// Authorize allows only the member themself.
+func (c *SetPrefs) Authorize(v View, a Actor) error {
+	if a.Address != c.Address || a.Address == "" {
+		return Forbiddenf("only %s may change their own settings", c.Address)
+	}
+	return nil
+}
+
+// Apply writes the settings.
+func (c *SetPrefs) Apply(tx Tx, env Env) error {
+	switch c.Prefs.Lang {
+	case "", "zh-CN", "en":
+	default:
+		return Invalidf("language %q: use zh-CN or en", c.Prefs.Lang)
+	}
+	m, err := tx.Member(c.Address)
+	if err != nil {
+		return err
+	}
+	if m.Prefs == c.Prefs {
+		return nil
+	}
+	m = m.Clone()
+	m.Prefs = c.Prefs
+	return tx.PutMember(m)
+}

@@ -79,8 +79,15 @@ type Member struct {
 	Roles      []RoleGrant `json:"roles,omitempty"`
 	Grants     []Grant     `json:"grants,omitempty"`
 	Password   Credential  `json:"password"`
+	Prefs      Prefs       `json:"prefs,omitzero"`
 	Created    time.Time   `json:"created"`
 	Updated    time.Time   `json:"updated"`
+}
+
+// Prefs are a member's own settings for the terminal UI.
+type Prefs struct {
+	Lang  string `json:"lang,omitempty"`  // "zh-CN" or "en"; empty: the client's LANG
+	ASCII bool   `json:"ascii,omitempty"` // ASCII borders for terminals that draw box glyphs wide
 }
 
 // Credential is a member's password state (ACC-1..4).

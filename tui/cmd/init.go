@@ -1,9 +1,11 @@
 package cmd
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,7 +30,19 @@ func OpenData(dir string, opt store.Options) (*store.Store, error) {
 	}
 	s, err := store.Open(path, opt)
 	if errors.Is(err, store.ErrLocked) {
-		return nil, model.Conflictf("the data in %s is in use by a running postroom serve; run the command through it instead: ssh -p 2222 YOU@HOST COMMAND (e.g. ssh -p 2222 admin@localhost member list)", dir)
+		host, port := "HOST", "2222"
+		if b, rerr := os.ReadFile(filepath.Join(dir, ServeInfoFile)); rerr == nil {
+			var info ServeInfo
+			if json.Unmarshal(b, &info) == nil {
+				if h, p, serr := net.SplitHostPort(info.SSH); serr == nil {
+					port = p
+					if h != "" && h != "::" && h != "0.0.0.0" {
+						host = h
+					}
+				}
+			}
+		}
+		return nil, model.Conflictf("the data in %s is in use by a running postroom serve; run the command through it instead: ssh -p %s YOU@%s COMMAND (e.g. ssh -p %s YOU@%s member list)", dir, port, host, port, host)
 	}
 	return s, err
 }
@@ -258,4 +272,13 @@ func BuildDemo(s *store.Store, act model.Actor) (int, error) {
 	var n int
 	s.Read(func(r *store.Reader) error { n = r.Count().Members; return nil })
 	return n, nil
+}
+
+// ServeInfoFile is where a running `postroom serve` says how to reach it.
+const ServeInfoFile = "serve.json"
+
+// ServeInfo is the content of ServeInfoFile.
+type ServeInfo struct {
+	PID int    `json:"pid"`
+	SSH string `json:"ssh"`
 }

@@ -1,0 +1,41 @@
+package assets
+
+// HomeText is the Home pane's strings: what needs you now.
+type HomeText struct {
+	Title         string
+	Welcome       string // "%s, welcome"
+	Directory     string
+	Members       string // "%d members: %d active, %d disabled, %d locked"
+	Depts         string // "%d departments, %d groups, %d shared mailboxes"
+	NeedsYou      string
+	Locked        string // "%d accounts locked after failed logins"
+	FailedLogins  string // "%d failed logins in the last 24 hours"
+	NoPassword    string // "%d members have no password yet"
+	Nothing       string
+	YourAccount   string
+	PasswordAge   string // "password changed %s"
+	PasswordDue   string // "your password expires on %s"
+	PasswordNever string
+	LastLogin     string // "last login %s from %s"
+	Announcements string
+	NoAnnounce    string
+	AuditHead     string // "operation log: %d records"
+}
+
+var homeZH = HomeText{
+	Title: "首页", Welcome: "%s，您好", Directory: "通讯录概况",
+	Members: "成员 %d 人：正常 %d，停用 %d，锁定 %d", Depts: "部门 %d 个，邮件组 %d 个，公共邮箱 %d 个",
+	NeedsYou: "需要您处理", Locked: "%d 个账号因登录失败被锁定", FailedLogins: "最近 24 小时登录失败 %d 次",
+	NoPassword: "%d 名成员尚未设置密码", Nothing: "暂无需要处理的事项", YourAccount: "我的账号",
+	PasswordAge: "密码修改于 %s", PasswordDue: "密码将于 %s 过期", PasswordNever: "密码不过期",
+	LastLogin: "上次登录 %s，来自 %s", Announcements: "公告", NoAnnounce: "暂无公告", AuditHead: "操作日志：%d 条记录",
+}
+
+var homeEN = HomeText{
+	Title: "Home", Welcome: "Welcome, %s", Directory: "Directory",
+	Members: "%d members: %d active, %d disabled, %d locked", Depts: "%d departments, %d groups, %d shared mailboxes",
+	NeedsYou: "Needs you now", Locked: "%d accounts locked after failed logins", FailedLogins: "%d failed logins in the last 24 hours",
+	NoPassword: "%d members have no password yet", Nothing: "Nothing needs you right now", YourAccount: "Your account",
+	PasswordAge: "password changed %s", PasswordDue: "your password expires on %s", PasswordNever: "your password does not expire",
+	LastLogin: "last login %s from %s", Announcements: "Announcements", NoAnnounce: "No announcements", AuditHead: "operation log: %d records",
+}

@@ -1,0 +1,440 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// IdleLimit is how long a session may go without a key press or click
+// before it ends. Keepalives and redraws do not count: only input does.
+const IdleLimit = 15 * time.Minute
+
+// App is the root of the UI: header, navigation rail, the active pane, the
+// status line and the help bar. It routes messages; panes do the work.
+type App struct {
+	s      *Session
+	panes  []Pane
+	active int
+	help   help.Model
+
+	width, height int
+	fullHelp      bool
+	lastInput     time.Time
+	flash         string
+	flashErr      bool
+	flashUntil    time.Time
+	enterprise    string
+	quitting      string
+
+	// gate is the forced password change; while set nothing else shows.
+	gate *passwordForm
+
+	events <-chan store.Event
+	stop   func()
+}
+
+// tickMsg drives the clock and the idle check.
+type tickMsg time.Time
+
+func tick() tea.Cmd {
+	return tea.Tick(15*time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// NewApp builds the UI for a session. passwordDue, when not empty, is why
+// the person must change their password before anything else.
+func NewApp(s *Session, passwordDue string) *App {
+	a := &App{s: s, help: help.New(), lastInput: s.Now()}
+	a.help.Styles.ShortKey = s.Styles.Help.Bold(true)
+	a.help.Styles.ShortDesc = s.Styles.Help
+	a.help.Styles.FullKey = s.Styles.Help.Bold(true)
+	a.help.Styles.FullDesc = s.Styles.Help
+	a.help.Styles.ShortSeparator = s.Styles.Help
+	a.help.Styles.FullSeparator = s.Styles.Help
+	if passwordDue != "" {
+		a.gate = newPasswordForm(s, "gate", passwordDue)
+	}
+	a.panes = panesFor(s)
+	s.Store.Read(func(r *store.Reader) error {
+		if e, err := r.Enterprise(); err == nil {
+			a.enterprise = e.Name
+		}
+		return nil
+	})
+	return a
+}
+
+// panesFor shapes the UI by role: the model still refuses what is hidden.
+func panesFor(s *Session) []Pane {
+	return []Pane{newHomePane(s), newAccountPane(s)}
+}
+
+// Init starts the clock, the store subscription and every pane.
+func (a *App) Init() tea.Cmd {
+	a.events, a.stop = a.s.Store.Subscribe()
+	cmds := []tea.Cmd{tick(), a.waitEvents(), a.waitShutdown()}
+	if a.gate != nil {
+		cmds = append(cmds, a.gate.Init())
+	}
+	for _, p := range a.panes {
+		cmds = append(cmds, p.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+// waitEvents turns store events into one storeChangedMsg per burst.
+func (a *App) waitEvents() tea.Cmd {
+	ch := a.events
+	return func() tea.Msg {
+		e, ok := <-ch
+		if !ok {
+			return nil
+		}
+		evs := []store.Event{e}
+		for {
+			select {
+			case e, ok := <-ch:
+				if !ok {
+					return storeChangedMsg{events: evs}
+				}
+				evs = append(evs, e)
+			default:
+				return storeChangedMsg{events: evs}
+			}
+		}
+	}
+}
+
+type shutdownMsg struct{}
+
+func (a *App) waitShutdown() tea.Cmd {
+	ctx := a.s.Ctx
+	return func() tea.Msg {
+		<-ctx.Done()
+		return shutdownMsg{}
+	}
+}
+
+func (a *App) current() Pane { return a.panes[a.active] }
+
+// Update routes a message.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.resize()
+		return a, nil
+	case tickMsg:
+		if a.s.Now().Sub(a.lastInput) >= IdleLimit {
+			return a.quit(a.s.T.Common.IdleLogout)
+		}
+		return a, tick()
+	case shutdownMsg:
+		return a.quit(a.s.T.Common.ShuttingDown)
+	case storeChangedMsg:
+		cmds := []tea.Cmd{a.waitEvents()}
+		if a.refreshActor(msg.events) {
+			// Roles changed or the account was disabled: rebuild what shows.
+			if a.quitting != "" {
+				return a, tea.Quit
+			}
+		}
+		for i, p := range a.panes {
+			var c tea.Cmd
+			a.panes[i], c = p.Update(msg)
+			cmds = append(cmds, c)
+		}
+		return a, tea.Batch(cmds...)
+	case flashMsg:
+		a.flash, a.flashErr, a.flashUntil = msg.text, msg.err, a.s.Now().Add(8*time.Second)
+		return a, nil
+	case gateDoneMsg:
+		a.gate = nil
+		return a, flash(a.s.T.Account.Changed, false)
+	case tea.KeyPressMsg:
+		a.lastInput = a.s.Now()
+		return a.key(msg)
+	case tea.MouseClickMsg:
+		a.lastInput = a.s.Now()
+		return a.click(msg)
+	case tea.MouseWheelMsg:
+		a.lastInput = a.s.Now()
+	}
+	if a.gate != nil {
+		g, cmd := a.gate.Update(msg)
+		a.gate = g
+		return a, cmd
+	}
+	// Background results go to every pane; each takes its own.
+	cmds := make([]tea.Cmd, 0, len(a.panes))
+	for i, p := range a.panes {
+		var c tea.Cmd
+		a.panes[i], c = p.Update(msg)
+		cmds = append(cmds, c)
+	}
+	return a, tea.Batch(cmds...)
+}
+
+// refreshActor reloads the person's roles when their own record changed.
+// It reports whether anything changed.
+func (a *App) refreshActor(events []store.Event) bool {
+	mine := false
+	for _, e := range events {
+		if (e.Kind == "member" && e.Key == string(a.s.Actor.Address)) || e.Kind == "dept" {
+			mine = true
+		}
+	}
+	if !mine {
+		return false
+	}
+	var m *model.Member
+	var act model.Actor
+	err := a.s.Store.Read(func(r *store.Reader) error {
+		var err error
+		if m, err = r.Member(a.s.Actor.Address); err != nil {
+			return err
+		}
+		act, err = r.Actor(a.s.Actor.Address, a.s.Actor.Door, a.s.Actor.Source)
+		return err
+	})
+	if err != nil || m.Status == model.StatusDisabled || m.Status == model.StatusReclaimed {
+		a.quitting = a.s.ErrText(model.Authf("the account %s is no longer active", a.s.Actor.Address))
+		return true
+	}
+	if rolesKey(act) == rolesKey(a.s.Actor) {
+		return false
+	}
+	a.s.Actor = act
+	name := a.current().Title()
+	a.panes = panesFor(a.s)
+	a.active = 0
+	for i, p := range a.panes {
+		if p.Title() == name {
+			a.active = i
+		}
+	}
+	a.resize()
+	return true
+}
+
+func rolesKey(a model.Actor) string {
+	var b strings.Builder
+	for _, g := range a.Roles {
+		b.WriteString(g.Role.String())
+		b.WriteByte(byte(g.Scope))
+	}
+	return b.String()
+}
+
+func (a *App) quit(why string) (tea.Model, tea.Cmd) {
+	a.quitting = why
+	return a, tea.Quit
+}
+
+func (a *App) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := a.s.Keys
+	if msg.String() == "ctrl+c" {
+		return a.quit("")
+	}
+	if a.gate != nil {
+		g, cmd := a.gate.Update(msg)
+		a.gate = g
+		return a, cmd
+	}
+	p := a.current()
+	if !p.Capturing() {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return a.quit("")
+		case key.Matches(msg, k.Help):
+			a.fullHelp = !a.fullHelp
+			return a, nil
+		case key.Matches(msg, k.NextPane):
+			a.active = (a.active + 1) % len(a.panes)
+			return a, nil
+		case key.Matches(msg, k.PrevPane):
+			a.active = (a.active + len(a.panes) - 1) % len(a.panes)
+			return a, nil
+		case len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
+			if i := int(msg.Text[0] - '1'); i < len(a.panes) {
+				a.active = i
+				return a, nil
+			}
+		}
+	}
+	np, cmd := p.Update(msg)
+	a.panes[a.active] = np
+	return a, cmd
+}
+
+// railWidth is the width of the navigation rail, border included.
+func (a *App) railWidth() int {
+	w := 0
+	for i, p := range a.panes {
+		w = max(w, lipgloss.Width(p.Title())+len(itoa(i+1))+2)
+	}
+	return w + 3
+}
+
+func (a *App) click(msg tea.MouseClickMsg) (tea.Model, tea.Cmd) {
+	m := msg.Mouse()
+	if a.gate == nil && m.X < a.railWidth() && m.Y >= 1 {
+		if i := m.Y - 1; i < len(a.panes) {
+			a.active = i
+			return a, nil
+		}
+	}
+	if a.gate != nil {
+		return a, nil
+	}
+	np, cmd := a.current().Update(msg)
+	a.panes[a.active] = np
+	return a, cmd
+}
+
+// bodySize is the space a pane gets.
+func (a *App) bodySize() (int, int) {
+	return max(10, a.width-a.railWidth()-1), max(3, a.height-3)
+}
+
+func (a *App) resize() {
+	w, h := a.bodySize()
+	for _, p := range a.panes {
+		p.SetSize(w, h)
+	}
+	if a.gate != nil {
+		a.gate.SetSize(a.width, max(3, a.height-3))
+	}
+	a.help.SetWidth(a.width)
+}
+
+// View draws the screen.
+func (a *App) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "postroom"
+	if a.quitting != "" {
+		v.AltScreen = false
+		v.SetContent(a.quitting + "\n")
+		return v
+	}
+	if a.width == 0 {
+		v.SetContent(a.s.T.Common.Loading)
+		return v
+	}
+	st := a.s.Styles
+	header := a.header()
+	var body string
+	var helpLine string
+	var cur *tea.Cursor
+	if a.gate != nil {
+		body = a.gate.View()
+		helpLine = a.help.ShortHelpView(a.gate.ShortHelp())
+		if c := a.gate.Cursor(); c != nil {
+			c.Y += 1
+			cur = c
+		}
+	} else {
+		p := a.current()
+		rail := a.rail()
+		_, h := a.bodySize()
+		pane := lipgloss.NewStyle().MaxHeight(h).Height(h).PaddingLeft(1).Render(p.View())
+		if a.fullHelp {
+			pane = lipgloss.NewStyle().MaxHeight(h).Height(h).PaddingLeft(1).Render(a.help.FullHelpView(append(p.FullHelp(), a.globalKeys())))
+		}
+		body = lipgloss.JoinHorizontal(lipgloss.Top, rail, pane)
+		helpLine = a.help.ShortHelpView(append(p.ShortHelp(), a.s.Keys.Help, a.s.Keys.Quit))
+		if cp, ok := p.(cursorPane); ok && !a.fullHelp {
+			if c := cp.Cursor(); c != nil {
+				c.X += a.railWidth() + 1
+				c.Y += 1
+				cur = c
+			}
+		}
+	}
+	status := ""
+	if a.flash != "" && a.s.Now().Before(a.flashUntil) {
+		if a.flashErr {
+			status = st.Error.Render(truncate(a.flash, a.width))
+		} else {
+			status = st.OK.Render(truncate(a.flash, a.width))
+		}
+	}
+	body = lipgloss.NewStyle().Height(a.height - 3).MaxHeight(a.height - 3).Render(body)
+	v.SetContent(lipgloss.JoinVertical(lipgloss.Left, header, body, status, truncate(helpLine, a.width)))
+	v.Cursor = cur
+	return v
+}
+
+func (a *App) globalKeys() []key.Binding {
+	k := a.s.Keys
+	return []key.Binding{k.NextPane, k.PrevPane, k.Help, k.Quit}
+}
+
+func (a *App) header() string {
+	st := a.s.Styles
+	t := a.s.T
+	left := st.Header.Render(a.enterprise)
+	who := st.HeaderDim.Render(a.s.Sprintf(t.Common.You, a.s.Actor.Name, roleLabel(a.s)))
+	clock := st.HeaderDim.Render(a.s.Now().Format("2006-01-02 15:04"))
+	used := lipgloss.Width(left) + lipgloss.Width(who) + lipgloss.Width(clock)
+	fill := st.HeaderDim.Render(strings.Repeat(" ", max(0, a.width-used-2)))
+	line := left + who + fill + clock
+	if lipgloss.Width(line) > a.width {
+		line = left + who
+	}
+	return lipgloss.NewStyle().MaxWidth(a.width).Render(line)
+}
+
+func roleLabel(s *Session) string {
+	return s.Actor.Top().String()
+}
+
+func (a *App) rail() string {
+	st := a.s.Styles
+	_, h := a.bodySize()
+	var lines []string
+	for i, p := range a.panes {
+		label := itoa(i+1) + " " + p.Title()
+		switch {
+		case i == a.active:
+			lines = append(lines, st.RailActive.Render(st.Bullet+label))
+		default:
+			lines = append(lines, st.RailItem.Render(" "+label))
+		}
+	}
+	return st.Rail.Height(h).Width(a.railWidth()).Render(strings.Join(lines, "\n"))
+}
+
+// Quitting is the message the session ends with, if any.
+func (a *App) Quitting() string { return a.quitting }
+
+// Close ends the store subscription.
+func (a *App) Close() {
+	if a.stop != nil {
+		a.stop()
+	}
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// truncate cuts s to w cells, with an ellipsis.
+func truncate(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}

@@ -1,0 +1,234 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// form is a column of labelled text fields with inline errors: tab, shift+tab
+// and the arrows move between fields, enter on the last field (or ctrl+s
+// anywhere) submits, esc cancels. It draws the terminal's real cursor, so a
+// Chinese input method's candidate window opens where the person types.
+type form struct {
+	s      *Session
+	title  string
+	intro  string
+	fields []*field
+	focus  int
+	err    string
+	width  int
+}
+
+type field struct {
+	key   string
+	label string
+	hint  string
+	err   string
+	input textinput.Model
+}
+
+// formResult says what a key did to the form.
+type formResult int
+
+const (
+	formEditing formResult = iota
+	formSubmitted
+	formCancelled
+)
+
+func newForm(s *Session, title string) *form {
+	return &form{s: s, title: title, width: 60}
+}
+
+// add appends a field.
+func (f *form) add(key, label, value string, secret bool, hint string) *form {
+	in := textinput.New()
+	in.Prompt = ""
+	in.SetVirtualCursor(false)
+	in.CharLimit = 2000
+	if secret {
+		in.EchoMode = textinput.EchoPassword
+		in.EchoCharacter = '*'
+	}
+	in.SetValue(value)
+	f.fields = append(f.fields, &field{key: key, label: label, hint: hint, input: in})
+	if len(f.fields) == 1 {
+		f.fields[0].input.Focus()
+	}
+	f.layout()
+	return f
+}
+
+// value returns a field's text, trimmed (secrets are returned as typed).
+func (f *form) value(key string) string {
+	for _, fl := range f.fields {
+		if fl.key == key {
+			if fl.input.EchoMode == textinput.EchoPassword {
+				return fl.input.Value()
+			}
+			return strings.TrimSpace(fl.input.Value())
+		}
+	}
+	return ""
+}
+
+// setError puts a message under a field, or over the form for key "".
+func (f *form) setError(key, msg string) {
+	if key == "" {
+		f.err = msg
+		return
+	}
+	for i, fl := range f.fields {
+		if fl.key == key {
+			fl.err = msg
+			f.focusOn(i)
+			return
+		}
+	}
+	f.err = msg
+}
+
+func (f *form) clearErrors() {
+	f.err = ""
+	for _, fl := range f.fields {
+		fl.err = ""
+	}
+}
+
+func (f *form) focusOn(i int) {
+	if i < 0 || i >= len(f.fields) {
+		return
+	}
+	f.fields[f.focus].input.Blur()
+	f.focus = i
+	f.fields[i].input.Focus()
+}
+
+func (f *form) labelWidth() int {
+	w := 0
+	for _, fl := range f.fields {
+		w = max(w, lipgloss.Width(fl.label))
+	}
+	return w + 2
+}
+
+// SetSize fits the inputs to the width (a cell of margin: an input may draw
+// one cell past its width with Chinese text).
+func (f *form) SetSize(w, h int) {
+	f.width = w
+	f.layout()
+}
+
+func (f *form) layout() {
+	iw := max(8, min(60, f.width-f.labelWidth()-3))
+	for _, fl := range f.fields {
+		fl.input.SetWidth(iw)
+	}
+}
+
+// Update handles a message; it reports when the form was submitted or left.
+func (f *form) Update(msg tea.Msg) (formResult, tea.Cmd) {
+	k := f.s.Keys
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(msg, k.Back):
+			return formCancelled, nil
+		case key.Matches(msg, k.Save):
+			return formSubmitted, nil
+		case msg.String() == "enter":
+			if f.focus == len(f.fields)-1 {
+				return formSubmitted, nil
+			}
+			f.focusOn(f.focus + 1)
+			return formEditing, nil
+		case msg.String() == "tab" || msg.String() == "down":
+			f.focusOn((f.focus + 1) % len(f.fields))
+			return formEditing, nil
+		case msg.String() == "shift+tab" || msg.String() == "up":
+			f.focusOn((f.focus + len(f.fields) - 1) % len(f.fields))
+			return formEditing, nil
+		}
+	}
+	if len(f.fields) == 0 {
+		return formEditing, nil
+	}
+	var cmd tea.Cmd
+	f.fields[f.focus].input, cmd = f.fields[f.focus].input.Update(msg)
+	return formEditing, cmd
+}
+
+// header lines above the first field.
+func (f *form) headLines() []string {
+	st := f.s.Styles
+	var out []string
+	if f.title != "" {
+		out = append(out, st.Title.Render(f.title))
+	}
+	if f.intro != "" {
+		out = append(out, lipgloss.NewStyle().Width(max(10, f.width-2)).Render(f.intro))
+	}
+	if f.err != "" {
+		out = append(out, st.Error.Width(max(10, f.width-2)).Render(f.err))
+	}
+	if len(out) > 0 {
+		out = append(out, "")
+	}
+	return out
+}
+
+// View draws the form.
+func (f *form) View() string {
+	st := f.s.Styles
+	lines := f.headLines()
+	lw := f.labelWidth()
+	for i, fl := range f.fields {
+		label := fl.label + strings.Repeat(" ", lw-lipgloss.Width(fl.label))
+		if i == f.focus {
+			label = st.Cursor.Render(label)
+		} else {
+			label = st.Label.Render(label)
+		}
+		lines = append(lines, label+fl.input.View())
+		switch {
+		case fl.err != "":
+			lines = append(lines, strings.Repeat(" ", lw)+st.Error.Render(fl.err))
+		case fl.hint != "" && i == f.focus:
+			lines = append(lines, strings.Repeat(" ", lw)+st.Subtle.Render(fl.hint))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Cursor is where the focused input's cursor stands, relative to the form.
+func (f *form) Cursor() *tea.Cursor {
+	if len(f.fields) == 0 {
+		return nil
+	}
+	c := f.fields[f.focus].input.Cursor()
+	if c == nil {
+		return nil
+	}
+	y := lipgloss.Height(strings.Join(f.headLines(), "\n"))
+	if len(f.headLines()) == 0 {
+		y = 0
+	}
+	for i := 0; i < f.focus; i++ {
+		y++
+		if f.fields[i].err != "" {
+			y++
+		}
+	}
+	c.X += f.labelWidth()
+	c.Y += y
+	return c
+}
+
+// ShortHelp lists the form's keys.
+func (f *form) ShortHelp() []key.Binding {
+	k := f.s.Keys
+	return []key.Binding{k.Tab, k.Enter, k.Save, k.Back}
+}

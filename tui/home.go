@@ -1,0 +1,195 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// homePane is what needs the person now: for those who administer, the
+// directory's state and the accounts waiting for help; for everyone, their
+// own account and the announcements.
+type homePane struct {
+	s             *Session
+	width, height int
+	data          *homeData
+	loading       bool
+	dirty         bool
+	err           string
+}
+
+type homeData struct {
+	me                                *model.Member
+	policy                            model.PasswordPolicy
+	lastLogin                         *store.LoginRecord
+	admin                             bool
+	members, active, disabled, locked int
+	noPassword, failed24h             int
+	depts, groups, shared, ops        int
+}
+
+type homeLoadedMsg struct {
+	data *homeData
+	err  error
+}
+
+func newHomePane(s *Session) *homePane { return &homePane{s: s} }
+
+func (p *homePane) ID() string    { return "home" }
+func (p *homePane) Title() string { return p.s.T.Nav.Home }
+
+func (p *homePane) Init() tea.Cmd {
+	p.loading = true
+	return p.load()
+}
+
+func (p *homePane) load() tea.Cmd {
+	s := p.s
+	return func() tea.Msg {
+		d := &homeData{admin: s.Can(model.RightMemberRead) && (s.Actor.Has(model.RoleAdmin) || s.Actor.Has(model.RoleSubadmin) || s.Actor.Has(model.RoleAuditor))}
+		err := s.Store.Read(func(r *store.Reader) error {
+			var err error
+			if d.me, err = r.Member(s.Actor.Address); err != nil {
+				return err
+			}
+			if d.policy, err = r.Policy(); err != nil {
+				return err
+			}
+			logins, err := r.LoginLog(store.LoginFilter{Address: s.Actor.Address, Limit: 2})
+			if err != nil {
+				return err
+			}
+			// The newest is this very login; the one before is the last.
+			if len(logins) > 1 {
+				d.lastLogin = &logins[1]
+			}
+			if !d.admin {
+				return nil
+			}
+			ms, err := r.Members(store.MemberFilter{Keep: func(m *model.Member) bool { return model.CanSee(s.Actor, m, r) }})
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				d.members++
+				switch m.Status {
+				case model.StatusActive:
+					d.active++
+				case model.StatusDisabled:
+					d.disabled++
+				case model.StatusLocked:
+					d.locked++
+				}
+				if m.Password.Hash == "" && len(m.Keys) == 0 && m.Status == model.StatusActive {
+					d.noPassword++
+				}
+			}
+			failed, err := r.LoginLog(store.LoginFilter{Failed: true, Since: s.Now().Add(-24 * time.Hour)})
+			if err != nil {
+				return err
+			}
+			d.failed24h = len(failed)
+			c := r.Count()
+			d.depts, d.groups, d.shared, d.ops = c.Depts, c.Groups, c.Shared, c.OpLog
+			return nil
+		})
+		return homeLoadedMsg{data: d, err: err}
+	}
+}
+
+func (p *homePane) SetSize(w, h int) { p.width, p.height = w, h }
+func (p *homePane) Capturing() bool  { return false }
+
+func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case homeLoadedMsg:
+		p.loading = false
+		if msg.err != nil {
+			p.err = p.s.ErrText(msg.err)
+		} else {
+			p.data, p.err = msg.data, ""
+		}
+		if p.dirty {
+			p.dirty = false
+			p.loading = true
+			return p, p.load()
+		}
+	case storeChangedMsg:
+		if p.loading {
+			p.dirty = true
+			return p, nil
+		}
+		p.loading = true
+		return p, p.load()
+	case tea.KeyPressMsg:
+		if key.Matches(msg, p.s.Keys.Refresh) && !p.loading {
+			p.loading = true
+			return p, p.load()
+		}
+	}
+	return p, nil
+}
+
+func (p *homePane) View() string {
+	st := p.s.Styles
+	t := p.s.T.Home
+	out := []string{st.Title.Render(t.Title)}
+	if p.err != "" {
+		return strings.Join(append(out, st.Error.Render(p.err)), "\n")
+	}
+	d := p.data
+	if d == nil {
+		return strings.Join(append(out, st.Subtle.Render(p.s.T.Common.Loading)), "\n")
+	}
+	out = append(out, p.s.Sprintf(t.Welcome, d.me.Name), "")
+	if d.admin {
+		out = append(out, st.Label.Render(t.Directory),
+			"  "+p.s.Sprintf(t.Members, d.members, d.active, d.disabled, d.locked),
+			"  "+p.s.Sprintf(t.Depts, d.depts, d.groups, d.shared),
+			"  "+p.s.Sprintf(t.AuditHead, d.ops), "")
+		out = append(out, st.Label.Render(t.NeedsYou))
+		var needs []string
+		if d.locked > 0 {
+			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(t.Locked, d.locked))
+		}
+		if d.failed24h > 0 {
+			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(t.FailedLogins, d.failed24h))
+		}
+		if d.noPassword > 0 {
+			needs = append(needs, "- "+p.s.Sprintf(t.NoPassword, d.noPassword))
+		}
+		if len(needs) == 0 {
+			needs = append(needs, st.Subtle.Render(t.Nothing))
+		}
+		for _, n := range needs {
+			out = append(out, "  "+n)
+		}
+		out = append(out, "")
+	}
+	out = append(out, st.Label.Render(t.YourAccount))
+	if !d.me.Password.Changed.IsZero() {
+		out = append(out, "  "+p.s.Sprintf(t.PasswordAge, d.me.Password.Changed.Local().Format("2006-01-02")))
+		if at, ok := d.policy.ExpiresAt(d.me.Password.Changed); ok {
+			out = append(out, "  "+p.s.Sprintf(t.PasswordDue, at.Local().Format("2006-01-02")))
+		} else {
+			out = append(out, "  "+t.PasswordNever)
+		}
+	}
+	if d.lastLogin != nil {
+		out = append(out, "  "+p.s.Sprintf(t.LastLogin, d.lastLogin.Time.Local().Format("2006-01-02 15:04"), d.lastLogin.Source))
+	}
+	out = append(out, "", st.Label.Render(t.Announcements), "  "+st.Subtle.Render(t.NoAnnounce))
+	return strings.Join(out, "\n")
+}
+
+func (p *homePane) ShortHelp() []key.Binding {
+	k := p.s.Keys
+	return []key.Binding{k.NextPane, k.Refresh}
+}
+
+func (p *homePane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
