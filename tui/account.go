@@ -113,6 +113,7 @@ type accountPane struct {
 
 	section int // 0 details, 1 password, 2 keys, 3 logins, 4 preferences
 	member  *model.Member
+	depts   []string
 	logins  []store.LoginRecord
 	keyRow  int
 
@@ -125,6 +126,7 @@ type accountPane struct {
 
 type accountLoadedMsg struct {
 	member *model.Member
+	depts  []string
 	logins []store.LoginRecord
 	err    error
 }
@@ -150,6 +152,9 @@ func (p *accountPane) load() tea.Cmd {
 			var err error
 			if msg.member, err = r.Member(s.Actor.Address); err != nil {
 				return err
+			}
+			for _, d := range msg.member.Depts {
+				msg.depts = append(msg.depts, r.DeptPath(d))
 			}
 			msg.logins, err = r.LoginLog(store.LoginFilter{Address: s.Actor.Address, Limit: 10})
 			return err
@@ -179,7 +184,7 @@ func (p *accountPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.err = p.s.ErrText(msg.err)
 			return p, nil
 		}
-		p.member, p.logins, p.err = msg.member, msg.logins, ""
+		p.member, p.depts, p.logins, p.err = msg.member, msg.depts, msg.logins, ""
 		p.keyRow = min(p.keyRow, max(0, len(p.member.Keys)-1))
 		return p, nil
 	case storeChangedMsg:
@@ -307,16 +312,9 @@ func (p *accountPane) View() string {
 	m := p.member
 	switch p.section {
 	case 0:
-		var depts []string
-		p.s.Store.Read(func(r *store.Reader) error {
-			for _, d := range m.Depts {
-				depts = append(depts, r.DeptPath(d))
-			}
-			return nil
-		})
 		f := p.s.T.Fields
 		rows := [][2]string{
-			{f.Address, string(m.Address)}, {f.Name, m.Name}, {f.Departments, strings.Join(depts, "; ")},
+			{f.Address, string(m.Address)}, {f.Name, m.Name}, {f.Departments, strings.Join(p.depts, "; ")},
 			{f.Title, m.Title}, {f.Roles, p.s.Actor.RoleNames(nil)}, {f.Status, statusText(p.s, m.Status)},
 		}
 		out = append(out, labelled(p.s, rows)...)

@@ -51,6 +51,11 @@ func tick() tea.Cmd {
 // NewApp builds the UI for a session. passwordDue, when not empty, is why
 // the person must change their password before anything else.
 func NewApp(s *Session, passwordDue string) *App {
+	return newAppWith(s, passwordDue, panesFor(s))
+}
+
+// newAppWith builds the UI with the given panes (tests pick them).
+func newAppWith(s *Session, passwordDue string, panes []Pane) *App {
 	a := &App{s: s, help: help.New(), lastInput: s.Now()}
 	a.help.Styles.ShortKey = s.Styles.Help.Bold(true)
 	a.help.Styles.ShortDesc = s.Styles.Help
@@ -61,7 +66,7 @@ func NewApp(s *Session, passwordDue string) *App {
 	if passwordDue != "" {
 		a.gate = newPasswordForm(s, "gate", passwordDue)
 	}
-	a.panes = panesFor(s)
+	a.panes = panes
 	s.Store.Read(func(r *store.Reader) error {
 		if e, err := r.Enterprise(); err == nil {
 			a.enterprise = e.Name
@@ -140,11 +145,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.quit(a.s.T.Common.ShuttingDown)
 	case storeChangedMsg:
 		cmds := []tea.Cmd{a.waitEvents()}
-		if a.refreshActor(msg.events) {
-			// Roles changed or the account was disabled: rebuild what shows.
-			if a.quitting != "" {
-				return a, tea.Quit
-			}
+		if touchesActor(a.s.Actor, msg.events) {
+			cmds = append(cmds, a.reloadActor())
 		}
 		for i, p := range a.panes {
 			var c tea.Cmd
@@ -152,6 +154,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, c)
 		}
 		return a, tea.Batch(cmds...)
+	case actorMsg:
+		return a.setActor(msg)
 	case flashMsg:
 		a.flash, a.flashErr, a.flashUntil = msg.text, msg.err, a.s.Now().Add(8*time.Second)
 		return a, nil
@@ -182,46 +186,63 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, tea.Batch(cmds...)
 }
 
-// refreshActor reloads the person's roles when their own record changed.
-// It reports whether anything changed.
-func (a *App) refreshActor(events []store.Event) bool {
-	mine := false
+// actorMsg carries the person's roles and state as they are now.
+type actorMsg struct {
+	actor  model.Actor
+	active bool
+}
+
+// touchesActor reports whether events may change the person's roles.
+func touchesActor(a model.Actor, events []store.Event) bool {
 	for _, e := range events {
-		if (e.Kind == "member" && e.Key == string(a.s.Actor.Address)) || e.Kind == "dept" {
-			mine = true
+		if (e.Kind == "member" && e.Key == string(a.Address)) || e.Kind == "dept" {
+			return true
 		}
 	}
-	if !mine {
-		return false
-	}
-	var m *model.Member
-	var act model.Actor
-	err := a.s.Store.Read(func(r *store.Reader) error {
-		var err error
-		if m, err = r.Member(a.s.Actor.Address); err != nil {
+	return false
+}
+
+// reloadActor reads the person's roles again, in the background.
+func (a *App) reloadActor() tea.Cmd {
+	s := a.s
+	addr, door, src := s.Actor.Address, s.Actor.Door, s.Actor.Source
+	return func() tea.Msg {
+		var msg actorMsg
+		s.Store.Read(func(r *store.Reader) error {
+			m, err := r.Member(addr)
+			if err != nil {
+				return err
+			}
+			msg.active = m.Status == model.StatusActive || m.Status == model.StatusLocked
+			msg.actor, err = r.Actor(addr, door, src)
 			return err
-		}
-		act, err = r.Actor(a.s.Actor.Address, a.s.Actor.Door, a.s.Actor.Source)
-		return err
-	})
-	if err != nil || m.Status == model.StatusDisabled || m.Status == model.StatusReclaimed {
-		a.quitting = a.s.ErrText(model.Authf("the account %s is no longer active", a.s.Actor.Address))
-		return true
+		})
+		return msg
 	}
-	if rolesKey(act) == rolesKey(a.s.Actor) {
-		return false
+}
+
+// setActor applies new roles: the rail is rebuilt for them, and a session
+// whose account was disabled or removed ends.
+func (a *App) setActor(msg actorMsg) (tea.Model, tea.Cmd) {
+	if !msg.active {
+		return a.quit(a.s.ErrText(model.Authf("the account %s is no longer active", a.s.Actor.Address)))
 	}
-	a.s.Actor = act
+	if rolesKey(msg.actor) == rolesKey(a.s.Actor) {
+		return a, nil
+	}
+	a.s.Actor = msg.actor
 	name := a.current().Title()
 	a.panes = panesFor(a.s)
 	a.active = 0
+	var cmds []tea.Cmd
 	for i, p := range a.panes {
 		if p.Title() == name {
 			a.active = i
 		}
+		cmds = append(cmds, p.Init())
 	}
 	a.resize()
-	return true
+	return a, tea.Batch(cmds...)
 }
 
 func rolesKey(a model.Actor) string {
