@@ -129,6 +129,11 @@ func localTUI(st *store.Store, actor model.Actor, ctxDone <-chan struct{}) error
 	}
 	actor.Door = model.DoorTUI
 	s := tui.NewSession(st, actor, lang, m.Prefs.ASCII)
+	s.Export = func(name string, data []byte) (string, error) {
+		dir := filepath.Dir(st.Path())
+		file, err := cmd.SaveExport(dir, actor.Address, name, data, st.Now())
+		return filepath.Join(cmd.ExportDir(dir, actor.Address), file), err
+	}
 	app := tui.NewApp(s, "")
 	defer app.Close()
 	p := tea.NewProgram(app)

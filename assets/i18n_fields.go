@@ -8,6 +8,9 @@ type FieldText struct {
 	Active, Disabled, Locked, Reclaimed                          string
 	Male, Female                                                 string
 	NoPassword, MustChange, PasswordSet                          string
+	// Role names, in model.Role order: member … admin.
+	RoleMember, RoleHead, RoleOfficer, RoleUnitOfficer, RoleHR string
+	RoleAuditor, RoleHelpdesk, RoleSubadmin, RoleAdmin         string
 }
 
 var fieldsZH = FieldText{
@@ -17,6 +20,8 @@ var fieldsZH = FieldText{
 	Active: "正常", Disabled: "已停用", Locked: "已锁定", Reclaimed: "已回收",
 	Male: "男", Female: "女",
 	NoPassword: "未设置", MustChange: "下次登录须修改", PasswordSet: "已设置",
+	RoleMember: "员工", RoleHead: "部门负责人", RoleOfficer: "部门权限负责人", RoleUnitOfficer: "单位权限负责人", RoleHR: "人力资源",
+	RoleAuditor: "审计员", RoleHelpdesk: "服务台", RoleSubadmin: "分级管理员", RoleAdmin: "邮箱管理员",
 }
 
 var fieldsEN = FieldText{
@@ -26,4 +31,6 @@ var fieldsEN = FieldText{
 	Active: "active", Disabled: "disabled", Locked: "locked", Reclaimed: "reclaimed",
 	Male: "male", Female: "female",
 	NoPassword: "not set", MustChange: "must change at next login", PasswordSet: "set",
+	RoleMember: "member", RoleHead: "department head", RoleOfficer: "permission officer", RoleUnitOfficer: "unit permission officer", RoleHR: "HR",
+	RoleAuditor: "auditor", RoleHelpdesk: "helpdesk", RoleSubadmin: "sub-admin", RoleAdmin: "admin",
 }

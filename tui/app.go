@@ -416,7 +416,17 @@ func (a *App) header() string {
 }
 
 func roleLabel(s *Session) string {
-	return s.Actor.Top().String()
+	return roleName(s, s.Actor.Top())
+}
+
+// roleName is a role's name in the person's language.
+func roleName(s *Session, r model.Role) string {
+	f := s.T.Fields
+	names := []string{f.RoleMember, f.RoleHead, f.RoleOfficer, f.RoleUnitOfficer, f.RoleHR, f.RoleAuditor, f.RoleHelpdesk, f.RoleSubadmin, f.RoleAdmin}
+	if int(r) >= 0 && int(r) < len(names) {
+		return names[r]
+	}
+	return r.String()
 }
 
 func (a *App) rail() string {

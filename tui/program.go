@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -11,6 +12,7 @@ import (
 	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
+	"postroom/tui/cmd"
 )
 
 // DefaultLang is the language of a session whose person set none and whose
@@ -62,6 +64,14 @@ func (s *Server) runTUI(sess ssh.Session, m *model.Member, src string) int {
 		}
 	}()
 	ui.Ctx = ctx
+	dataDir := filepath.Dir(s.store.Path())
+	ui.Export = func(name string, data []byte) (string, error) {
+		file, err := cmd.SaveExport(dataDir, actor.Address, name, data, s.store.Now())
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s (ssh -p %s %s@HOST export file %s > %s)", file, s.port(), actor.Address, file, file), nil
+	}
 	app := NewApp(ui, due)
 	defer app.Close()
 

@@ -44,13 +44,19 @@ type Server struct {
 	ctx    context.Context // ends when the server shuts down
 	cancel context.CancelFunc
 
-	mu       sync.Mutex
-	sessions map[*sessionState]struct{}
+	mu   sync.Mutex
+	addr net.Addr
 }
 
-// sessionState is what the server knows of one open interactive session.
-type sessionState struct {
-	done chan struct{}
+// port is the port the server listens on, for instructions to people.
+func (s *Server) port() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.addr == nil {
+		return "2222"
+	}
+	_, p, _ := net.SplitHostPort(s.addr.String())
+	return p
 }
 
 // maxAuthTries is how many authentication attempts one connection gets.
@@ -77,7 +83,7 @@ func NewServer(st *store.Store, opt ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, opt: opt, sessions: map[*sessionState]struct{}{}}
+	s := &Server{store: st, opt: opt}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.srv = &ssh.Server{
 		Addr:                       opt.Addr,
@@ -140,6 +146,9 @@ func (s *Server) ListenAndServe() error {
 
 // Serve accepts connections on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	s.addr = l.Addr()
+	s.mu.Unlock()
 	err := s.srv.Serve(l)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil

@@ -179,7 +179,7 @@ func exportCmd(env *Env) *cobra.Command {
 	}
 	members.Flags().StringVar(&dept, "dept", "", "only this department and those below it")
 	members.Flags().BoolVar(&chinese, "zh", false, "Chinese column names (邮箱, 姓名, 部门 …)")
-	c.AddCommand(members)
+	c.AddCommand(members, exportFileCmd(env))
 	return c
 }
 
