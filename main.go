@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"postroom/model"
 	"postroom/store"
 	"postroom/tui"
 	"postroom/tui/cmd"
@@ -123,11 +122,9 @@ func usage(w io.Writer) {
   postroom init --data DIR --org NAME --domain DOMAIN --admin ADDR [--admin-password-stdin] [--admin-key FILE] [--demo]
   postroom [--data DIR] [--as ADDR] COMMAND ...  run a command on local data
 
-Commands: org, domain, dept, member, passwd, group, shared, role, log, audit, backup, import, export, whoami.
-Every command takes --help.
+Commands: org, domain, dept, member, passwd, group, shared, role, access, log, audit, backup, import,
+export, whoami. Every command takes --help; the same commands run over SSH: ssh -p 2222 YOU@HOST COMMAND.
 `)
-	env := &cmd.Env{Stdin: strings.NewReader(""), Stdout: w, Stderr: w, Actor: model.System(model.DoorCLI)}
-	_ = env
 }
 
 func demo(stdout, stderr io.Writer) int {
