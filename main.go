@@ -77,22 +77,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stderr, "postroom: tui takes only --data DIR and --as ADDR")
 				return 2
 			}
-			st, err := cmd.OpenData(data, store.Options{})
-			if err != nil {
-				fmt.Fprintln(stderr, "postroom:", err)
-				return 1
-			}
-			defer st.Close()
-			actor, err := cmd.LocalActor(st, as)
-			if err != nil {
-				fmt.Fprintln(stderr, "postroom:", err)
-				return 1
-			}
-			if err := localTUI(st, actor, nil); err != nil {
-				fmt.Fprintln(stderr, "postroom:", err)
-				return 1
-			}
-			return 0
 		}
 	}
 	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
@@ -109,6 +93,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "postroom:", err)
 		return 1
+	}
+	if rest[0] == "tui" {
+		if err := localTUI(s, actor, nil); err != nil {
+			fmt.Fprintln(stderr, "postroom:", err)
+			return 1
+		}
+		return 0
 	}
 	return cmd.Run(&cmd.Env{Actor: actor, Store: s, Stdin: stdin, Stdout: stdout, Stderr: stderr, DataDir: data, Local: true}, rest)
 }
