@@ -15,7 +15,7 @@ type GroupsText struct {
 	ListedValue                             string // "%d members, %d departments"
 	EffectiveValue                          string // "%d people (departments with their subtrees, no duplicates)"
 	Counting                                string
-	Contents                                string
+	Contents                                string // "members and departments (%d)"
 	DeptTag                                 string // marks a whole department among the entries
 	Subtree                                 string // after a department: its subtree is included
 	WholeCompany                            string // the root department
@@ -53,7 +53,7 @@ var groupsZH = GroupsText{
 	ListedValue:    "成员 %d 人，整部门 %d 个",
 	EffectiveValue: "%d 人（部门含下级，已去重）",
 	Counting:       "计算中…",
-	Contents:       "成员与部门",
+	Contents:       "成员与部门（%d）",
 	DeptTag:        "[部门]", Subtree: "（含下级）", WholeCompany: "全公司",
 	Empty:    "这个邮件组还没有成员",
 	NoGroups: "还没有邮件组",
@@ -84,7 +84,7 @@ var groupsEN = GroupsText{
 	ListedValue:    "%d members, %d departments",
 	EffectiveValue: "%d people, subtrees included",
 	Counting:       "counting…",
-	Contents:       "Members and departments",
+	Contents:       "Members and departments (%d)",
 	DeptTag:        "[dept]", Subtree: " (with subtree)", WholeCompany: "whole company",
 	Empty:    "this group has no members yet",
 	NoGroups: "no groups yet",

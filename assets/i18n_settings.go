@@ -15,7 +15,6 @@ type SettingsText struct {
 	Saved     string
 	On, Off   string
 	WholeNum  string // "%s: type a whole number"
-	Never     string
 	KeyEdit   string
 	KeyDone   string
 	KeyToggle string
@@ -59,7 +58,7 @@ var settingsZH = SettingsText{
 	Title:      "设置",
 	Enterprise: "企业信息", Domains: "域名", Policy: "密码策略", Login: "登录限制", Appearance: "外观",
 	ReadOnly: "只读：修改全公司设置需要 org.manage 权限", Unsaved: "有未保存的修改：ctrl+s 保存，esc 放弃",
-	Saved: "已保存", On: "开启", Off: "关闭", WholeNum: "%s：请输入整数", Never: "永不",
+	Saved: "已保存", On: "开启", Off: "关闭", WholeNum: "%s：请输入整数",
 	KeyEdit: "修改", KeyDone: "确定", KeyToggle: "切换", KeyUndo: "放弃修改", KeyTab: "下一分区",
 
 	Name: "企业名称", Address: "地址", Contact: "联系人", Phone: "联系电话", Description: "简介",
@@ -95,7 +94,7 @@ var settingsEN = SettingsText{
 	Title:      "Settings",
 	Enterprise: "Enterprise", Domains: "Domains", Policy: "Passwords", Login: "Login rules", Appearance: "Appearance",
 	ReadOnly: "read-only: changing company-wide settings needs the org.manage right", Unsaved: "unsaved changes: ctrl+s saves, esc discards",
-	Saved: "saved", On: "on", Off: "off", WholeNum: "%s: type a whole number", Never: "never",
+	Saved: "saved", On: "on", Off: "off", WholeNum: "%s: type a whole number",
 	KeyEdit: "edit", KeyDone: "done", KeyToggle: "toggle", KeyUndo: "discard", KeyTab: "next section",
 
 	Name: "Name", Address: "Address", Contact: "Contact", Phone: "Phone", Description: "Description",

@@ -2,7 +2,7 @@ package store
 
 // Event says that something changed; it is published after the commit.
 type Event struct {
-	Kind string // member, dept, group, shared, login
+	Kind string // member, dept, group, shared, login (an attempt was logged)
 	Key  string
 }
 

@@ -319,7 +319,7 @@ func (s *Store) writeLogin(rec *LoginRecord, update func(*model.Member, model.Pa
 		if err := b.Put(u64(seq), body); err != nil {
 			return err
 		}
-		events = w.events
+		events = append(w.events, Event{Kind: "login", Key: string(rec.Address)})
 		return nil
 	})
 	s.publish(events)

@@ -188,6 +188,9 @@ func (p *accountPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.keyRow = min(p.keyRow, max(0, len(p.member.Keys)-1))
 		return p, nil
 	case storeChangedMsg:
+		if msg.onlyLogins() && !p.touchesMe(msg) {
+			return p, nil
+		}
 		return p, p.load()
 	case appliedMsg:
 		if msg.pane == "account" && msg.tag == "password" {
@@ -452,4 +455,14 @@ func labelled(s *Session, rows [][2]string) []string {
 		out = append(out, s.Styles.Label.Render(padRight(r[0], w+2))+r[1])
 	}
 	return out
+}
+
+// touchesMe reports whether a change concerns the person's own account.
+func (p *accountPane) touchesMe(msg storeChangedMsg) bool {
+	for _, e := range msg.events {
+		if e.Key == string(p.s.Actor.Address) {
+			return true
+		}
+	}
+	return false
 }

@@ -77,7 +77,22 @@ func newAppWith(s *Session, passwordDue string, panes []Pane) *App {
 }
 
 // panesFor shapes the UI by role: the model still refuses what is hidden.
+// Admins run everything, sub-admins the directory of their subtrees;
+// auditors read the directory and the logs;
+// the helpdesk gets the reset desk and nothing else; everyone else their
+// Home and their account.
 func panesFor(s *Session) []Pane {
+	act := s.Actor
+	switch {
+	case act.Has(model.RoleAdmin):
+		return []Pane{newHomePane(s), newGroupsPane(s), newLogsPane(s), newSettingsPane(s), newAccountPane(s)}
+	case act.Has(model.RoleSubadmin):
+		return []Pane{newHomePane(s), newGroupsPane(s), newAccountPane(s)}
+	case act.Has(model.RoleAuditor):
+		return []Pane{newHomePane(s), newLogsPane(s), newAccountPane(s)}
+	case act.Has(model.RoleHelpdesk):
+		return []Pane{newDeskPane(s), newAccountPane(s)}
+	}
 	return []Pane{newHomePane(s), newAccountPane(s)}
 }
 
@@ -372,7 +387,11 @@ func (a *App) View() tea.View {
 			pane = lipgloss.NewStyle().MaxHeight(h).Height(h).PaddingLeft(1).Render(a.help.FullHelpView(append(p.FullHelp(), a.globalKeys())))
 		}
 		body = lipgloss.JoinHorizontal(lipgloss.Top, rail, pane)
-		helpLine = a.help.ShortHelpView(append(p.ShortHelp(), a.s.Keys.Help, a.s.Keys.Quit))
+		keys := p.ShortHelp()
+		if !p.Capturing() {
+			keys = append(keys, a.s.Keys.Help, a.s.Keys.Quit)
+		}
+		helpLine = a.help.ShortHelpView(keys)
 		if cp, ok := p.(cursorPane); ok && !a.fullHelp {
 			if c := cp.Cursor(); c != nil {
 				c.X += a.railWidth() + 1
@@ -405,7 +424,7 @@ func (a *App) header() string {
 	t := a.s.T
 	left := st.Header.Render(a.enterprise)
 	who := st.HeaderDim.Render(a.s.Sprintf(t.Common.You, a.s.Actor.Name, roleLabel(a.s)))
-	clock := st.HeaderDim.Render(a.s.Now().Format("2006-01-02 15:04"))
+	clock := st.HeaderDim.Render(a.s.Now().Local().Format("2006-01-02 15:04"))
 	used := lipgloss.Width(left) + lipgloss.Width(who) + lipgloss.Width(clock)
 	fill := st.HeaderDim.Render(strings.Repeat(" ", max(0, a.width-used-2)))
 	line := left + who + fill + clock

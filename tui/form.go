@@ -208,9 +208,18 @@ func (f *form) Cursor() *tea.Cursor {
 	if len(f.fields) == 0 {
 		return nil
 	}
-	c := f.fields[f.focus].input.Cursor()
+	in := f.fields[f.focus].input
+	c := in.Cursor()
 	if c == nil {
 		return nil
+	}
+	// The input counts characters; the screen counts cells, and Chinese
+	// takes two. Place the cursor after the cells before it.
+	if in.EchoMode == textinput.EchoNormal {
+		runes := []rune(in.Value())
+		if w := lipgloss.Width(string(runes[:min(in.Position(), len(runes))])); w <= in.Width() {
+			c.X = w
+		}
 	}
 	y := lipgloss.Height(strings.Join(f.headLines(), "\n"))
 	if len(f.headLines()) == 0 {
@@ -230,5 +239,6 @@ func (f *form) Cursor() *tea.Cursor {
 // ShortHelp lists the form's keys.
 func (f *form) ShortHelp() []key.Binding {
 	k := f.s.Keys
-	return []key.Binding{k.Tab, k.Enter, k.Save, k.Back}
+	submit := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", f.s.T.Common.Submit))
+	return []key.Binding{k.Tab, submit, k.Save, k.Back}
 }

@@ -137,7 +137,7 @@ func runUI(t *testing.T, m tea.Model, w, h int, steps func(tm *teatest.TestModel
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(15*time.Second))
 	return screenText(final)
 }
 
@@ -156,7 +156,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return strings.Contains(ansi.Strip(string(b)), text)
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 }
 
 // press sends one key press by name ("enter", "tab", "j", "ctrl+s").

@@ -120,6 +120,9 @@ func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, p.load()
 		}
 	case storeChangedMsg:
+		if msg.onlyLogins() && !(p.data != nil && p.data.admin) {
+			return p, nil
+		}
 		if p.loading {
 			p.dirty = true
 			return p, nil

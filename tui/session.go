@@ -92,3 +92,14 @@ func flash(text string, isErr bool) tea.Cmd {
 // storeChangedMsg says the data changed (in this session or another): panes
 // reload what they show.
 type storeChangedMsg struct{ events []store.Event }
+
+// onlyLogins reports whether the change is nothing but logged login
+// attempts, which most panes need not reload for.
+func (m storeChangedMsg) onlyLogins() bool {
+	for _, e := range m.events {
+		if e.Kind != "login" {
+			return false
+		}
+	}
+	return true
+}
