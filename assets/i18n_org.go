@@ -188,7 +188,7 @@ var orgEN = OrgText{
 
 	YesNo: "y/n", ConfirmDisable: "Disable %s <%s>? They can no longer log in or send.", ConfirmEnable: "Enable %s <%s>?",
 	ConfirmReset: "Reset the password of %s <%s>?", ConfirmRemoveAlias: "Remove the alias %s?",
-	ConfirmDeleteDept: "Delete the department %s?", ConfirmMoveUp: "%s still has %d members: delete it and move them up to %s?",
+	ConfirmDeleteDept: "Delete the department %s?", ConfirmMoveUp: "%s still has %d member(s): delete it and move them up to %s?",
 
 	OneTime:     "One-time password for %s",
 	OneTimeNote: "Shown this once and never again. Tell the person in person or by phone; they must change it at the next login.",

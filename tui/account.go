@@ -397,14 +397,12 @@ func (p *accountPane) Cursor() *tea.Cursor {
 	case p.section == 1:
 		if c := p.pw.Cursor(); c != nil {
 			c.Y += 3
-			c.X++
 			return c
 		}
 	case p.adding:
 		if c := p.keyInput.Cursor(); c != nil {
 			n := 3 + 2 + max(1, len(p.member.Keys))
 			c.Y += n
-			c.X++
 			return c
 		}
 	}

@@ -85,11 +85,11 @@ func panesFor(s *Session) []Pane {
 	act := s.Actor
 	switch {
 	case act.Has(model.RoleAdmin):
-		return []Pane{newHomePane(s), newGroupsPane(s), newLogsPane(s), newSettingsPane(s), newAccountPane(s)}
+		return []Pane{newHomePane(s), newOrgPane(s), newGroupsPane(s), newLogsPane(s), newSettingsPane(s), newAccountPane(s)}
 	case act.Has(model.RoleSubadmin):
-		return []Pane{newHomePane(s), newGroupsPane(s), newAccountPane(s)}
+		return []Pane{newHomePane(s), newOrgPane(s), newGroupsPane(s), newAccountPane(s)}
 	case act.Has(model.RoleAuditor):
-		return []Pane{newHomePane(s), newLogsPane(s), newAccountPane(s)}
+		return []Pane{newHomePane(s), newOrgPane(s), newLogsPane(s), newAccountPane(s)}
 	case act.Has(model.RoleHelpdesk):
 		return []Pane{newDeskPane(s), newAccountPane(s)}
 	}
@@ -183,8 +183,17 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		a.lastInput = a.s.Now()
 		return a.click(msg)
-	case tea.MouseWheelMsg:
+	case tea.MouseWheelMsg, tea.PasteMsg:
+		// Input goes to what is on screen, never to a pane in the background.
 		a.lastInput = a.s.Now()
+		if a.gate != nil {
+			g, cmd := a.gate.Update(msg)
+			a.gate = g
+			return a, cmd
+		}
+		np, cmd := a.current().Update(msg)
+		a.panes[a.active] = np
+		return a, cmd
 	}
 	if a.gate != nil {
 		g, cmd := a.gate.Update(msg)

@@ -195,7 +195,10 @@ func (f *form) View() string {
 		lines = append(lines, label+fl.input.View())
 		switch {
 		case fl.err != "":
-			lines = append(lines, strings.Repeat(" ", lw)+st.Error.Render(fl.err))
+			msg := st.Error.Width(max(10, f.width-lw-1)).Render(fl.err)
+			for _, l := range strings.Split(msg, "\n") {
+				lines = append(lines, strings.Repeat(" ", lw)+l)
+			}
 		case fl.hint != "" && i == f.focus:
 			lines = append(lines, strings.Repeat(" ", lw)+st.Subtle.Render(fl.hint))
 		}
@@ -228,7 +231,7 @@ func (f *form) Cursor() *tea.Cursor {
 	for i := 0; i < f.focus; i++ {
 		y++
 		if f.fields[i].err != "" {
-			y++
+			y += lipgloss.Height(f.s.Styles.Error.Width(max(10, f.width-f.labelWidth()-1)).Render(f.fields[i].err))
 		}
 	}
 	c.X += f.labelWidth()
