@@ -28,11 +28,19 @@ func PinyinForms(name string) []string {
 	return out
 }
 
-// readings lists the syllable sequences of a name, one per reading.
+// readings lists the syllable sequences of a name, one per reading. Only
+// the surname's other readings count (曾 zeng or ceng, 单 shan or dan): the
+// rare readings of given-name characters (立 as wei) would find people by
+// spellings nobody uses.
 func readings(name string) [][]string {
 	args := pinyin.NewArgs()
 	args.Heteronym = true
 	per := pinyin.Pinyin(name, args)
+	for i := 1; i < len(per); i++ {
+		if len(per[i]) > 1 {
+			per[i] = per[i][:1]
+		}
+	}
 	if len(per) == 0 {
 		return nil
 	}
