@@ -16,13 +16,22 @@ import (
 	"syscall"
 	"time"
 
+	"postroom/assets"
+	"postroom/model"
 	"postroom/store"
 	"postroom/tui"
 	"postroom/tui/cmd"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// The local door: the terminal is the operator's own, so its LANG
+	// (LC_ALL, LC_MESSAGES) picks the language of the errors.
+	os.Exit(runLang(assets.LangFromEnv(os.Environ()), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// fail tells the operator about err in their language.
+func fail(stderr io.Writer, lang string, err error) {
+	fmt.Fprintln(stderr, "postroom:", model.Localize(err, lang))
 }
 
 // globalFlags takes --data DIR and --as ADDR out of args, wherever they stand.
@@ -52,7 +61,15 @@ func globalFlags(args []string) (data, as string, rest []string) {
 	return data, as, rest
 }
 
+// run runs a command line as from a terminal that names no language, so its
+// errors are in English; the tests run the binary through it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runLang("", args, stdin, stdout, stderr)
+}
+
+// runLang runs a command line with errors told in lang ("zh-CN", "en", or
+// "" for English).
+func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	data, as, rest := globalFlags(args)
 	if len(rest) > 0 {
 		switch rest[0] {
@@ -64,12 +81,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			c.SetErr(stderr)
 			c.SilenceUsage, c.SilenceErrors = true, true
 			if err := c.Execute(); err != nil {
-				fmt.Fprintln(stderr, "postroom:", err)
+				fail(stderr, lang, err)
 				return 1
 			}
 			return 0
 		case "demo":
-			return demo(stdout, stderr)
+			return demo(lang, stdout, stderr)
 		case "serve":
 			return serve(data, rest[1:], stdout, stderr)
 		case "tui":
@@ -85,23 +102,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	s, err := cmd.OpenData(data, store.Options{})
 	if err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
+		fail(stderr, lang, err)
 		return 1
 	}
 	defer s.Close()
 	actor, err := cmd.LocalActor(s, as)
 	if err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
+		fail(stderr, lang, err)
 		return 1
 	}
 	if rest[0] == "tui" {
 		if err := localTUI(s, actor, nil); err != nil {
-			fmt.Fprintln(stderr, "postroom:", err)
+			fail(stderr, lang, err)
 			return 1
 		}
 		return 0
 	}
-	return cmd.Run(&cmd.Env{Actor: actor, Store: s, Stdin: stdin, Stdout: stdout, Stderr: stderr, DataDir: data, Local: true}, rest)
+	return cmd.Run(&cmd.Env{Actor: actor, Store: s, Stdin: stdin, Stdout: stdout, Stderr: stderr, DataDir: data, Local: true, Lang: lang}, rest)
 }
 
 func usage(w io.Writer) {
@@ -118,18 +135,18 @@ export, whoami. Every command takes --help; the same commands run over SSH: ssh 
 `)
 }
 
-func demo(stdout, stderr io.Writer) int {
+func demo(lang string, stdout, stderr io.Writer) int {
 	dir, err := os.MkdirTemp("", "postroom-demo-")
 	if err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
+		fail(stderr, lang, err)
 		return 1
 	}
-	if code := run([]string{"init", "--data", dir, "--demo"}, strings.NewReader(""), stdout, stderr); code != 0 {
+	if code := runLang(lang, []string{"init", "--data", dir, "--demo"}, strings.NewReader(""), stdout, stderr); code != 0 {
 		return code
 	}
 	st, err := cmd.OpenData(dir, store.Options{})
 	if err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
+		fail(stderr, lang, err)
 		return 1
 	}
 	defer st.Close()
@@ -138,14 +155,14 @@ func demo(stdout, stderr io.Writer) int {
 		l, err = net.Listen("tcp", "127.0.0.1:0") // 2222 is taken: any free port
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
+		fail(stderr, lang, err)
 		return 1
 	}
 	logf, _ := os.Create(filepath.Join(dir, "serve.log"))
 	defer logf.Close()
 	srv, err := tui.NewServer(st, tui.ServerOptions{HostKeyPath: filepath.Join(dir, "ssh_host_ed25519_key"), Log: logf})
 	if err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
+		fail(stderr, lang, err)
 		return 1
 	}
 	writeServeInfo(dir, l.Addr().String())
@@ -168,11 +185,11 @@ func demo(stdout, stderr io.Writer) int {
 	time.Sleep(1500 * time.Millisecond)
 	actor, err := cmd.LocalActor(st, "")
 	if err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
+		fail(stderr, lang, err)
 		return 1
 	}
 	if err := localTUI(st, actor, nil); err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
+		fail(stderr, lang, err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "The demo data stays in %s; postroom --data %s serve serves it again.\n", dir, dir)

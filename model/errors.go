@@ -26,9 +26,17 @@ var (
 
 // UserError is a mistake in a request, told to the person in words that say
 // what happened and what to do. Its Kind is one of the sentinels above.
+//
+// Msg is the English text, for logs and for English speakers. Format and
+// Args are what it was made from, so that a door can tell it again in the
+// person's language with Localize. The format given to Invalidf and the
+// other helpers below is therefore an English string literal with a Chinese
+// translation in assets/i18n_errors.go; a test there checks every call.
 type UserError struct {
-	Kind error
-	Msg  string
+	Kind   error
+	Msg    string
+	Format string // the English format string, the key of the translations
+	Args   []any  // the arguments to Format
 }
 
 func (e *UserError) Error() string { return e.Msg }
@@ -44,7 +52,7 @@ func IsUserError(err error) bool {
 }
 
 func userErr(kind error, format string, args ...any) error {
-	return &UserError{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+	return &UserError{Kind: kind, Msg: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Invalidf returns an ErrInvalid user error.

@@ -23,12 +23,11 @@ func LoginGate(m *Member, pol PasswordPolicy, now time.Time) error {
 	case StatusReclaimed:
 		return Authf("the account %s was closed", m.Address)
 	case StatusLocked:
-		if m.Password.LockedUntil.IsZero() || now.Before(m.Password.LockedUntil) {
-			until := "until the helpdesk unlocks it"
-			if !m.Password.LockedUntil.IsZero() {
-				until = "until " + m.Password.LockedUntil.Format("2006-01-02 15:04") + ", or until the helpdesk unlocks it"
-			}
-			return Authf("the account %s is locked after too many failed logins, %s", m.Address, until)
+		if m.Password.LockedUntil.IsZero() {
+			return Authf("the account %s is locked after too many failed logins, until the helpdesk unlocks it", m.Address)
+		}
+		if now.Before(m.Password.LockedUntil) {
+			return Authf("the account %s is locked after too many failed logins, until %s, or until the helpdesk unlocks it", m.Address, m.Password.LockedUntil.Format("2006-01-02 15:04"))
 		}
 	}
 	if wait := LoginDelay(m.Password.Failures); wait > 0 && now.Before(m.Password.LastFail.Add(wait)) {

@@ -219,21 +219,20 @@ func Authorize(a Actor, right Right, scope Scope, tree Ancestry) error {
 	if covers(a, right, scope, tree) {
 		return nil
 	}
-	where := "the whole company"
-	if len(scope) > 0 {
-		var paths []string
-		for _, d := range scope {
-			if p := tree.DeptPath(d); !slices.Contains(paths, p) && !covers(a, right, Scope{d}, tree) {
-				paths = append(paths, p)
-			}
-		}
-		where = strings.Join(paths, ", ")
-	}
 	who := string(a.Address)
 	if who == "" {
 		who = a.Name
 	}
-	return Forbiddenf("%s may not do this: it needs the right %s over %s; %s holds %s", who, right, where, who, a.RoleNames(tree))
+	if len(scope) == 0 {
+		return Forbiddenf("%s may not do this: it needs the right %s over the whole company; %s holds %s", who, right, who, a.RoleNames(tree))
+	}
+	var paths []string
+	for _, d := range scope {
+		if p := tree.DeptPath(d); !slices.Contains(paths, p) && !covers(a, right, Scope{d}, tree) {
+			paths = append(paths, p)
+		}
+	}
+	return Forbiddenf("%s may not do this: it needs the right %s over %s; %s holds %s", who, right, strings.Join(paths, ", "), who, a.RoleNames(tree))
 }
 
 // Can reports whether Authorize would allow the right over the scope.

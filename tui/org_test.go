@@ -116,7 +116,7 @@ func TestOrgGolden(t *testing.T) {
 					orgClearField(tm)
 					orgType(tm, "E00050") // 高江's
 					press(tm, "ctrl+s")
-					waitFor(t, tm, "already belongs")
+					waitFor(t, tm, map[string]string{"zh-CN": "已属于", "en": "already belongs"}[lang])
 				})
 				requireGolden(t, out)
 			})

@@ -40,15 +40,16 @@ func NewSession(st *store.Store, actor model.Actor, lang string, ascii bool) *Se
 // Sprintf formats a catalogue string.
 func (s *Session) Sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
-// ErrText turns an error into words for the person: a user error as it is,
-// anything else with a plain lead.
+// ErrText turns an error into words for the person: a user error in the
+// session's language (its own words, without what wraps it), anything else
+// with a plain lead.
 func (s *Session) ErrText(err error) string {
 	if err == nil {
 		return ""
 	}
 	var u *model.UserError
 	if errors.As(err, &u) {
-		return u.Msg
+		return model.Localize(u, s.T.Lang)
 	}
 	return s.T.Common.Error + ": " + err.Error()
 }

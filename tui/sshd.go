@@ -268,8 +268,10 @@ func (s *Server) handle(sess ssh.Session) {
 }
 
 // runCommand runs one command line as the member. While their password must
-// be changed, only `passwd change` runs.
+// be changed, only `passwd change` runs. Errors are told in the session's
+// language, chosen as for the UI (sessionLang).
 func (s *Server) runCommand(sess ssh.Session, m *model.Member, src string, args []string) int {
+	lang := sessionLang(m, sess.Environ())
 	var actor model.Actor
 	var due bool
 	var why string
@@ -286,14 +288,14 @@ func (s *Server) runCommand(sess ssh.Session, m *model.Member, src string, args 
 		return nil
 	})
 	if err != nil {
-		fmt.Fprintln(sess.Stderr(), "postroom:", err)
+		fmt.Fprintln(sess.Stderr(), "postroom:", model.Localize(err, lang))
 		return 1
 	}
 	if due && !(len(args) >= 2 && args[0] == "passwd" && args[1] == "change") {
 		fmt.Fprintf(sess.Stderr(), "postroom: %s. Change it first: log in with a terminal (ssh -t), or send the current and the new password on two lines to: passwd change\n", why)
 		return 1
 	}
-	env := &cmd.Env{Actor: actor, Store: s.store, Stdin: sess, Stdout: sess, Stderr: sess.Stderr()}
+	env := &cmd.Env{Actor: actor, Store: s.store, Stdin: sess, Stdout: sess, Stderr: sess.Stderr(), Lang: lang}
 	code := cmd.Run(env, args)
 	s.logf("%s from %s ran %q: exit %d", m.Address, src, args, code)
 	return code

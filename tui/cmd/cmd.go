@@ -30,6 +30,10 @@ type Env struct {
 	DataDir string
 	// Local marks the box operator's own CLI (file paths are theirs to read).
 	Local bool
+	// Lang is the language of the person at the other end ("zh-CN", "en"),
+	// chosen by the door; Run tells errors in it. Anything but Chinese is
+	// English. Data on stdout (tables, JSON) does not depend on it.
+	Lang string
 }
 
 // New builds the command tree for env. Each call builds a fresh tree, so
@@ -70,7 +74,7 @@ func strictGroups(c *cobra.Command) {
 }
 
 // Run runs one command line and returns the exit status: 0 done, 1 refused
-// or failed (the reason on stderr), 2 a usage mistake.
+// or failed (the reason on stderr, in env.Lang), 2 a usage mistake.
 func Run(env *Env, args []string) int {
 	root := New(env)
 	root.SetArgs(args)
@@ -78,7 +82,7 @@ func Run(env *Env, args []string) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(env.Stderr, "postroom:", err)
+	fmt.Fprintln(env.Stderr, "postroom:", model.Localize(err, env.Lang))
 	var u *model.UserError
 	if errors.As(err, &u) || isUsage(err) {
 		if isUsage(err) {
