@@ -183,7 +183,20 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		a.lastInput = a.s.Now()
 		return a.click(msg)
-	case tea.MouseWheelMsg, tea.PasteMsg:
+	case tea.MouseWheelMsg:
+		// The wheel scrolls like the arrow keys, in whatever list has focus.
+		a.lastInput = a.s.Now()
+		if a.gate != nil || a.current().Capturing() {
+			return a, nil
+		}
+		k := tea.KeyPressMsg{Code: tea.KeyDown}
+		if msg.Mouse().Button == tea.MouseWheelUp {
+			k = tea.KeyPressMsg{Code: tea.KeyUp}
+		}
+		np, cmd := a.current().Update(k)
+		a.panes[a.active] = np
+		return a, cmd
+	case tea.PasteMsg:
 		// Input goes to what is on screen, never to a pane in the background.
 		a.lastInput = a.s.Now()
 		if a.gate != nil {
