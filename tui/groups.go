@@ -336,6 +336,9 @@ func (p *groupsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		return p, p.ensureCount()
 	case storeChangedMsg:
+		if msg.onlyLogins() {
+			return p, nil // nothing here shows logins
+		}
 		return p, p.reload()
 	case groupCountMsg:
 		if msg.gen != p.gen {

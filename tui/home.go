@@ -20,6 +20,8 @@ type homePane struct {
 	data          *homeData
 	loading       bool
 	dirty         bool
+	scheduled     bool      // a delayed reload is on its way
+	loadedAt      time.Time // when the data last arrived
 	err           string
 }
 
@@ -32,6 +34,12 @@ type homeData struct {
 	noPassword, failed24h             int
 	depts, groups, shared, ops        int
 }
+
+// homeReloadGap is the least time between two reloads caused by changes.
+const homeReloadGap = 10 * time.Second
+
+// homeReloadMsg is a delayed reload coming due.
+type homeReloadMsg struct{}
 
 type homeLoadedMsg struct {
 	data *homeData
@@ -109,6 +117,7 @@ func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case homeLoadedMsg:
 		p.loading = false
+		p.loadedAt = p.s.Now()
 		if msg.err != nil {
 			p.err = p.s.ErrText(msg.err)
 		} else {
@@ -120,9 +129,26 @@ func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, p.load()
 		}
 	case storeChangedMsg:
-		if msg.onlyLogins() && !(p.data != nil && p.data.admin) {
+		// Counting a large directory costs: logins alone never reload it,
+		// and other changes at most every homeReloadGap.
+		if msg.onlyLogins() {
 			return p, nil
 		}
+		if p.loading {
+			p.dirty = true
+			return p, nil
+		}
+		if wait := homeReloadGap - p.s.Now().Sub(p.loadedAt); wait > 0 {
+			if p.scheduled {
+				return p, nil
+			}
+			p.scheduled = true
+			return p, tea.Tick(wait, func(time.Time) tea.Msg { return homeReloadMsg{} })
+		}
+		p.loading = true
+		return p, p.load()
+	case homeReloadMsg:
+		p.scheduled = false
 		if p.loading {
 			p.dirty = true
 			return p, nil

@@ -426,6 +426,9 @@ func (p *orgPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.aliasRow = max(0, min(p.aliasRow, len(p.detail.m.Aliases)-1))
 		return p, nil
 	case storeChangedMsg:
+		if msg.onlyLogins() {
+			return p, nil // nothing here shows logins
+		}
 		return p, p.reload()
 	case appliedMsg:
 		if msg.pane != p.ID() {

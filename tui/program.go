@@ -76,7 +76,9 @@ func (s *Server) runTUI(sess ssh.Session, m *model.Member, src string) int {
 	defer app.Close()
 
 	pty, windows, _ := sess.Pty()
-	opts := append(bm.MakeOptions(sess), tea.WithContext(sess.Context()), tea.WithWindowSize(pty.Window.Width, pty.Window.Height))
+	// The server's own signals are for the server: a session ends through
+	// its context when the server shuts down, with a message.
+	opts := append(bm.MakeOptions(sess), tea.WithContext(sess.Context()), tea.WithWindowSize(pty.Window.Width, pty.Window.Height), tea.WithoutSignalHandler())
 	prog := tea.NewProgram(app, opts...)
 	go func() {
 		for {

@@ -97,6 +97,9 @@ type storeChangedMsg struct{ events []store.Event }
 // onlyLogins reports whether the change is nothing but logged login
 // attempts, which most panes need not reload for.
 func (m storeChangedMsg) onlyLogins() bool {
+	if len(m.events) == 0 {
+		return false
+	}
 	for _, e := range m.events {
 		if e.Kind != "login" {
 			return false

@@ -383,6 +383,9 @@ func (p *settingsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		return p, nil
 	case storeChangedMsg:
+		if msg.onlyLogins() {
+			return p, nil // nothing here shows logins
+		}
 		return p, p.reload()
 	case appliedMsg:
 		if msg.pane != p.ID() {

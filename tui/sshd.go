@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -241,13 +242,22 @@ func (s *Server) handle(sess ssh.Session) {
 		// The key that authenticated this session, not one merely offered.
 		m, err = s.store.Login(sess.User(), store.Credentials{KeyFingerprint: model.KeyFingerprint(pk)}, model.LoginSSHKey, src, "")
 	} else {
+		// The password was checked when the connection authenticated, but a
+		// connection can carry many sessions (ControlMaster): check that the
+		// account may still log in before each one.
 		err = s.store.Read(func(r *store.Reader) error {
 			a, err := model.ParseAddress(sess.User())
 			if err != nil {
 				return err
 			}
-			m, err = r.Resolve(a)
-			return err
+			if m, err = r.Resolve(a); err != nil {
+				return err
+			}
+			pol, err := r.Policy()
+			if err != nil {
+				return err
+			}
+			return model.LoginGate(m, pol, s.store.Now())
 		})
 	}
 	if err != nil {
@@ -291,6 +301,10 @@ func (s *Server) runCommand(sess ssh.Session, m *model.Member, src string, args 
 		fmt.Fprintln(sess.Stderr(), "postroom:", model.Localize(err, lang))
 		return 1
 	}
+	if _, _, pty := sess.Pty(); pty && binaryOutput(args) {
+		fmt.Fprintln(sess.Stderr(), "postroom: this command writes a file to standard output, and a terminal (ssh -t) would change its bytes; run it without -t: ssh -p PORT YOU@HOST "+strings.Join(args, " ")+" > FILE")
+		return 1
+	}
 	if due && !(len(args) >= 2 && args[0] == "passwd" && args[1] == "change") {
 		fmt.Fprintf(sess.Stderr(), "postroom: %s. Change it first: log in with a terminal (ssh -t), or send the current and the new password on two lines to: passwd change\n", why)
 		return 1
@@ -299,4 +313,10 @@ func (s *Server) runCommand(sess ssh.Session, m *model.Member, src string, args 
 	code := cmd.Run(env, args)
 	s.logf("%s from %s ran %q: exit %d", m.Address, src, args, code)
 	return code
+}
+
+// binaryOutput reports whether a command streams a file that a terminal's
+// line-ending translation would corrupt.
+func binaryOutput(args []string) bool {
+	return args[0] == "backup" || (len(args) >= 2 && args[0] == "export")
 }
