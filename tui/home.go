@@ -218,7 +218,7 @@ func (p *homePane) View() string {
 
 func (p *homePane) ShortHelp() []key.Binding {
 	k := p.s.Keys
-	return []key.Binding{k.NextPane, k.Refresh}
+	return []key.Binding{k.Refresh}
 }
 
 func (p *homePane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

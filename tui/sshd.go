@@ -235,6 +235,11 @@ func (s *Server) keyboardInteractive(ctx ssh.Context, ask gossh.KeyboardInteract
 
 // handle runs one session: a command, or the terminal UI.
 func (s *Server) handle(sess ssh.Session) {
+	if s.ctx.Err() != nil {
+		fmt.Fprintln(sess.Stderr(), "postroom: the server is shutting down; try again in a moment")
+		sess.Exit(1)
+		return
+	}
 	src := sourceOf(sess.RemoteAddr())
 	var m *model.Member
 	var err error
