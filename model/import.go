@@ -105,7 +105,31 @@ func PlanMemberImport(v View, file *MembersCSV, createDepts bool) *ImportPlan {
 				Reason: "the address is " + o.Describe(row.Address) + ", not a member; pick another address"})
 		}
 	}
+	p.sortMembers()
 	return p
+}
+
+// sortMembers puts the member changes (after any department changes) in
+// address order, with their lines: the store then appends to its buckets
+// instead of inserting in the middle, which keeps a 50,000-row import fast.
+func (p *ImportPlan) sortMembers() {
+	first := 0
+	for first < len(p.Changes) {
+		if _, ok := p.Changes[first].(*AddDept); !ok {
+			break
+		}
+		first++
+	}
+	idx := make([]int, len(p.Changes)-first)
+	for i := range idx {
+		idx[i] = first + i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(p.Changes[a].Target(), p.Changes[b].Target()) })
+	changes := slices.Clone(p.Changes)
+	lines := slices.Clone(p.Lines)
+	for i, j := range idx {
+		p.Changes[first+i], p.Lines[first+i] = changes[j], lines[j]
+	}
 }
 
 // sameAsRow reports whether the row's columns already hold for m, so an

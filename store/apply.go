@@ -137,6 +137,9 @@ func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptio
 		if len(failed) > 0 || o.DryRun {
 			return errRollback
 		}
+		if err := w.flush(); err != nil {
+			return err
+		}
 		events = w.events
 		return nil
 	})
@@ -203,7 +206,9 @@ func appendOp(tx *bolt.Tx, rec *OpRecord) error {
 	sum := sha256.Sum256(body)
 	val := make([]byte, 0, len(sum)+len(body))
 	val = append(append(val, sum[:]...), body...)
-	if err := tx.Bucket(bOpLog).Put(u64(rec.Seq), val); err != nil {
+	log := tx.Bucket(bOpLog)
+	log.FillPercent = 1 // keys only ever grow: full pages
+	if err := log.Put(u64(rec.Seq), val); err != nil {
 		return err
 	}
 	return meta.Put([]byte("audit.head"), append(u64(rec.Seq), sum[:]...))

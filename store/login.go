@@ -310,6 +310,7 @@ func (s *Store) writeLogin(rec *LoginRecord, update func(*model.Member, model.Pa
 			}
 		}
 		b := tx.Bucket(bLoginLog)
+		b.FillPercent = 1 // keys only ever grow
 		seq, _ := b.NextSequence()
 		rec.Seq = seq
 		body, err := json.Marshal(rec)
@@ -317,6 +318,9 @@ func (s *Store) writeLogin(rec *LoginRecord, update func(*model.Member, model.Pa
 			return err
 		}
 		if err := b.Put(u64(seq), body); err != nil {
+			return err
+		}
+		if err := w.flush(); err != nil {
 			return err
 		}
 		events = append(w.events, Event{Kind: "login", Key: string(rec.Address)})

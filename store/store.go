@@ -131,7 +131,10 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = time.Second
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	// A large initial map means the file can grow during a big import
+	// without remapping (each remap walks every dirty node); it costs
+	// address space, not memory.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, InitialMmapSize: 1 << 30})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, ErrLocked

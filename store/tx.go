@@ -22,6 +22,8 @@ type writeTx struct {
 	order  []string
 	notes  []Note
 	events []Event
+	// pending are deferred index writes: bucket → key → put (true) or delete.
+	pending map[string]map[string]bool
 }
 
 // Diff is one thing a change wrote: its state before and after (secrets
@@ -322,9 +324,11 @@ func (w *writeTx) unindexMember(old, next *model.Member) error {
 		}
 		bucket, key, _ := strings.Cut(k, "|")
 		var err error
-		switch bucket {
-		case "addr":
+		switch {
+		case bucket == "addr":
 			err = w.release(model.Address(key))
+		case deferred[bucket]:
+			w.defer_(bucket, key, false)
 		default:
 			err = w.tx.Bucket([]byte(bucket)).Delete([]byte(key))
 		}
@@ -370,11 +374,90 @@ func (w *writeTx) indexMember(m *model.Member) error {
 		case "addr", string(bEmpID), string(bSSHKeys):
 			continue
 		}
+		if deferred[bucket] {
+			w.defer_(bucket, key, true)
+			continue
+		}
 		if err := w.tx.Bucket([]byte(bucket)).Put([]byte(key), nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// deferred are the index buckets whose entries a transaction collects and
+// writes at the end in key order. bbolt splits nodes only at commit, so many
+// inserts at random places in one transaction move ever longer slices
+// (quadratic); sorted inserts append. They hold no values and need no
+// uniqueness check, so nothing depends on them until they are read.
+var deferred = map[string]bool{
+	string(bSearch): true, string(bDeptMember): true, string(bRoleScope): true, string(bAdmins): true,
+}
+
+// defer_ notes an index entry to put (or delete) at the next flush.
+func (w *writeTx) defer_(bucket, key string, put bool) {
+	if w.pending == nil {
+		w.pending = map[string]map[string]bool{}
+	}
+	b := w.pending[bucket]
+	if b == nil {
+		b = map[string]bool{}
+		w.pending[bucket] = b
+	}
+	b[key] = put
+}
+
+// flush writes the deferred index entries in key order. It runs before the
+// commit and before any read of those buckets in the same transaction.
+func (w *writeTx) flush() error {
+	for bucket, entries := range w.pending {
+		b := w.tx.Bucket([]byte(bucket))
+		b.FillPercent = 0.9 // sorted inserts: pages need little room to grow
+		keys := make([]string, 0, len(entries))
+		for k := range entries {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			var err error
+			if entries[k] {
+				err = b.Put([]byte(k), nil)
+			} else {
+				err = b.Delete([]byte(k))
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	w.pending = nil
+	return nil
+}
+
+// The reads of deferred buckets within a transaction see its own writes.
+
+// DeptMembers flushes, then lists the department's members.
+func (w *writeTx) DeptMembers(id model.DeptID) ([]model.Address, error) {
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	return w.Reader.DeptMembers(id)
+}
+
+// ScopedRoles flushes, then lists the roles scoped to a department.
+func (w *writeTx) ScopedRoles(id model.DeptID) ([]model.Address, error) {
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	return w.Reader.ScopedRoles(id)
+}
+
+// Admins flushes, then lists the admins.
+func (w *writeTx) Admins() ([]model.Address, error) {
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	return w.Reader.Admins()
 }
 
 // memberIndexKeys lists a member's index entries as "bucket|key".

@@ -366,7 +366,8 @@ func TestImportUnknownDepartment(t *testing.T) {
 	for _, r := range recs[:5] {
 		ops = append(ops, r.Op+" "+r.Target)
 	}
-	want := []string{"import.members -", "member.add lisi@example.com", "member.add zhangsan@example.com", "dept.add 西北大区/西安组", "dept.add 西北大区"}
+	// Departments first, then the members in address order (newest record first).
+	want := []string{"import.members -", "member.add zhangsan@example.com", "member.add lisi@example.com", "dept.add 西北大区/西安组", "dept.add 西北大区"}
 	if !slices.Equal(ops, want) {
 		t.Errorf("the newest op records are %q, want %q", ops, want)
 	}
