@@ -9,7 +9,8 @@
 // Bucket layout (keys → values; ids are 8-byte big-endian, records JSON):
 //
 //	meta        "schema" → uint64 version; "enterprise", "policy" → JSON;
-//	            "deptseq" → next department id; "audit.head" → seq + sha256
+//	            "deptseq" → next department id; "audit.head" → seq + sha256;
+//	            "stats" → MemberStats, kept in step by every member write
 //	domains     domain name → model.Domain
 //	depts       dept id → model.Department
 //	deptchild   parent id + name → dept id           (path lookup, siblings unique)
@@ -52,7 +53,7 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 var (
 	bMeta       = []byte("meta")
@@ -82,6 +83,7 @@ var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDep
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{
 	0: func(tx *bolt.Tx) error { return nil }, // a new file: buckets only
+	1: recountMembers,                         // 2: member counts kept in meta "stats"
 }
 
 // ErrLocked means another process holds the data file: a running

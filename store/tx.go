@@ -24,6 +24,9 @@ type writeTx struct {
 	events []Event
 	// pending are deferred index writes: bucket → key → put (true) or delete.
 	pending map[string]map[string]bool
+	// stats is the change to the member counts, written at flush.
+	stats      MemberStats
+	statsDirty bool
 }
 
 // Diff is one thing a change wrote: its state before and after (secrets
@@ -285,6 +288,7 @@ func (w *writeTx) PutMember(m *model.Member) error {
 	if err := w.indexMember(m); err != nil {
 		return err
 	}
+	w.countMember(old, m)
 	w.record("member", string(m.Address), old, m)
 	w.event("member", string(m.Address))
 	return w.put(bMembers, []byte(m.Address), m)
@@ -302,6 +306,7 @@ func (w *writeTx) DeleteMember(a model.Address) error {
 	if err := w.unindexMember(old, nil); err != nil {
 		return err
 	}
+	w.countMember(old, nil)
 	w.record("member", string(a), old, nil)
 	w.event("member", string(a))
 	return w.tx.Bucket(bMembers).Delete([]byte(a))
@@ -431,7 +436,7 @@ func (w *writeTx) flush() error {
 		}
 	}
 	w.pending = nil
-	return nil
+	return w.flushStats()
 }
 
 // The reads of deferred buckets within a transaction see its own writes.

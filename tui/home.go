@@ -79,24 +79,23 @@ func (p *homePane) load() tea.Cmd {
 			if !d.admin {
 				return nil
 			}
-			ms, err := r.Members(store.MemberFilter{Keep: func(m *model.Member) bool { return model.CanSee(s.Actor, m, r) }})
-			if err != nil {
-				return err
-			}
-			for _, m := range ms {
-				d.members++
-				switch m.Status {
-				case model.StatusActive:
-					d.active++
-				case model.StatusDisabled:
-					d.disabled++
-				case model.StatusLocked:
-					d.locked++
+			var st store.MemberStats
+			if model.Can(s.Actor, model.RightMemberRead, nil, r) {
+				// The whole company: the counts the store keeps.
+				if st, err = r.MemberStats(); err != nil {
+					return err
 				}
-				if m.Password.Hash == "" && len(m.Keys) == 0 && m.Status == model.StatusActive {
-					d.noPassword++
+			} else {
+				// A subtree: count what the actor sees.
+				ms, err := r.Members(store.MemberFilter{Keep: func(m *model.Member) bool { return model.CanSee(s.Actor, m, r) }})
+				if err != nil {
+					return err
+				}
+				for _, m := range ms {
+					st.Add(m)
 				}
 			}
+			d.members, d.active, d.disabled, d.locked, d.noPassword = st.Members, st.Active, st.Disabled, st.Locked, st.NoLogin
 			failed, err := r.LoginLog(store.LoginFilter{Failed: true, Since: s.Now().Add(-24 * time.Hour)})
 			if err != nil {
 				return err
