@@ -31,7 +31,7 @@ fuzz:
 
 # The 50,000-member benchmarks (docs/BENCHMARKS.md); they take minutes.
 bench:
-	$(GO) test -tags bench -run XXX -bench . -benchmem -count 3 ./store/ ./tui/cmd/
+	$(GO) test -tags bench -run XXX -bench . -benchmem -count 3 -timeout 120m ./store/ ./tui/cmd/ ./tui/
 
 clean:
 	rm -f postroom
