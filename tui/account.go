@@ -132,10 +132,7 @@ type accountLoadedMsg struct {
 }
 
 func newAccountPane(s *Session) *accountPane {
-	in := textinput.New()
-	in.Prompt = "> "
-	in.SetVirtualCursor(false)
-	in.CharLimit = 16 << 10
+	in := newInput("> ", 16<<10)
 	return &accountPane{s: s, pw: newPasswordForm(s, "account", ""), keyInput: in}
 }
 
@@ -289,18 +286,7 @@ func (p *accountPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
-func (p *accountPane) tabs() string {
-	st := p.s.Styles
-	var parts []string
-	for i, name := range p.sections() {
-		if i == p.section {
-			parts = append(parts, st.Selected.Render(" "+name+" "))
-		} else {
-			parts = append(parts, st.Subtle.Render(" "+name+" "))
-		}
-	}
-	return strings.Join(parts, " ")
-}
+func (p *accountPane) tabs() string { return tabs(p.s.Styles, p.sections(), p.section) }
 
 func (p *accountPane) View() string {
 	st := p.s.Styles

@@ -116,10 +116,7 @@ type deskPersonLoadedMsg struct {
 
 // newDeskPane builds the Reset desk; its search field has the keyboard.
 func newDeskPane(s *Session) Pane {
-	q := textinput.New()
-	q.Prompt = "> "
-	q.SetVirtualCursor(false)
-	q.CharLimit = 128
+	q := newInput("> ", 128)
 	q.Focus()
 	k, t := s.Keys, s.T.Desk
 	relabel := func(b key.Binding, desc string) key.Binding {
@@ -640,10 +637,7 @@ func (p *deskPane) rebuildFields() {
 		}
 		f := old[k]
 		if f == nil {
-			in := textinput.New()
-			in.Prompt = ""
-			in.SetVirtualCursor(false)
-			in.CharLimit = 64
+			in := newInput("", 64)
 			f = &verifyField{kind: k, input: in}
 		}
 		fields = append(fields, f)

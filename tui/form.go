@@ -46,10 +46,7 @@ func newForm(s *Session, title string) *form {
 
 // add appends a field.
 func (f *form) add(key, label, value string, secret bool, hint string) *form {
-	in := textinput.New()
-	in.Prompt = ""
-	in.SetVirtualCursor(false)
-	in.CharLimit = 2000
+	in := newInput("", 2000)
 	if secret {
 		in.EchoMode = textinput.EchoPassword
 		in.EchoCharacter = '*'

@@ -633,10 +633,7 @@ func (p *groupsPane) adderInputWidth() int {
 }
 
 func (p *groupsPane) openAdder(g *groupRow) tea.Cmd {
-	in := textinput.New()
-	in.Prompt = "> "
-	in.SetVirtualCursor(false)
-	in.CharLimit = 300
+	in := newInput("> ", 300)
 	p.adder = &groupAdder{group: g.addr, input: in, sel: -1}
 	p.adder.input.SetWidth(p.adderInputWidth())
 	p.focus = 1

@@ -145,11 +145,8 @@ type orgDetailMsg struct {
 
 // newOrgPane builds the Org pane.
 func newOrgPane(s *Session) Pane {
-	in := textinput.New()
-	in.Prompt = ""
+	in := newInput("", 64)
 	in.Placeholder = s.T.Org.FilterHint
-	in.SetVirtualCursor(false)
-	in.CharLimit = 64
 	return &orgPane{s: s, filter: in, view: orgTreeView{open: map[model.DeptID]bool{model.RootDept: true}}}
 }
 

@@ -36,11 +36,8 @@ type orgPicker struct {
 // newOrgPicker builds a picker over department paths; root is the
 // enterprise's name, shown beside "/".
 func newOrgPicker(s *Session, title string, paths []string, root string) *orgPicker {
-	in := textinput.New()
-	in.Prompt = ""
+	in := newInput("", 200)
 	in.Placeholder = s.T.Org.PickHint
-	in.SetVirtualCursor(false)
-	in.CharLimit = 200
 	d := &orgPicker{s: s, title: title, root: root, input: in, all: paths}
 	d.narrow()
 	return d

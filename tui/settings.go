@@ -173,10 +173,7 @@ type domainRemovedMsg struct {
 
 // newSettingsPane builds the Settings pane for a session.
 func newSettingsPane(s *Session) Pane {
-	in := textinput.New()
-	in.Prompt = ""
-	in.SetVirtualCursor(false)
-	in.CharLimit = 2000
+	in := newInput("", 2000)
 	return &settingsPane{s: s, input: in}
 }
 
@@ -894,18 +891,7 @@ func (p *settingsPane) labelWidth() int {
 	return w + 2
 }
 
-func (p *settingsPane) tabs() string {
-	st := p.s.Styles
-	var parts []string
-	for i, name := range p.sectionNames() {
-		if i == p.section {
-			parts = append(parts, st.Selected.Render(" "+name+" "))
-		} else {
-			parts = append(parts, st.Subtle.Render(" "+name+" "))
-		}
-	}
-	return strings.Join(parts, " ")
-}
+func (p *settingsPane) tabs() string { return tabs(p.s.Styles, p.sectionNames(), p.section) }
 
 // View draws the section tabs and the current section.
 func (p *settingsPane) View() string {
