@@ -104,14 +104,16 @@ func SearchKeys(m *Member) []string {
 	name := NormalizeQuery(m.Name)
 	runes := []rune(name)
 	for i := range runes {
-		if i > 2 {
+		// The name, and without the surname; a lone last character of a
+		// longer name finds too many people to be worth a key.
+		if i > 2 || (i > 0 && i == len(runes)-1 && len(runes) > 2) {
 			break
 		}
 		keys = appendNew(keys, string(runes[i:]))
 	}
 	for _, syl := range readings(m.Name) {
 		for i := range syl {
-			if i > 2 {
+			if i > 2 || (i > 0 && i == len(syl)-1 && len(syl) > 2) {
 				break
 			}
 			rest := syl[i:]
@@ -119,7 +121,11 @@ func SearchKeys(m *Member) []string {
 			for _, s := range rest {
 				ini.WriteByte(s[0])
 			}
-			keys = appendNew(keys, strings.Join(rest, ""), ini.String())
+			keys = appendNew(keys, strings.Join(rest, ""))
+			if ini.Len() > 1 {
+				// A one-letter query already finds every key that starts with it.
+				keys = appendNew(keys, ini.String())
+			}
 		}
 	}
 	for _, a := range append([]Address{m.Address}, m.Aliases...) {
@@ -129,7 +135,7 @@ func SearchKeys(m *Member) []string {
 		}
 	}
 	keys = appendNew(keys, strings.ToLower(m.EmployeeID))
-	for _, p := range []string{m.Mobile, m.Phone} {
+	for i, p := range []string{m.Mobile, m.Phone} {
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
@@ -137,7 +143,8 @@ func SearchKeys(m *Member) []string {
 			return -1
 		}, p)
 		keys = appendNew(keys, digits)
-		if len(digits) > 4 {
+		// "#" and the last four digits of the mobile, as a caller gives them.
+		if i == 0 && len(digits) > 4 {
 			keys = appendNew(keys, "#"+digits[len(digits)-4:])
 		}
 	}
