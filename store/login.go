@@ -353,3 +353,23 @@ func truncate(s string, n int) string {
 func (s *Store) SourceWait(source string) time.Duration {
 	return s.throttle.wait(source, s.opt.Now())
 }
+
+// LoginRefused records an attempt a door refused before any account could be
+// checked (an SSH connection whose offered keys were all unknown), and counts
+// it against the source like any failed login.
+func (s *Store) LoginRefused(user string, method model.LoginMethod, source, reason string) error {
+	now := s.opt.Now()
+	rec := LoginRecord{Time: now.UTC(), Address: model.Address(truncate(user, 128)), Source: source, Method: method, Reason: reason}
+	if ip, ok := sourceIP(source); ok {
+		s.Read(func(r *Reader) error {
+			rules, err := r.LoginRules()
+			if err == nil {
+				rec.Site = rules.SiteOf(ip)
+			}
+			return nil
+		})
+	}
+	s.throttle.fail(source, now)
+	_, err := s.writeLogin(&rec, nil)
+	return err
+}

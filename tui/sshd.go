@@ -47,6 +47,51 @@ type Server struct {
 
 	mu   sync.Mutex
 	addr net.Addr
+
+	// attempts holds, per open connection (by remote address), what its
+	// authentication tried: the public-key callback sees every offered key,
+	// so a connection whose keys were all refused is logged once, when it fails.
+	attempts sync.Map // string → *authAttempt
+}
+
+// authAttempt is what one connection's authentication tried.
+type authAttempt struct {
+	mu         sync.Mutex
+	user       string
+	keyRefused bool
+	password   bool // a password was tried: Login logged it already
+}
+
+type attemptKey struct{}
+
+func (s *Server) connOpened(ctx ssh.Context, c net.Conn) net.Conn {
+	a := &authAttempt{}
+	ctx.SetValue(attemptKey{}, a)
+	s.attempts.Store(c.RemoteAddr().String(), a)
+	return c
+}
+
+func attemptOf(ctx ssh.Context) *authAttempt {
+	a, _ := ctx.Value(attemptKey{}).(*authAttempt)
+	if a == nil {
+		a = &authAttempt{}
+	}
+	return a
+}
+
+// connFailed logs a connection that failed authentication after offering
+// only keys nobody registered (LOG-2), and counts it against the source.
+func (s *Server) connFailed(c net.Conn, err error) {
+	v, ok := s.attempts.LoadAndDelete(c.RemoteAddr().String())
+	if !ok {
+		return
+	}
+	a := v.(*authAttempt)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.keyRefused && !a.password {
+		s.store.LoginRefused(a.user, model.LoginSSHKey, sourceOf(c.RemoteAddr()), "no registered key was offered")
+	}
 }
 
 // port is the port the server listens on, for instructions to people.
@@ -99,6 +144,9 @@ func NewServer(st *store.Store, opt ServerOptions) (*Server, error) {
 		ServerConfigCallback: func(ctx ssh.Context) *gossh.ServerConfig {
 			return &gossh.ServerConfig{MaxAuthTries: maxAuthTries}
 		},
+		ConnCallback:             s.connOpened,
+		ConnectionFailedCallback: s.connFailed,
+		ConnectionCloseCallback:  func(c net.Conn) { s.attempts.Delete(c.RemoteAddr().String()) },
 	}
 	s.srv.AddHostKey(signer)
 	return s, nil
@@ -195,6 +243,14 @@ func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	}
 	fp := model.KeyFingerprint(key)
 	ok := false
+	defer func() {
+		if !ok {
+			a := attemptOf(ctx)
+			a.mu.Lock()
+			a.user, a.keyRefused = ctx.User(), true
+			a.mu.Unlock()
+		}
+	}()
 	s.store.Read(func(r *store.Reader) error {
 		a, err := model.ParseAddress(ctx.User())
 		if err != nil {
@@ -211,7 +267,16 @@ func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	return ok
 }
 
+// notePassword marks that the connection tried a password (which Login logs).
+func notePassword(ctx ssh.Context) {
+	a := attemptOf(ctx)
+	a.mu.Lock()
+	a.password = true
+	a.mu.Unlock()
+}
+
 func (s *Server) password(ctx ssh.Context, password string) bool {
+	notePassword(ctx)
 	_, err := s.store.Login(ctx.User(), store.Credentials{Password: password}, model.LoginSSHPassword, sourceOf(ctx.RemoteAddr()), "")
 	return err == nil
 }
@@ -223,6 +288,7 @@ func (s *Server) keyboardInteractive(ctx ssh.Context, ask gossh.KeyboardInteract
 	if err != nil || len(answers) != 1 {
 		return false
 	}
+	notePassword(ctx)
 	_, err = s.store.Login(ctx.User(), store.Credentials{Password: answers[0]}, model.LoginSSHPassword, sourceOf(ctx.RemoteAddr()), "")
 	if err != nil {
 		if model.IsUserError(err) {
