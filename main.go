@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -24,10 +25,20 @@ import (
 )
 
 func main() {
+	args := os.Args[1:]
+	if _, _, rest := globalFlags(args); len(rest) > 0 && rest[0] != "serve" && rest[0] != "demo" && os.Getenv("GOMEMLIMIT") == "" {
+		// A local command is one short process: a soft heap limit keeps a
+		// 50,000-row import's peak near its live data (335 MB instead of
+		// 454 MB) at some CPU. The server keeps Go's default.
+		debug.SetMemoryLimit(cliMemoryLimit)
+	}
 	// The local door: the terminal is the operator's own, so its LANG
 	// (LC_ALL, LC_MESSAGES) picks the language of the errors.
-	os.Exit(runLang(assets.LangFromEnv(os.Environ()), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(runLang(assets.LangFromEnv(os.Environ()), args, os.Stdin, os.Stdout, os.Stderr))
 }
+
+// cliMemoryLimit is the soft heap limit of local commands.
+const cliMemoryLimit = 256 << 20
 
 // fail tells the operator about err in their language.
 func fail(stderr io.Writer, lang string, err error) {
