@@ -416,23 +416,33 @@ func (w *writeTx) defer_(bucket, key string, put bool) {
 // commit and before any read of those buckets in the same transaction.
 func (w *writeTx) flush() error {
 	for bucket, entries := range w.pending {
+		var puts, dels []string
+		for k, put := range entries {
+			if put {
+				puts = append(puts, k)
+			} else {
+				dels = append(dels, k)
+			}
+		}
+		// Let the map go before bbolt copies the keys: at 50,000 members
+		// both at once would be tens of megabytes more at the peak.
+		delete(w.pending, bucket)
+		entries = nil
+		slices.Sort(puts)
+		slices.Sort(dels)
 		b := w.tx.Bucket([]byte(bucket))
 		b.FillPercent = 0.9 // sorted inserts: pages need little room to grow
-		keys := make([]string, 0, len(entries))
-		for k := range entries {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			var err error
-			if entries[k] {
-				err = b.Put([]byte(k), nil)
-			} else {
-				err = b.Delete([]byte(k))
-			}
-			if err != nil {
+		for i, k := range dels {
+			if err := b.Delete([]byte(k)); err != nil {
 				return err
 			}
+			dels[i] = ""
+		}
+		for i, k := range puts {
+			if err := b.Put([]byte(k), nil); err != nil {
+				return err
+			}
+			puts[i] = "" // bbolt has its own copy now
 		}
 	}
 	w.pending = nil

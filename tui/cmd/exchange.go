@@ -44,6 +44,7 @@ func importCmd(env *Env) *cobra.Command {
 				return err
 			}
 			file, err := model.ReadMembersCSV(bytes.NewReader(raw), maxImport)
+			raw = nil // the rows hold what is needed; let the file's bytes go
 			if err != nil {
 				return err
 			}
@@ -63,6 +64,9 @@ func importCmd(env *Env) *cobra.Command {
 			}
 			if len(rep.Errors) == 0 {
 				changes := append(plan.Changes, &model.ImportSummary{File: rep.File, Encoding: file.Encoding, Added: plan.Adds, Updated: plan.Updates, Depts: len(rep.Depts)})
+				// The plan holds the rows now; the parsed file and the plan's
+				// own list need not live through the big transaction.
+				file.Rows, plan.Changes = nil, nil
 				failed, err := env.Store.ApplyAll(env.Actor, changes, store.ApplyOptions{DryRun: dry, KeepGoing: true})
 				if err != nil {
 					return err
