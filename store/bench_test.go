@@ -8,16 +8,19 @@
 // The store they read (50,000 members in 2,000 departments, 2,000 aliases,
 // about 104,000 operation-log records) is built once, through the same
 // calls as `import members --create-depts`, and cached in
-// $TMPDIR/postroom-bench-…/store.db; set POSTROOM_BENCH_REBUILD=1 to build
-// it again. Benchmarks that write work on a copy.
+// $TMPDIR/postroom-bench-…/store.db, under a name that changes with the
+// source of store/ and model/; set POSTROOM_BENCH_REBUILD=1 to build it
+// again. Benchmarks that write work on a copy.
 package store_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -52,9 +55,25 @@ var (
 	benchFixErr  error
 )
 
-func benchDir() string {
-	return filepath.Join(os.TempDir(), fmt.Sprintf("postroom-bench-f%s-g%s-s%d", fixtureVersion, benchgen.Version, store.SchemaVersion))
-}
+// benchDir is where the cached store lives. Its name changes with the
+// fixture, the generator, the schema and the source of store/ and model/
+// (which decide what an import writes), so a stale store is never measured.
+var benchDir = sync.OnceValue(func() string {
+	h := sha256.New()
+	for _, dir := range []string{".", "../model"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			if b, err := os.ReadFile(f); err == nil {
+				h.Write([]byte(f))
+				h.Write(b)
+			}
+		}
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("postroom-bench-f%s-g%s-s%d-%x", fixtureVersion, benchgen.Version, store.SchemaVersion, h.Sum(nil)[:6]))
+})
 
 // getBenchFixture builds (or finds) the cached store and opens it once per process.
 func getBenchFixture(b testing.TB) *benchFixture {
@@ -70,6 +89,13 @@ func loadBenchFixture(b testing.TB) (*benchFixture, error) {
 	co := benchgen.Generate(benchgen.Default())
 	f := &benchFixture{co: co, path: filepath.Join(benchDir(), "store.db")}
 	if _, err := os.Stat(f.path); err != nil || os.Getenv("POSTROOM_BENCH_REBUILD") != "" {
+		// Stores cached for other versions of the code are stale: remove them.
+		stale, _ := filepath.Glob(filepath.Join(os.TempDir(), "postroom-bench-f*-g*-s*"))
+		for _, d := range stale {
+			if d != benchDir() {
+				os.RemoveAll(d)
+			}
+		}
 		if err := os.MkdirAll(benchDir(), 0o700); err != nil {
 			return nil, err
 		}
