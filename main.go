@@ -136,8 +136,8 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `postroom: the company's mailboxes and mail rules
 
   postroom demo                                  the sample company in a temporary directory, served on loopback, UI here
-  postroom serve --data DIR [--ssh HOST:PORT]     the server: SSH door with the UI and the commands
-  postroom tui [--data DIR] [--as ADDR]           the UI on this terminal, when serve is not running
+  postroom serve --data DIR [--ssh HOST:PORT]    the server: SSH door with the UI and the commands
+  postroom tui [--data DIR] [--as ADDR]          the UI on this terminal, when serve is not running
   postroom init --data DIR --org NAME --domain DOMAIN --admin ADDR [--admin-password-stdin] [--admin-key FILE] [--demo]
   postroom [--data DIR] [--as ADDR] COMMAND ...  run a command on local data
 
