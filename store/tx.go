@@ -22,8 +22,8 @@ type writeTx struct {
 	order  []string
 	notes  []Note
 	events []Event
-	// pending are deferred index writes: bucket → key → put (true) or delete.
-	pending map[string]map[string]bool
+	// pending are deferred index writes: bucket → key → what to write.
+	pending map[string]map[string]pendingEntry
 	// stats is the change to the member counts, written at flush.
 	stats      MemberStats
 	statsDirty bool
@@ -333,7 +333,7 @@ func (w *writeTx) unindexMember(old, next *model.Member) error {
 		case bucket == "addr":
 			err = w.release(model.Address(key))
 		case deferred[bucket]:
-			w.defer_(bucket, key, false)
+			w.deferDelete(bucket, key)
 		default:
 			err = w.tx.Bucket([]byte(bucket)).Delete([]byte(key))
 		}
@@ -355,14 +355,11 @@ func (w *writeTx) indexMember(m *model.Member) error {
 		}
 	}
 	if m.EmployeeID != "" {
-		b := w.tx.Bucket(bEmpID)
-		k := []byte(strings.ToLower(m.EmployeeID))
-		if cur := b.Get(k); cur != nil && string(cur) != string(m.Address) {
+		k := strings.ToLower(m.EmployeeID)
+		if cur, ok := w.deferredGet(bEmpID, k); ok && cur != string(m.Address) {
 			return model.Existsf("employee id %s already belongs to %s", m.EmployeeID, cur)
 		}
-		if err := b.Put(k, []byte(m.Address)); err != nil {
-			return err
-		}
+		w.deferPut(string(bEmpID), k, string(m.Address))
 	}
 	keys := w.tx.Bucket(bSSHKeys)
 	for _, k := range m.Keys {
@@ -380,7 +377,7 @@ func (w *writeTx) indexMember(m *model.Member) error {
 			continue
 		}
 		if deferred[bucket] {
-			w.defer_(bucket, key, true)
+			w.deferPut(bucket, key, "")
 			continue
 		}
 		if err := w.tx.Bucket([]byte(bucket)).Put([]byte(key), nil); err != nil {
@@ -393,23 +390,52 @@ func (w *writeTx) indexMember(m *model.Member) error {
 // deferred are the index buckets whose entries a transaction collects and
 // writes at the end in key order. bbolt splits nodes only at commit, so many
 // inserts at random places in one transaction move ever longer slices
-// (quadratic); sorted inserts append. They hold no values and need no
-// uniqueness check, so nothing depends on them until they are read.
+// (quadratic); sorted inserts append. Reads of them within the transaction
+// see the pending entries (deferredGet) or flush first.
 var deferred = map[string]bool{
 	string(bSearch): true, string(bDeptMember): true, string(bRoleScope): true, string(bAdmins): true,
+	string(bEmpID): true,
 }
 
-// defer_ notes an index entry to put (or delete) at the next flush.
-func (w *writeTx) defer_(bucket, key string, put bool) {
+// pendingEntry is one deferred write: a value to put, or a delete.
+type pendingEntry struct {
+	del bool
+	val string
+}
+
+func (w *writeTx) deferEntry(bucket, key string, e pendingEntry) {
 	if w.pending == nil {
-		w.pending = map[string]map[string]bool{}
+		w.pending = map[string]map[string]pendingEntry{}
 	}
 	b := w.pending[bucket]
 	if b == nil {
-		b = map[string]bool{}
+		b = map[string]pendingEntry{}
 		w.pending[bucket] = b
 	}
-	b[key] = put
+	b[key] = e
+}
+
+// deferPut notes an entry to put at the next flush.
+func (w *writeTx) deferPut(bucket, key, val string) {
+	w.deferEntry(bucket, key, pendingEntry{val: val})
+}
+
+// deferDelete notes an entry to delete at the next flush.
+func (w *writeTx) deferDelete(bucket, key string) { w.deferEntry(bucket, key, pendingEntry{del: true}) }
+
+// deferredGet reads a deferred bucket as the transaction has written it.
+func (w *writeTx) deferredGet(bucket []byte, key string) (string, bool) {
+	if e, ok := w.pending[string(bucket)][key]; ok {
+		return e.val, !e.del
+	}
+	v := w.tx.Bucket(bucket).Get([]byte(key))
+	return string(v), v != nil
+}
+
+// EmployeeID finds the member with an employee id, pending writes included.
+func (w *writeTx) EmployeeID(id string) (model.Address, bool, error) {
+	a, ok := w.deferredGet(bEmpID, strings.ToLower(id))
+	return model.Address(a), ok, nil
 }
 
 // flush writes the deferred index entries in key order. It runs before the
@@ -417,17 +443,14 @@ func (w *writeTx) defer_(bucket, key string, put bool) {
 func (w *writeTx) flush() error {
 	for bucket, entries := range w.pending {
 		var puts, dels []string
-		for k, put := range entries {
-			if put {
-				puts = append(puts, k)
-			} else {
+		for k, e := range entries {
+			if e.del {
 				dels = append(dels, k)
+			} else {
+				puts = append(puts, k)
 			}
 		}
-		// Let the map go before bbolt copies the keys: at 50,000 members
-		// both at once would be tens of megabytes more at the peak.
 		delete(w.pending, bucket)
-		entries = nil
 		slices.Sort(puts)
 		slices.Sort(dels)
 		b := w.tx.Bucket([]byte(bucket))
@@ -439,7 +462,11 @@ func (w *writeTx) flush() error {
 			dels[i] = ""
 		}
 		for i, k := range puts {
-			if err := b.Put([]byte(k), nil); err != nil {
+			var val []byte
+			if v := entries[k].val; v != "" {
+				val = []byte(v)
+			}
+			if err := b.Put([]byte(k), val); err != nil {
 				return err
 			}
 			puts[i] = "" // bbolt has its own copy now
