@@ -103,6 +103,9 @@ const (
 	RightAuditVerify   Right = "audit.verify"   // verify the operation log chain
 	RightBackup        Right = "backup"         // online backup of the whole database
 	RightImport        Right = "import"         // bulk member import
+	RightPolicyManage  Right = "policy.manage"  // mail policy: rules, thresholds, lists, actions
+	RightQueueManage   Right = "queue.manage"   // the mail queue: retry, release, drop any message
+	RightMailLogRead   Right = "maillog.read"   // the mail log, the top senders, violations
 )
 
 // rightsOf lists what one grant allows.
@@ -110,7 +113,8 @@ func rightsOf(g RoleGrant) []Right {
 	switch g.Role {
 	case RoleAdmin:
 		return []Right{RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset,
-			RightAccountUnlock, RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport}
+			RightAccountUnlock, RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
+			RightPolicyManage, RightQueueManage, RightMailLogRead}
 	case RoleSubadmin:
 		rs := []Right{RightMemberRead}
 		if slices.Contains(g.Rights, SubMembers) {
@@ -123,7 +127,7 @@ func rightsOf(g RoleGrant) []Right {
 	case RoleHelpdesk:
 		return []Right{RightMemberRead, RightPasswordReset, RightAccountUnlock}
 	case RoleAuditor:
-		return []Right{RightMemberRead, RightLogRead, RightAuditVerify}
+		return []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead}
 	case RoleHR, RoleUnitOfficer:
 		return []Right{RightMemberRead}
 	case RoleHead, RoleOfficer:

@@ -73,6 +73,7 @@ var who = struct {
 var everyRight = []Right{
 	RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset, RightAccountUnlock,
 	RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
+	RightPolicyManage, RightQueueManage, RightMailLogRead,
 }
 
 // TestRightsOfEachRole is the table of ROLE-1: what each role may do over a
@@ -87,7 +88,7 @@ func TestRightsOfEachRole(t *testing.T) {
 		{"sub-admin with members", who.salesAdmin, []Right{RightMemberRead, RightDeptManage, RightMemberManage, RightPasswordReset, RightAccountUnlock, RightImport}},
 		{"sub-admin without members", who.salesGroupsOnly, []Right{RightMemberRead, RightGroupManage}},
 		{"helpdesk", who.helpdesk, []Right{RightMemberRead, RightPasswordReset, RightAccountUnlock}},
-		{"auditor", who.auditor, []Right{RightMemberRead, RightLogRead, RightAuditVerify}},
+		{"auditor", who.auditor, []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead}},
 		{"hr", who.hr, []Right{RightMemberRead}},
 		{"unit officer", who.unitOfficer, []Right{RightMemberRead}},
 		{"officer", who.salesOfficer, []Right{RightMemberRead}},
