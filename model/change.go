@@ -37,6 +37,8 @@ type View interface {
 	KeyOwner(fingerprint string) (Address, bool, error)
 	Policy() (PasswordPolicy, error)
 	LoginRules() (LoginRules, error)
+	// MailPolicy is the mail policy; the defaults when none was saved.
+	MailPolicy() (MailPolicy, error)
 }
 
 // Tx is a View that can also write. Each write replaces or removes one
@@ -57,6 +59,7 @@ type Tx interface {
 	DeleteShared(a Address) error
 	PutPolicy(PasswordPolicy) error
 	PutLoginRules(LoginRules) error
+	PutMailPolicy(MailPolicy) error
 	// Note adds a line to the change's operation-log record (a reason, a
 	// ticket number, how a person was verified).
 	Note(key, value string)

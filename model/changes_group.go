@@ -15,10 +15,12 @@ func groupScope(v View, a Address) (*Group, Scope, error) {
 
 // AddGroup creates a mail group owned by a department (LIST-1).
 type AddGroup struct {
-	Address Address
-	Name    string
-	Post    string
-	Owner   string // department path; empty is the root
+	Address   Address
+	Name      string
+	Post      string
+	Owner     string    // department path; empty is the root
+	Senders   []Address // the listed rule's sender mailboxes
+	Positions []string  // the permitted rule's position classes
 }
 
 // Op names the operation.
@@ -57,14 +59,72 @@ func (c *AddGroup) Apply(tx Tx, env Env) error {
 	if err != nil {
 		return err
 	}
-	return tx.PutGroup(&Group{Address: a, Name: name, Post: post, Owner: owner.ID, Created: env.Now})
+	g := &Group{Address: a, Name: name, Post: post, Owner: owner.ID, Created: env.Now}
+	if g.Senders, err = postSenders(tx, c.Senders); err != nil {
+		return err
+	}
+	if g.Positions, err = postPositions(c.Positions); err != nil {
+		return err
+	}
+	if err := checkPosting(g); err != nil {
+		return err
+	}
+	return tx.PutGroup(g)
 }
 
-// SetGroup changes a group's name or posting rule; nil fields stay.
+// postSenders checks the sender mailboxes of a listed group: members,
+// shared or department mailboxes, each once.
+func postSenders(v View, as []Address) ([]Address, error) {
+	var out []Address
+	for _, a := range as {
+		n, err := ParseAddress(string(a))
+		if err != nil {
+			return nil, err
+		}
+		if err := mustBeMailbox(v, n, "--sender"); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// postPositions reads the position classes of a permitted group.
+func postPositions(ps []string) ([]Position, error) {
+	var out []Position
+	for _, s := range ps {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		p, err := ParsePosition(s)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// checkPosting refuses a posting rule its group cannot use.
+func checkPosting(g *Group) error {
+	if g.Post == PostListed && len(g.Senders) == 0 {
+		return Invalidf("the group %s takes posts only from listed senders, but lists none: name them with --sender ADDR", g.Address)
+	}
+	return nil
+}
+
+// SetGroup changes a group's name or posting rule (SEND-3); nil fields stay.
 type SetGroup struct {
-	Address Address
-	Name    *string
-	Post    *string
+	Address   Address
+	Name      *string
+	Post      *string
+	Senders   *[]Address // the listed rule's sender mailboxes
+	Positions *[]string  // the permitted rule's position classes; empty: the policy's
 }
 
 // Op names the operation.
@@ -99,6 +159,19 @@ func (c *SetGroup) Apply(tx Tx, env Env) error {
 			return err
 		}
 	}
+	if c.Senders != nil {
+		if g.Senders, err = postSenders(tx, *c.Senders); err != nil {
+			return err
+		}
+	}
+	if c.Positions != nil {
+		if g.Positions, err = postPositions(*c.Positions); err != nil {
+			return err
+		}
+	}
+	if err := checkPosting(g); err != nil {
+		return err
+	}
 	return tx.PutGroup(g)
 }
 
@@ -128,10 +201,12 @@ func (c *DeleteGroup) Apply(tx Tx, env Env) error {
 	return tx.DeleteGroup(c.Address)
 }
 
-// GroupMember adds (or with Remove, takes out) a member or a whole department.
+// GroupMember adds (or with Remove, takes out) a member, a whole
+// department, or another group (whose members then receive the group's
+// mail too; a group cannot contain itself, even through others).
 type GroupMember struct {
 	Group  Address
-	Member Address // a member's own address, never an alias (ORG-6)
+	Member Address // a member's own address, never an alias (ORG-6), or a group's
 	Dept   string  // or a department path: the department and its subtree
 	Remove bool
 }
@@ -165,6 +240,8 @@ func (c *GroupMember) Authorize(v View, a Actor) error {
 		case c.Member != "":
 			if m, err := v.Member(c.Member); err == nil {
 				s = append(s, m.Depts...)
+			} else if n, err := v.Group(c.Member); err == nil {
+				s = append(s, n.Owner)
 			}
 		}
 	}
@@ -223,14 +300,48 @@ func (c *GroupMember) Apply(tx Tx, env Env) error {
 			return NotFoundf("%s is not a member; add the member first", a)
 		case o.Kind == OwnerAlias:
 			return Invalidf("%s is an alias of %s; aliases cannot be group members, add %s instead", a, o.Member, o.Member)
+		case o.Kind == OwnerGroup:
+			if err := noGroupLoop(tx, g.Address, a); err != nil {
+				return err
+			}
 		case o.Kind != OwnerMember:
-			return Invalidf("%s is %s; only members can be group members", a, o.Describe(a))
+			return Invalidf("%s is %s; only members and other groups can be group members", a, o.Describe(a))
 		}
 		g.Members = append(g.Members, a)
 	default:
 		return Invalidf("name a member address or --dept PATH")
 	}
 	return tx.PutGroup(g)
+}
+
+// noGroupLoop refuses to nest the group inner in outer when outer is
+// already inside inner (or is inner itself).
+func noGroupLoop(v View, outer, inner Address) error {
+	seen := map[Address]bool{}
+	var reaches func(a Address) bool
+	reaches = func(a Address) bool {
+		if a == outer {
+			return true
+		}
+		if seen[a] {
+			return false
+		}
+		seen[a] = true
+		g, err := v.Group(a)
+		if err != nil {
+			return false
+		}
+		for _, m := range g.Members {
+			if reaches(m) {
+				return true
+			}
+		}
+		return false
+	}
+	if reaches(inner) {
+		return Invalidf("the group %s already contains %s (or is it): adding it would make a loop", inner, outer)
+	}
+	return nil
 }
 
 // AddShared creates a shared mailbox owned by a department (SEND-3, SEND-7).

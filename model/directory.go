@@ -80,8 +80,11 @@ type Member struct {
 	Grants     []Grant     `json:"grants,omitempty"`
 	Password   Credential  `json:"password"`
 	Prefs      Prefs       `json:"prefs,omitzero"`
-	Created    time.Time   `json:"created"`
-	Updated    time.Time   `json:"updated"`
+	// Filter is the member's own block and allow lists for mail from
+	// outside (IN-3).
+	Filter  MailFilter `json:"filter,omitzero"`
+	Created time.Time  `json:"created"`
+	Updated time.Time  `json:"updated"`
 }
 
 // Prefs are a member's own settings for the terminal UI.
@@ -124,6 +127,8 @@ func (m *Member) Clone() *Member {
 	}
 	c.Grants = slices.Clone(m.Grants)
 	c.Password.History = slices.Clone(m.Password.History)
+	c.Filter.Block = slices.Clone(m.Filter.Block)
+	c.Filter.Allow = slices.Clone(m.Filter.Allow)
 	return &c
 }
 
@@ -152,37 +157,44 @@ func (g Grant) ActiveAt(t time.Time) bool {
 	return (g.From.IsZero() || !t.Before(g.From)) && (g.Until.IsZero() || t.Before(g.Until))
 }
 
-// PostRule says who may post to a group (LIST-1).
+// PostRule says who may post to a group (LIST-1, SEND-3).
 type PostRule string
 
 // Posting rules.
 const (
 	PostAnyone    PostRule = "anyone"    // anyone, inside or outside
 	PostMembers   PostRule = "members"   // the group's own members
-	PostPermitted PostRule = "permitted" // holders of the broadcast permission
+	PostPermitted PostRule = "permitted" // the group's position classes, or holders of the broadcast permission
+	PostListed    PostRule = "listed"    // only the group's listed sender mailboxes
 )
 
 // ParsePostRule checks a posting rule name.
 func ParsePostRule(s string) (PostRule, error) {
 	switch r := PostRule(s); r {
-	case PostAnyone, PostMembers, PostPermitted:
+	case PostAnyone, PostMembers, PostPermitted, PostListed:
 		return r, nil
 	case "":
 		return PostMembers, nil
 	}
-	return "", Invalidf("unknown posting rule %q: use anyone, members or permitted", s)
+	return "", Invalidf("unknown posting rule %q: use anyone, members, permitted or listed", s)
 }
 
-// Group is one address for many members (LIST-1): listed members and whole
-// departments (with their subtrees).
+// Group is one address for many members (LIST-1): listed members, whole
+// departments (with their subtrees) and other groups (with their members).
 type Group struct {
 	Address Address   `json:"address"`
 	Name    string    `json:"name"`
 	Members []Address `json:"members,omitempty"`
 	Depts   []DeptID  `json:"depts,omitempty"`
 	Post    PostRule  `json:"post"`
-	Owner   DeptID    `json:"owner"` // the department that manages the group
-	Created time.Time `json:"created"`
+	// Senders are the mailboxes (members, shared or department mailboxes)
+	// that may post under the listed rule.
+	Senders []Address `json:"senders,omitempty"`
+	// Positions are the position classes that may post under the permitted
+	// rule; empty: the mail policy's whole-company classes.
+	Positions []Position `json:"positions,omitempty"`
+	Owner     DeptID     `json:"owner"` // the department that manages the group
+	Created   time.Time  `json:"created"`
 }
 
 // Clone returns a deep copy of the group.
@@ -190,6 +202,8 @@ func (g *Group) Clone() *Group {
 	c := *g
 	c.Members = slices.Clone(g.Members)
 	c.Depts = slices.Clone(g.Depts)
+	c.Senders = slices.Clone(g.Senders)
+	c.Positions = slices.Clone(g.Positions)
 	return &c
 }
 

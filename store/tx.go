@@ -159,6 +159,13 @@ func (w *writeTx) PutLoginRules(p model.LoginRules) error {
 	return w.put(bMeta, []byte("loginrules"), p)
 }
 
+// PutMailPolicy writes the mail policy.
+func (w *writeTx) PutMailPolicy(p model.MailPolicy) error {
+	old, _ := getJSON[model.MailPolicy](w.tx, bMeta, []byte("mailpolicy"))
+	w.record("policy", "mail", old, p)
+	return w.put(bMeta, []byte("mailpolicy"), p)
+}
+
 // PutDomain writes a domain.
 func (w *writeTx) PutDomain(d model.Domain) error {
 	old, _ := getJSON[model.Domain](w.tx, bDomains, []byte(d.Name))

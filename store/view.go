@@ -78,6 +78,27 @@ func (r *Reader) LoginRules() (model.LoginRules, error) {
 	return *p, nil
 }
 
+// MailPolicy returns the mail policy; the defaults, built for the primary
+// domain, when none was saved.
+func (r *Reader) MailPolicy() (model.MailPolicy, error) {
+	p, err := getJSON[model.MailPolicy](r.tx, bMeta, []byte("mailpolicy"))
+	if err != nil {
+		return model.MailPolicy{}, err
+	}
+	if p != nil {
+		return *p, nil
+	}
+	ds, err := r.Domains()
+	if err != nil {
+		return model.MailPolicy{}, err
+	}
+	primary := ""
+	if len(ds) > 0 {
+		primary = ds[0].Name
+	}
+	return model.DefaultMailPolicy(primary), nil
+}
+
 // Domains lists the mail domains, primary first.
 func (r *Reader) Domains() ([]model.Domain, error) {
 	var out []model.Domain
