@@ -34,6 +34,16 @@ type Env struct {
 	// chosen by the door; Run tells errors in it. Anything but Chinese is
 	// English. Data on stdout (tables, JSON) does not depend on it.
 	Lang string
+	// Spool is the running server's mail spool. When it is nil and DataDir
+	// is set (the local CLI, serve not running), the queue and mail-log
+	// commands open DIR/spool.db for themselves.
+	Spool *store.Spool
+	// Kick wakes the delivery workers after a release or a retry; nil: none.
+	Kick func()
+	// Notify tells the sender what became of a held message: ev is
+	// "released" or "rejected", by who decided, comment their words; nil:
+	// nobody is told.
+	Notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
 }
 
 // New builds the command tree for env. Each call builds a fresh tree, so
@@ -50,7 +60,7 @@ func New(env *Env) *cobra.Command {
 	root.SetErr(env.Stderr)
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(orgCmd(env), domainCmd(env), deptCmd(env), memberCmd(env), passwdCmd(env), groupCmd(env),
-		sharedCmd(env), roleCmd(env), logCmd(env), auditCmd(env), backupCmd(env), importCmd(env), exportCmd(env), whoamiCmd(env), accessCmd(env))
+		sharedCmd(env), roleCmd(env), logCmd(env), auditCmd(env), queueCmd(env), queueCmd(env), backupCmd(env), importCmd(env), exportCmd(env), whoamiCmd(env), accessCmd(env))
 	strictGroups(root)
 	return root
 }

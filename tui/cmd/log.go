@@ -26,7 +26,7 @@ func parseTime(s string) (time.Time, error) {
 }
 
 func logCmd(env *Env) *cobra.Command {
-	c := &cobra.Command{Use: "log", Short: "the operation log and the login log"}
+	c := &cobra.Command{Use: "log", Short: "the logs: operations, logins, mail, the busiest senders, violations"}
 	var actor, op, target, door, since, until string
 	var limit int
 	var asJSON, verbose bool
@@ -145,7 +145,7 @@ func logCmd(env *Env) *cobra.Command {
 	login.Flags().StringVar(&luntil, "until", "", "before this time")
 	login.Flags().IntVar(&llimit, "limit", 100, "at most this many (0: all)")
 	login.Flags().BoolVar(&ljson, "json", false, "print JSON")
-	c.AddCommand(ops, login)
+	c.AddCommand(ops, login, logMailCmd(env), logTopCmd(env), logViolationsCmd(env))
 	return c
 }
 
