@@ -331,6 +331,8 @@ var errorPairs = [][2]string{
 		"%s 可以全员群发：岗位类别 %s 拥有全员群发权限"},
 	{"%s may send to the whole company through the permission broadcast",
 		"%s 凭权限 broadcast 可以全员群发"},
+	{"%s notices go to the whole company from %s, and %s may send as it",
+		"%s 类通知由 %s 向全员发出，而 %s 可以以该邮箱的名义发信"},
 	{"%s wrote to the all-staff group %s; only the position classes %s or holders of the permission broadcast may send to the whole company",
 		"%s 发信给全员邮件组 %s；只有岗位类别 %s 或持有 broadcast 权限的人才能全员群发"},
 	{"%s wrote to %d colleagues, more than the %d that count as the whole company; only the position classes %s or holders of the permission broadcast may send to the whole company",

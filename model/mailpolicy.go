@@ -102,7 +102,10 @@ type MailPolicy struct {
 // mail to a group covering the root department, or to more than Threshold
 // internal mailboxes, goes only from the permitted position classes or
 // holders of the broadcast permission; others' mail meets Action (hold by
-// default: it waits for their department or regional head, not lost).
+// default: it waits for their department or regional head, not lost). A
+// notice sent from the address its notice rule names (a holiday notice from
+// hr@) goes to the whole company whoever sends as that address: it is the
+// channel the seed prescribes for such mail.
 type BroadcastRule struct {
 	Threshold int        `json:"threshold"` // 0: only all-staff groups count
 	Positions []Position `json:"positions"`
@@ -369,6 +372,9 @@ func cleanListEntry(e string) (string, error) {
 	e = strings.TrimSpace(e)
 	if e == "" {
 		return "", nil
+	}
+	if t, problem := addrPrepare(e); problem == "" {
+		e = t // full-width ＠ and 。 as an input method types them
 	}
 	if d, ok := strings.CutPrefix(e, "@"); ok {
 		return ParseDomain(d)

@@ -94,7 +94,7 @@ func DecideSubmission(v View, p MailPolicy, s Submission) (Decision, error) {
 		return Decision{}, err
 	}
 	if bound {
-		for _, step := range []func() error{d.broadcast, d.groupPost, d.notices, d.skipLevel, d.content, d.external} {
+		for _, step := range []func() error{d.notices, d.broadcast, d.groupPost, d.skipLevel, d.content, d.external} {
 			if err := step(); err != nil {
 				return Decision{}, err
 			}
@@ -112,6 +112,9 @@ type decider struct {
 	from  Address // the address the message shows: HeaderFrom, else MailFrom
 	whole bool    // the message goes to the whole company
 	hits  []RuleHit
+	// notice is the notice rule the message was sent under from the address
+	// that rule names (such as a holiday notice from hr@).
+	notice string
 
 	subject, text foldText
 }
@@ -237,6 +240,12 @@ func (d *decider) broadcast() error {
 		d.hit(RuleBroadcast, ActionAllow, "", Invalidf("%s may send to the whole company through the permission broadcast", d.m.Address))
 		return nil
 	}
+	if d.notice != "" {
+		// Seed part 1 clauses 5 and 6: such notices go to all staff from
+		// the named shared mailbox; whoever may send as it sends them.
+		d.hit(RuleBroadcast, ActionAllow, "", Invalidf("%s notices go to the whole company from %s, and %s may send as it", d.notice, d.from, d.m.Address))
+		return nil
+	}
 	classes := positionList(d.p.Broadcast.Positions)
 	if g := d.allStaffGroup(); g != "" {
 		d.hit(RuleBroadcast, d.p.Broadcast.Action, "", Forbiddenf("%s wrote to the all-staff group %s; only the position classes %s or holders of the permission broadcast may send to the whole company", d.m.Address, g, classes))
@@ -325,6 +334,9 @@ func (d *decider) postTo(g *Group, m *Member, sys *TrustedSystem) {
 		case m != nil && hasGrant(m, PermBroadcast, d.s.Now):
 			d.hit(rule, ActionAllow, "", Invalidf("%s may post to the group %s through the permission broadcast", m.Address, g.Address))
 			return
+		case m != nil && d.notice != "":
+			d.hit(rule, ActionAllow, "", Invalidf("%s notices go to the whole company from %s, and %s may send as it", d.notice, d.from, m.Address))
+			return
 		case m == nil && sys != nil && sys.Broadcast:
 			d.hit(rule, ActionAllow, "", Invalidf("the trusted system %s may post to the group %s", sys.Name, g.Address))
 			return
@@ -372,6 +384,7 @@ func (d *decider) notices() error {
 		rule := RuleNotice + n.Name
 		if n.Sender != "" {
 			if d.from == n.Sender {
+				d.notice = n.Name
 				d.hit(rule, ActionAllow, "", Invalidf("the subject word %q makes this a %s notice, and %s is the address that sends them", w, n.Name, n.Sender))
 			} else {
 				d.hit(rule, n.Action, "", Forbiddenf("the subject word %q makes this a %s notice, which only %s may send; send it from there, or leave the word out", w, n.Name, n.Sender))
@@ -708,11 +721,13 @@ func HoldApprover(v View, sender *Member) (Address, error) {
 //
 //  1. the recipient's own block list: it wins over the company's whitelist
 //     (seed: whitelisted mail is still subject to the member's own rules);
-//  2. the company's blacklist: it is global and affects every member (seed:
+//  2. the company's whitelist: mail from it "is not subject to the system's
+//     restrictions", the company's blacklist included, so an admin can
+//     block a domain and still let one address of it through;
+//  3. the company's blacklist: it is global and affects every member (seed:
 //     a member who gets nothing from a sender should ask whether the admin
 //     listed it), so a member's own allow does not lift it;
-//  3. the company's whitelist, then the recipient's own allow list: both
-//     allow, and are recorded.
+//  4. the recipient's own allow list: recorded.
 //
 // Mail with an empty sender (bounces) passes.
 func InboundCheck(v View, p MailPolicy, from Address, to Mailbox) (Decision, error) {
@@ -728,21 +743,21 @@ func InboundCheck(v View, p MailPolicy, from Address, to Mailbox) (Decision, err
 			return dec, err
 		}
 	}
-	refuse := func(rule string, reason error) (Decision, error) {
-		dec.Action, dec.Reason = ActionRefuse, reason
-		dec.Hits = append(dec.Hits, RuleHit{Rule: rule, Action: ActionRefuse, Reason: reason})
-		return dec, nil
-	}
 	if m != nil {
 		if e, ok := listMatch(m.Filter.Block, from); ok {
-			return refuse(RuleOwnBlock, Forbiddenf("%s does not accept mail from %s (own block list: %s)", to.Address, from, e))
+			reason := Forbiddenf("%s does not accept mail from %s (own block list: %s)", to.Address, from, e)
+			dec.Action, dec.Reason = ActionRefuse, reason
+			dec.Hits = append(dec.Hits, RuleHit{Rule: RuleOwnBlock, Action: ActionRefuse, Reason: reason})
+			return dec, nil
 		}
-	}
-	if e, ok := listMatch(p.Blacklist, from); ok {
-		return refuse(RuleBlacklist, Forbiddenf("the company does not accept mail from %s (blacklist: %s)", from, e))
 	}
 	if e, ok := listMatch(p.Whitelist, from); ok {
 		dec.Hits = append(dec.Hits, RuleHit{Rule: RuleWhitelist, Action: ActionAllow, Reason: Invalidf("%s is on the company's whitelist (%s)", from, e)})
+	} else if e, ok := listMatch(p.Blacklist, from); ok {
+		reason := Forbiddenf("the company does not accept mail from %s (blacklist: %s)", from, e)
+		dec.Action, dec.Reason = ActionRefuse, reason
+		dec.Hits = append(dec.Hits, RuleHit{Rule: RuleBlacklist, Action: ActionRefuse, Reason: reason})
+		return dec, nil
 	}
 	if m != nil {
 		if e, ok := listMatch(m.Filter.Allow, from); ok {
