@@ -494,6 +494,16 @@ var errorPairs = [][2]string{
 	{"the key %s is registered to another member",
 		"公钥 %s 已登记在另一位成员名下"},
 
+	// store/spool.go
+	{"no message %s in the mail queue; queue list shows the ids",
+		"邮件队列中没有邮件 %s：可用 queue list 查看编号"},
+	{"message %s was already %s by %s at %s",
+		"邮件 %[1]s 已被处理过（%[2]s），处理人 %[3]s，时间 %[4]s"},
+	{"message %s is not held for approval: it is %s",
+		"邮件 %s 不在待审状态：当前为 %s"},
+	{"message %s is %s; only queued mail is retried",
+		"邮件 %s 当前为 %s：只有排队中的邮件可以重试"},
+
 	// store/view.go
 	{"no enterprise here yet: run postroom init first",
 		"这里还没有企业：请先运行 postroom init"},
@@ -521,6 +531,16 @@ var errorPairs = [][2]string{
 		"时间 %q 无效：请写成 2026-11-28、2026-11-28 09:30 或 RFC 3339 格式"},
 
 	// tui/cmd/
+	{"--kind %q: use one of %s",
+		"--kind %q 无效：请用 %s 之一"},
+	{"--status %q: use queued, held, done, bounced, rejected, dropped or all",
+		"--status %q 无效：请用 queued、held、done、bounced、rejected、dropped 或 all"},
+	{"name one message ID, or --all",
+		"请指定一封邮件的 ID，或用 --all"},
+	{"say why with --comment; the sender reads it",
+		"请用 --comment 说明原因：发件人会看到"},
+	{"message %s is already %s; there is nothing to drop",
+		"邮件 %s 已是 %s 状态，无需删除"},
 	{"--restrict takes on or off",
 		"--restrict 只能取 on 或 off"},
 	{"--site %q: write it as NAME=NETWORK, like 北京总部=10.1.0.0/16",
