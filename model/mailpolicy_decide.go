@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The rules of RuleHit.Rule. Those ending in ':' are followed by a group's
@@ -795,12 +796,15 @@ func DecideInbound(v View, p MailPolicy, from Address, rcpts *Resolution) (Decis
 	return d.finish()
 }
 
-// foldText finds words in a text, ignoring case, lowering the text at most
-// once and only for a word that has case.
+// foldText finds words in a text, ignoring case. Chinese has no case, so a
+// word without letters is looked for as it is; for a word with ASCII
+// letters the text is lowered once, byte by byte; only a word with other
+// cased letters (Ａ, Ж) makes it lower the whole text by Unicode's rules.
 type foldText struct {
-	s       string
-	lower   string
-	lowered bool
+	s            string
+	ascii, full  string
+	asciiLowered bool
+	fullLowered  bool
 }
 
 func (t *foldText) find(words []string) (string, bool) {
@@ -808,34 +812,87 @@ func (t *foldText) find(words []string) (string, bool) {
 		if w == "" {
 			continue
 		}
-		if !hasCase(w) {
-			if strings.Contains(t.s, w) {
-				return w, true
+		hay, needle := t.s, w
+		switch caseOf(w) {
+		case asciiCase:
+			if !t.asciiLowered {
+				t.ascii, t.asciiLowered = foldASCII(t.s), true
 			}
-			continue
+			hay, needle = t.ascii, foldASCII(w)
+		case unicodeCase:
+			if !t.fullLowered {
+				t.full, t.fullLowered = strings.ToLower(t.s), true
+			}
+			hay, needle = t.full, strings.ToLower(w)
 		}
-		if !t.lowered {
-			t.lower, t.lowered = strings.ToLower(t.s), true
-		}
-		if strings.Contains(t.lower, strings.ToLower(w)) {
+		if containsWord(hay, needle) {
 			return w, true
 		}
 	}
 	return "", false
 }
 
-// hasCase reports whether s holds a letter with upper and lower forms.
-func hasCase(s string) bool {
+// containsWord is strings.Contains, faster for a word that starts with a
+// Chinese character: it looks for the last byte of that character, which
+// varies far more between characters than their shared lead bytes do.
+func containsWord(s, w string) bool {
+	if len(w) < 2 || w[0] < utf8.RuneSelf {
+		return strings.Contains(s, w)
+	}
+	_, n := utf8.DecodeRuneInString(w)
+	k := n - 1
+	c := w[k]
+	for i := k; i < len(s); {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			return false
+		}
+		if p := i + j - k; p+len(w) <= len(s) && s[p:p+len(w)] == w {
+			return true
+		}
+		i += j + 1
+	}
+	return false
+}
+
+const (
+	noCase = iota
+	asciiCase
+	unicodeCase
+)
+
+// caseOf says which letters with case a word holds.
+func caseOf(s string) int {
+	c := noCase
 	for _, r := range s {
 		if r < 0x80 {
 			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
-				return true
+				c = asciiCase
 			}
 			continue
 		}
-		if unicode.IsUpper(r) || unicode.IsLower(r) {
-			return true
+		if unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) {
+			return unicodeCase
 		}
 	}
-	return false
+	return c
+}
+
+// foldASCII lowers the ASCII letters of s, leaving every other byte; it
+// returns s itself when there is nothing to lower.
+func foldASCII(s string) string {
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if 'A' <= b[i] && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
+		}
+	}
+	return string(b)
 }
