@@ -11,8 +11,9 @@
 //	rcpts      id + 0 + index(4) → QueueRcpt
 //	rcptdue    id + 0 + time + index(4) → ""     (pending recipients; time 0:
 //	           never tried, due with its message)
-//	bodies     id → raw message (CRLF, as received plus our trace headers);
-//	           bodies over SpoolOptions.FileBody are files DIR/spool/ID instead
+//	bodies     id + part(4) → up to 2000 bytes of the raw message (CRLF, as
+//	           received plus our trace headers), in order; bodies over
+//	           SpoolOptions.FileBody are files DIR/spool/ID instead
 //	due        time + id → ""                    (queued messages with a pending
 //	           recipient, by their NextAttempt)
 //	held       hold-until time + id → ""         (held messages; no limit: all ones)
@@ -526,8 +527,13 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 		for _, e := range rkv {
 			need += int64(len(e.k) + len(e.v) + 16)
 		}
-		need += int64(len(body))
-		if err := s.room(need); err != nil {
+		var file int64
+		if big {
+			file = int64(len(body))
+		} else {
+			need += int64(len(body))
+		}
+		if err := s.room(need, file); err != nil {
 			return err
 		}
 	}
@@ -560,7 +566,7 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 			}
 		}
 		if !big {
-			if err := tx.Bucket(sBodies).Put([]byte(id), body); err != nil {
+			if err := putBody(tx.Bucket(sBodies), id, body); err != nil {
 				return err
 			}
 		}
@@ -591,19 +597,28 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 	return nil
 }
 
-// room returns ErrSpoolFull when need more bytes would take the data in
-// use past MaxSize less its reserve.
-func (s *Spool) room(need int64) error {
+// room returns ErrSpoolFull when an enqueue of needDB bytes in spool.db
+// and needFile bytes of body file would take the spool into its reserve:
+// spool.db may grow only while its end stays out of the reserve, or reuse
+// free pages when there are twice as many as it needs (free space is
+// fragmented, and bbolt copies pages on write). The reserve keeps
+// Record, Finish and Log working when Enqueue is refused.
+func (s *Spool) room(needDB, needFile int64) error {
 	var hwm int64
 	s.db.View(func(tx *bolt.Tx) error {
 		hwm = tx.Size()
 		return nil
 	})
-	used := hwm - int64(s.db.Stats().FreeAlloc) + s.files.Load()
-	if used+need > s.opt.MaxSize-s.opt.MaxSize/8 {
-		return ErrSpoolFull
+	free := int64(s.db.Stats().FreeAlloc)
+	files := s.files.Load()
+	limit := s.opt.MaxSize - s.opt.MaxSize/8
+	if hwm+files+needDB+needFile <= limit {
+		return nil
 	}
-	return nil
+	if free >= 2*needDB && hwm-free+files+needDB+needFile <= limit {
+		return nil
+	}
+	return ErrSpoolFull
 }
 
 // writeBodyFile writes a big body to DIR/spool/ID and makes it durable
@@ -654,6 +669,45 @@ func syncDir(dir string) error {
 		err = cerr
 	}
 	return err
+}
+
+// bodyPart is the size of the parts a body is kept in: two fit a 4 KiB
+// page. bbolt rewrites a whole leaf when one of its values changes, and a
+// leaf holds at least two values, so a body kept as one big value would be
+// written again (and its pages freed again) with each neighbour's insert and
+// delete; parts written in key order fill pages once and leave with them.
+const bodyPart = 2000
+
+func bodyKey(id string, part int) []byte { return join([]byte(id), idx4(part)) }
+
+func putBody(b *bolt.Bucket, id string, body []byte) error {
+	b.FillPercent = 1 // parts are written in key order, once
+	part := 0
+	for {
+		n := min(len(body), bodyPart)
+		if err := b.Put(bodyKey(id, part), body[:n]); err != nil {
+			return err
+		}
+		body = body[n:]
+		part++
+		if len(body) == 0 {
+			return nil
+		}
+	}
+}
+
+// getBody joins a body's parts; nil when it has none.
+func getBody(b *bolt.Bucket, id string, size int64) []byte {
+	var out []byte
+	c := b.Cursor()
+	prefix := []byte(id)
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if out == nil {
+			out = make([]byte, 0, max(size, int64(len(v))))
+		}
+		out = append(out, v...)
+	}
+	return out
 }
 
 // Message returns one message (a model NotFound error when absent).
@@ -753,11 +807,10 @@ func (s *Spool) Body(id string) ([]byte, error) {
 			file = true
 			return nil
 		}
-		raw := tx.Bucket(sBodies).Get([]byte(id))
-		if raw == nil {
+		out = getBody(tx.Bucket(sBodies), id, m.Size)
+		if out == nil {
 			return fmt.Errorf("message %s has no body in the spool: %w", id, model.ErrNotFound)
 		}
-		out = bytes.Clone(raw)
 		return nil
 	})
 	if err != nil || !file {
@@ -965,7 +1018,7 @@ func finishTx(tx *bolt.Tx, m *QueueMessage, status MessageStatus, now time.Time)
 	if err := deletePrefix(tx.Bucket(sRcptDue), rcptPrefix(id)); err != nil {
 		return err
 	}
-	if err := tx.Bucket(sBodies).Delete([]byte(id)); err != nil {
+	if err := deletePrefix(tx.Bucket(sBodies), []byte(id)); err != nil {
 		return err
 	}
 	m.Status, m.Finished, m.NextAttempt = status, now, time.Time{}

@@ -771,7 +771,7 @@ func TestSpoolFull(t *testing.T) {
 	}
 	for _, id := range ids[:len(ids)/2] {
 		if err := f.sp.Finish(id, store.MsgDropped, "room"); err != nil {
-			t.Fatal(err)
+			t.Fatalf("Finish in a full spool: %v", err)
 		}
 	}
 	if err := f.sp.Enqueue(msg(store.MsgQueued, "again"), rcptsOf("a@example.com"), body); err != nil {
@@ -782,6 +782,31 @@ func TestSpoolFull(t *testing.T) {
 	huge := bytes.Repeat([]byte("y"), 3<<20)
 	if err := f.sp.Enqueue(msg(store.MsgQueued, "huge"), rcptsOf("a@example.com"), huge); !errors.Is(err, store.ErrSpoolFull) {
 		t.Errorf("a 3 MiB body in a 2 MiB spool: %v", err)
+	}
+}
+
+// TestSpoolBodyParts: bodies of every size come back byte for byte.
+func TestSpoolBodyParts(t *testing.T) {
+	f := newSpool(t, false)
+	for _, n := range []int{0, 1, 1999, 2000, 2001, 4000, 100000} {
+		body := make([]byte, n)
+		for i := range body {
+			body[i] = byte(i * 7)
+		}
+		m := msg(store.MsgQueued, fmt.Sprint(n))
+		if err := f.sp.Enqueue(m, rcptsOf("a@example.com"), body); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.sp.Body(m.ID)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Errorf("a body of %d bytes comes back as %d bytes, %v", n, len(got), err)
+		}
+		if err := f.sp.Finish(m.ID, store.MsgDone, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.sp.Body(m.ID); err == nil {
+			t.Errorf("the %d-byte body survived Finish", n)
+		}
 	}
 }
 
