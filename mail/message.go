@@ -408,6 +408,7 @@ func SetSender(body []byte, sender model.Address, name string) []byte {
 // singleLine makes s one line of text: control characters become spaces.
 func singleLine(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.Map(func(r rune) rune {
 		if r < ' ' || r == 0x7f {
 			return ' '
