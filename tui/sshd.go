@@ -34,6 +34,9 @@ type ServerOptions struct {
 	Idle        time.Duration // idle connections close; 30 min by default
 	Max         time.Duration // no connection lives longer; 12 h by default
 	Log         io.Writer     // server log; os.Stderr when nil
+	// CommandEnv completes the environment of each SSH command with what
+	// the server runs beside the store (the mail spool, the delivery kick).
+	CommandEnv func(*cmd.Env)
 }
 
 // Server is the SSH door of `postroom serve`.
@@ -381,6 +384,9 @@ func (s *Server) runCommand(sess ssh.Session, m *model.Member, src string, args 
 		return 1
 	}
 	env := &cmd.Env{Actor: actor, Store: s.store, Stdin: sess, Stdout: sess, Stderr: sess.Stderr(), Lang: lang}
+	if s.opt.CommandEnv != nil {
+		s.opt.CommandEnv(env)
+	}
 	code := cmd.Run(env, args)
 	s.logf("%s from %s ran %q: exit %d", m.Address, src, args, code)
 	return code

@@ -279,6 +279,8 @@ const ServeInfoFile = "serve.json"
 
 // ServeInfo is the content of ServeInfoFile.
 type ServeInfo struct {
-	PID int    `json:"pid"`
-	SSH string `json:"ssh"`
+	PID        int    `json:"pid"`
+	SSH        string `json:"ssh"`
+	SMTP       string `json:"smtp,omitempty"`
+	Submission string `json:"submission,omitempty"`
 }
