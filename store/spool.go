@@ -472,6 +472,8 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 	type kv struct{ k, v []byte }
 	rkv := make([]kv, len(rcpts))
 	var dueKeys [][]byte
+	var earliest time.Time
+	fresh := false
 	for i := range rcpts {
 		r := rcpts[i]
 		r.Index = i
@@ -482,6 +484,11 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 		case RcptPending:
 			m.Pending++
 			dueKeys = append(dueKeys, rcptDueKey(id, r.NextAttempt, i))
+			if r.NextAttempt.IsZero() {
+				fresh = true
+			} else if earliest.IsZero() || r.NextAttempt.Before(earliest) {
+				earliest = r.NextAttempt
+			}
 		case RcptDelivered:
 			m.Delivered++
 		case RcptFailed:
@@ -499,6 +506,9 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 	m.NextAttempt = time.Time{}
 	if m.Status == MsgQueued && m.Pending > 0 {
 		m.NextAttempt = m.Received
+		if !fresh && !earliest.IsZero() {
+			m.NextAttempt = earliest // every recipient was given a later time
+		}
 	}
 	big := s.opt.FileBody > 0 && int64(len(body)) > s.opt.FileBody
 	m.BodyFile = big
