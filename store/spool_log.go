@@ -29,7 +29,7 @@ type MailRecord struct {
 	Subject   string        `json:"subject"`
 	Size      int64         `json:"size"`
 	Status    string        `json:"status"` // queued held refused delivered bounced deferred dropped released rejected
-	Reason    string        `json:"reason,omitempty"`
+	Reason    string        `json:"reason"` // always present, "" when there is none
 	Rules     []string      `json:"rules,omitempty"`
 	// History lists the record's earlier states with their reasons
 	// ("held: …", "released: released by …"), oldest first, so the policy

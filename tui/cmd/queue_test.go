@@ -437,9 +437,11 @@ func TestLogMail(t *testing.T) {
 	if len(raw) != 3 {
 		t.Fatalf("log mail gives %d records, want 3", len(raw))
 	}
-	for _, k := range []string{"id", "time", "from", "to", "subject", "status", "reason", "direction", "count"} {
-		if _, ok := raw[0][k]; !ok {
-			t.Errorf("log mail --json has no %q: %v", k, raw[0])
+	for _, rec := range raw {
+		for _, k := range []string{"id", "time", "from", "to", "subject", "status", "reason", "direction", "count"} {
+			if _, ok := rec[k]; !ok {
+				t.Errorf("log mail --json has no %q: %v", k, rec)
+			}
 		}
 	}
 	cases := []struct {
