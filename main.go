@@ -20,7 +20,6 @@ import (
 	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
-	"postroom/tui"
 	"postroom/tui/cmd"
 )
 
@@ -155,36 +154,23 @@ func demo(lang string, stdout, stderr io.Writer) int {
 	if code := runLang(lang, []string{"init", "--data", dir, "--demo"}, strings.NewReader(""), stdout, stderr); code != 0 {
 		return code
 	}
-	st, err := cmd.OpenData(dir, store.Options{})
-	if err != nil {
-		fail(stderr, lang, err)
-		return 1
-	}
-	defer st.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:2222")
-	if err != nil {
-		l, err = net.Listen("tcp", "127.0.0.1:0") // 2222 is taken: any free port
-	}
-	if err != nil {
-		fail(stderr, lang, err)
-		return 1
-	}
 	logf, _ := os.Create(filepath.Join(dir, "serve.log"))
 	defer logf.Close()
-	srv, err := tui.NewServer(st, tui.ServerOptions{HostKeyPath: filepath.Join(dir, "ssh_host_ed25519_key"), Log: logf})
+	srv, err := startServers(dir, demoFlags(), logf)
 	if err != nil {
 		fail(stderr, lang, err)
 		return 1
 	}
-	writeServeInfo(dir, l.Addr().String())
-	go srv.Serve(l)
-	defer srv.Shutdown(5 * time.Second)
-	port := portOf(l.Addr())
+	defer srv.stop(5 * time.Second)
+	st := srv.st
+	port := portOf(srv.addrs.SSH)
 	fmt.Fprintf(stdout, "\nThe sample company 示例科技有限公司 is in %s, served on 127.0.0.1:%s.\nLog in over SSH as any of these (password after the address):\n\n", dir, port)
 	for _, l := range demoLogins() {
 		fmt.Fprintf(stdout, "  ssh -p %s %-28s # %-9s %s  (%s)\n", port, l[1]+"@127.0.0.1", l[0], l[2], l[3])
 	}
 	fmt.Fprintf(stdout, "\nCommands work over SSH too: ssh -p %s it.admin@example.com@127.0.0.1 member list --query zs\n", port)
+	fmt.Fprintf(stdout, "Mail: inbound SMTP on %s, submission on %s (the same addresses and passwords); delivered mail lands in %s.\n",
+		srv.addrs.SMTP, srv.addrs.Submission, filepath.Join(dir, "mail"))
 	if !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
 		fmt.Fprintln(stdout, "\nNo terminal here, so no UI: the server runs until Ctrl-C.")
 		sig := make(chan os.Signal, 1)
@@ -210,4 +196,21 @@ func demo(lang string, stdout, stderr io.Writer) int {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// demoFlags are the demo's listen addresses: the defaults when they are
+// free, else any free loopback port.
+func demoFlags() serveFlags {
+	pick := func(addr string) string {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			l, err = net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return addr
+			}
+		}
+		defer l.Close()
+		return l.Addr().String()
+	}
+	return serveFlags{ssh: pick("127.0.0.1:2222"), smtp: pick("127.0.0.1:2525"), submission: pick("127.0.0.1:2587")}
 }

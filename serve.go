@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,32 +17,154 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"postroom/assets"
+	"postroom/mail"
 	"postroom/model"
 	"postroom/store"
 	"postroom/tui"
 	"postroom/tui/cmd"
 )
 
-// serveFlags are serve's own flags.
+// serveFlags are serve's own flags; each overrides the config file.
 type serveFlags struct {
-	ssh string
+	ssh, smtp, submission, smarthost, config string
 }
 
 func parseServe(args []string) (serveFlags, error) {
-	f := serveFlags{ssh: "127.0.0.1:2222"}
+	var f serveFlags
+	flags := map[string]*string{"--ssh": &f.ssh, "--smtp": &f.smtp, "--submission": &f.submission,
+		"--smarthost": &f.smarthost, "--config": &f.config}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		name, val, hasVal := strings.Cut(a, "=")
+		p, ok := flags[name]
 		switch {
-		case a == "--ssh" && i+1 < len(args):
-			f.ssh = args[i+1]
+		case ok && hasVal:
+			*p = val
+		case ok && i+1 < len(args):
+			*p = args[i+1]
 			i++
-		case strings.HasPrefix(a, "--ssh="):
-			f.ssh = strings.TrimPrefix(a, "--ssh=")
 		default:
-			return f, fmt.Errorf("serve: unknown argument %q; serve takes --data DIR and --ssh HOST:PORT", a)
+			return f, fmt.Errorf("serve: unknown argument %q; serve takes --data DIR, --ssh, --smtp, --submission HOST:PORT, --smarthost HOST:PORT and --config FILE", a)
 		}
 	}
 	return f, nil
+}
+
+// servers are the doors and workers of one running `postroom serve`.
+type servers struct {
+	data   string
+	st     *store.Store
+	spool  *store.Spool
+	ssh    *tui.Server
+	relay  *mail.Relay
+	cancel context.CancelFunc
+	done   chan struct{} // delivery stopped
+	addrs  cmd.ServeInfo
+}
+
+// startServers opens the data and starts the SSH door, both SMTP doors and
+// the delivery workers.
+func startServers(data string, f serveFlags, logw io.Writer) (*servers, error) {
+	cfgPath, optional := f.config, false
+	if cfgPath == "" {
+		cfgPath, optional = filepath.Join(data, mail.ConfigFile), true
+	}
+	cfg, err := mail.LoadConfig(cfgPath, optional)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range []struct {
+		flag string
+		to   *string
+	}{{f.ssh, &cfg.Listen.SSH}, {f.smtp, &cfg.Listen.SMTP},
+		{f.submission, &cfg.Listen.Submission}, {f.smarthost, &cfg.Smarthost.Addr}} {
+		if o.flag != "" {
+			*o.to = o.flag
+		}
+	}
+	st, err := cmd.OpenData(data, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	s := &servers{data: data, st: st, done: make(chan struct{})}
+	fail := func(err error) (*servers, error) {
+		s.close()
+		return nil, err
+	}
+	if s.spool, err = store.OpenSpool(filepath.Join(data, store.SpoolFile), store.SpoolOptions{BatchDelay: cfg.Queue.BatchDelay.D(), MaxSize: cfg.Queue.MaxBytes}); err != nil {
+		return fail(err)
+	}
+	listen := func(what, addr, flag string) (net.Listener, error) {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("cannot listen for %s on %s: %v; pick another with %s HOST:PORT", what, addr, err, flag)
+		}
+		return l, nil
+	}
+	lssh, err := listen("SSH", cfg.Listen.SSH, "--ssh")
+	if err != nil {
+		return fail(err)
+	}
+	lsmtp, err := listen("inbound SMTP", cfg.Listen.SMTP, "--smtp")
+	if err != nil {
+		lssh.Close()
+		return fail(err)
+	}
+	lsub, err := listen("SMTP submission", cfg.Listen.Submission, "--submission")
+	if err != nil {
+		lssh.Close()
+		lsmtp.Close()
+		return fail(err)
+	}
+	s.addrs = cmd.ServeInfo{PID: os.Getpid(), SSH: lssh.Addr().String(), SMTP: lsmtp.Addr().String(), Submission: lsub.Addr().String()}
+	if s.relay, err = mail.New(mail.Options{DataDir: data, Config: cfg, Store: st, Spool: s.spool, Log: logw, SSHAddr: s.addrs.SSH}); err != nil {
+		lssh.Close()
+		lsmtp.Close()
+		lsub.Close()
+		return fail(err)
+	}
+	s.ssh, err = tui.NewServer(st, tui.ServerOptions{HostKeyPath: filepath.Join(data, "ssh_host_ed25519_key"), Log: logw,
+		CommandEnv: func(e *cmd.Env) { e.Spool, e.Kick, e.Notify = s.spool, s.relay.Kick, s.relay.Notify }})
+	if err != nil {
+		lssh.Close()
+		lsmtp.Close()
+		lsub.Close()
+		return fail(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go func() { s.relay.Run(ctx); close(s.done) }()
+	go s.ssh.Serve(lssh)
+	go s.relay.ServeInbound(lsmtp)
+	go s.relay.ServeSubmission(lsub)
+	b, _ := json.Marshal(s.addrs)
+	os.WriteFile(filepath.Join(data, cmd.ServeInfoFile), b, 0o600)
+	return s, nil
+}
+
+// stop closes the doors, lets deliveries in flight finish, and closes the data.
+func (s *servers) stop(grace time.Duration) {
+	os.Remove(filepath.Join(s.data, cmd.ServeInfoFile))
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if s.relay != nil {
+		s.relay.Shutdown(ctx)
+	}
+	if s.ssh != nil {
+		s.ssh.Shutdown(grace)
+	}
+	if s.cancel != nil {
+		s.cancel()
+		<-s.done
+	}
+	s.close()
+}
+
+func (s *servers) close() {
+	if s.spool != nil {
+		s.spool.Close()
+	}
+	s.st.Close()
 }
 
 // serve runs the server until SIGINT or SIGTERM.
@@ -51,55 +174,28 @@ func serve(data string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "postroom:", err)
 		return 2
 	}
-	st, err := cmd.OpenData(data, store.Options{})
+	s, err := startServers(data, f, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "postroom:", err)
 		return 1
 	}
-	defer st.Close()
-	l, err := net.Listen("tcp", f.ssh)
-	if err != nil {
-		fmt.Fprintf(stderr, "postroom: cannot listen for SSH on %s: %v; pick another with --ssh HOST:PORT\n", f.ssh, err)
-		return 1
-	}
-	srv, err := tui.NewServer(st, tui.ServerOptions{HostKeyPath: filepath.Join(data, "ssh_host_ed25519_key"), Log: stderr})
-	if err != nil {
-		fmt.Fprintln(stderr, "postroom:", err)
-		return 1
-	}
-	writeServeInfo(data, l.Addr().String())
-	defer os.Remove(filepath.Join(data, cmd.ServeInfoFile))
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
-	fmt.Fprintf(stdout, "postroom serving %s: ssh -p %s YOU@%s\n", data, portOf(l.Addr()), hostOf(l.Addr()))
+	fmt.Fprintf(stdout, "postroom serving %s: ssh -p %s YOU@%s; SMTP %s, submission %s\n",
+		data, portOf(s.addrs.SSH), hostOf(s.addrs.SSH), s.addrs.SMTP, s.addrs.Submission)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	select {
-	case s := <-sig:
-		fmt.Fprintf(stdout, "postroom: %s, closing sessions\n", s)
-		srv.Shutdown(10 * time.Second)
-		<-done
-	case err := <-done:
-		if err != nil {
-			fmt.Fprintln(stderr, "postroom:", err)
-			return 1
-		}
-	}
+	got := <-sig
+	fmt.Fprintf(stdout, "postroom: %s, closing sessions\n", got)
+	s.stop(10 * time.Second)
 	return 0
 }
 
-func writeServeInfo(data, sshAddr string) {
-	b, _ := json.Marshal(cmd.ServeInfo{PID: os.Getpid(), SSH: sshAddr})
-	os.WriteFile(filepath.Join(data, cmd.ServeInfoFile), b, 0o600)
-}
-
-func portOf(a net.Addr) string {
-	_, p, _ := net.SplitHostPort(a.String())
+func portOf(a string) string {
+	_, p, _ := net.SplitHostPort(a)
 	return p
 }
 
-func hostOf(a net.Addr) string {
-	h, _, _ := net.SplitHostPort(a.String())
+func hostOf(a string) string {
+	h, _, _ := net.SplitHostPort(a)
 	if h == "" || h == "::" || h == "0.0.0.0" {
 		return "HOST"
 	}

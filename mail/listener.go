@@ -15,14 +15,15 @@ import (
 type capListener struct {
 	net.Listener
 	max, perIP int
+	lifetime   time.Duration // no connection lives longer; 0: no limit
 
 	mu    sync.Mutex
 	total int
 	by    map[netip.Addr]int
 }
 
-func newCapListener(l net.Listener, max, perIP int) *capListener {
-	return &capListener{Listener: l, max: max, perIP: perIP, by: map[netip.Addr]int{}}
+func newCapListener(l net.Listener, max, perIP int, lifetime time.Duration) *capListener {
+	return &capListener{Listener: l, max: max, perIP: perIP, lifetime: lifetime, by: map[netip.Addr]int{}}
 }
 
 // Accept returns the next connection within the caps.
@@ -47,7 +48,11 @@ func (l *capListener) Accept() (net.Conn, error) {
 		l.total++
 		l.by[ip]++
 		l.mu.Unlock()
-		return &capConn{Conn: c, l: l, ip: ip}, nil
+		cc := &capConn{Conn: c, l: l, ip: ip}
+		if l.lifetime > 0 {
+			cc.timer = time.AfterFunc(l.lifetime, func() { cc.Close() })
+		}
+		return cc, nil
 	}
 }
 
@@ -77,6 +82,7 @@ type capConn struct {
 	once   sync.Once
 	extend atomic.Int64 // per-read deadline in ns; 0: off
 	tls    atomic.Bool  // STARTTLS began: bytes below TLS pass untouched
+	timer  *time.Timer  // the session lifetime
 }
 
 // startTLSReply is go-smtp's answer to STARTTLS; after it the handshake
@@ -145,7 +151,12 @@ func capConnOf(c net.Conn) *capConn {
 }
 
 func (c *capConn) Close() error {
-	c.once.Do(func() { c.l.release(c.ip) })
+	c.once.Do(func() {
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+		c.l.release(c.ip)
+	})
 	return c.Conn.Close()
 }
 

@@ -1,0 +1,292 @@
+package mail
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// textExcerptBytes is how much decoded text keyword rules look at.
+const textExcerptBytes = 64 << 10
+
+// judged is what the directory says about one message, read in one
+// transaction before anything is written.
+type judged struct {
+	res      *model.Resolution
+	dec      model.Decision
+	dropped  []model.Address // local mailboxes that refuse this sender (inbound)
+	contact  string          // SEND-7 line for shared-mailbox sends
+	sharedAs model.Address
+}
+
+// accept judges a received message and keeps it: refused (550), held (250
+// with the request id) or queued (250 with the queue id). The reply comes
+// only after the spool has the message on disk.
+func (r *Relay) accept(s *session, body []byte) error {
+	now := r.now()
+	hdr, _ := ParseHeader(body)
+	outside := s.door == doorInbound && s.account == nil && s.system == nil
+	rcpts := make([]model.Address, 0, len(s.rcpts))
+	for _, p := range s.rcpts {
+		if r.isLocal(p.Domain) {
+			rcpts = append(rcpts, model.Address(strings.ToLower(p.Local)+"@"+p.Domain))
+		} else {
+			rcpts = append(rcpts, model.Address(p.String()))
+		}
+	}
+	var j judged
+	err := r.store.Read(func(rd *store.Reader) error {
+		pol, err := rd.MailPolicy()
+		if err != nil {
+			return err
+		}
+		if j.res, err = model.ResolveRecipients(rd, pol, rcpts); err != nil {
+			return err
+		}
+		if outside {
+			return r.judgeInbound(rd, pol, model.Address(strings.ToLower(s.from)), &j)
+		}
+		sub := model.Submission{
+			Sender:     s.account,
+			MailFrom:   model.Address(strings.ToLower(s.from)),
+			HeaderFrom: hdr.From,
+			Rcpts:      j.res,
+			Subject:    hdr.Subject,
+			Text:       TextExcerpt(body, textExcerptBytes),
+			Now:        now,
+		}
+		if s.system != nil {
+			sub.System = &model.TrustedSystem{Name: s.system.Name, Sender: s.system.sender, External: s.system.External, Broadcast: s.system.Broadcast}
+		}
+		if j.dec, err = model.DecideSubmission(rd, pol, sub); err != nil {
+			return err
+		}
+		if s.account != nil {
+			j.contact, j.sharedAs = contactLine(rd, s.account, hdr.From)
+		}
+		return nil
+	})
+	if err != nil {
+		return r.tempFail("judge a message", err)
+	}
+
+	m := &store.QueueMessage{
+		ID:         r.spool.NewID(),
+		Received:   now,
+		Door:       string(s.door),
+		Source:     s.source(),
+		From:       s.from,
+		HeaderFrom: string(hdr.From),
+		Subject:    hdr.Subject,
+		Size:       int64(len(body)),
+		Expires:    now.Add(r.cfg.Queue.Lifetime.D()),
+		Direction:  direction(outside, j.res),
+	}
+	if s.account != nil {
+		m.Account = s.account.Address
+	}
+	if s.system != nil {
+		m.Door, m.System = "trusted", s.system.Name
+	}
+	for _, h := range j.dec.Hits {
+		if h.Action != model.ActionAllow {
+			m.Rules = append(m.Rules, h.Rule)
+			if h.Reason != nil {
+				m.Reasons = append(m.Reasons, model.Localize(h.Reason, "en"))
+			}
+		}
+	}
+
+	switch j.dec.Action {
+	case model.ActionRefuse:
+		reason := model.Localize(j.dec.Reason, "en")
+		r.logRefusal(m, j.res, reason)
+		r.violation(m, "refuse", reason)
+		return s.reply(550, [3]int{5, 7, 1}, "%s", shortReason(j.dec))
+	case model.ActionHold:
+		m.Status = store.MsgHeld
+		m.Approver = j.dec.Approver
+	default:
+		m.Status = store.MsgQueued
+	}
+
+	rcptList := queueRcpts(j.res, j.dropped, now)
+	if len(rcptList) == 0 {
+		// Every recipient refuses this sender (their own block lists).
+		r.logRefusal(m, j.res, "every recipient blocks this sender")
+		return s.reply(550, [3]int{5, 7, 1}, "The recipients do not accept mail from %s", s.from)
+	}
+	if j.contact != "" {
+		body = AddContactLine(body, j.contact)
+	}
+	body = AddTraceHeaders(body, r.received(s, m.ID, now))
+	m.Size = int64(len(body))
+	if err := r.spool.Enqueue(m, rcptList, body); err != nil {
+		return r.tempFail("queue a message", err)
+	}
+	if m.Status == store.MsgHeld {
+		r.violation(m, "hold", model.Localize(j.dec.Reason, "en"))
+		r.noticeHeld(m, j.dec)
+		return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0},
+			Message: cleanReply(fmt.Sprintf("Message held for approval: request %s (%s); %s decides", m.ID, shortReason(j.dec), m.Approver), s.utf8)}
+	}
+	r.del.Kick()
+	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "OK: queued as " + m.ID}
+}
+
+// shortReason is the first reason of a decision, for a one-line SMTP
+// reply; the notice mail and the mail log carry them all.
+func shortReason(dec model.Decision) string {
+	n, first := 0, ""
+	for _, h := range dec.Hits {
+		if h.Action == dec.Action && h.Reason != nil {
+			if n == 0 {
+				first = model.Localize(h.Reason, "en")
+			}
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return model.Localize(dec.Reason, "en")
+	case n > 1:
+		return fmt.Sprintf("%s; and %d more rule(s): see the notice mail", first, n-1)
+	}
+	return first
+}
+
+// judgeInbound drops the local mailboxes whose lists refuse the sender.
+func (r *Relay) judgeInbound(rd *store.Reader, pol model.MailPolicy, from model.Address, j *judged) error {
+	var err error
+	if j.dec, err = model.DecideInbound(rd, pol, from, j.res); err != nil || j.dec.Action == model.ActionRefuse {
+		return err
+	}
+	for _, mb := range j.res.Local {
+		if from == "" {
+			continue
+		}
+		dec, err := model.InboundCheck(rd, pol, from, mb)
+		if err != nil {
+			return err
+		}
+		if dec.Action == model.ActionRefuse {
+			j.dropped = append(j.dropped, mb.Address)
+		}
+		j.dec.Hits = append(j.dec.Hits, dec.Hits...)
+	}
+	return nil
+}
+
+// direction says whether a message leaves the company, arrives from outside
+// or stays inside.
+func direction(outside bool, res *model.Resolution) string {
+	switch {
+	case outside:
+		return "in"
+	case len(res.Remote) > 0:
+		return "out"
+	}
+	return "internal"
+}
+
+// queueRcpts lists a message's recipients for the spool: local mailboxes
+// (minus those that refuse the sender) and remote addresses.
+func queueRcpts(res *model.Resolution, dropped []model.Address, now time.Time) []store.QueueRcpt {
+	out := make([]store.QueueRcpt, 0, len(res.Local)+len(res.Remote))
+	skip := map[model.Address]bool{}
+	for _, a := range dropped {
+		skip[a] = true
+	}
+	for _, mb := range res.Local {
+		if skip[mb.Address] {
+			continue
+		}
+		out = append(out, store.QueueRcpt{Addr: mb.Address, Local: true, Folder: mb.Folder, Status: store.RcptPending, NextAttempt: now})
+	}
+	for _, a := range res.Remote {
+		out = append(out, store.QueueRcpt{Addr: a, Status: store.RcptPending, NextAttempt: now})
+	}
+	return out
+}
+
+// contactLine is the SEND-7 line for a member sending as a shared mailbox:
+// who really wrote, with their department and phone.
+func contactLine(rd *store.Reader, m *model.Member, headerFrom model.Address) (string, model.Address) {
+	if headerFrom == "" || headerFrom == m.Address {
+		return "", ""
+	}
+	owner, ok, err := rd.Owner(headerFrom)
+	if err != nil || !ok || owner.Kind != model.OwnerShared {
+		return "", ""
+	}
+	parts := []string{m.Name}
+	if m.Title != "" {
+		parts = append(parts, m.Title)
+	}
+	if len(m.Depts) > 0 {
+		if p := rd.DeptPath(m.Depts[0]); p != "" && p != "/" {
+			parts = append(parts, p)
+		}
+	}
+	parts = append(parts, string(m.Address))
+	if m.Phone != "" {
+		parts = append(parts, m.Phone)
+	} else if m.Mobile != "" {
+		parts = append(parts, m.Mobile)
+	}
+	return "发件人 / Sent by: " + strings.Join(parts, " · "), headerFrom
+}
+
+// received is this relay's trace header value.
+func (r *Relay) received(s *session, id string, now time.Time) string {
+	with := "ESMTP"
+	if _, ok := s.conn.TLSConnectionState(); ok {
+		with += "S"
+	}
+	if s.account != nil {
+		with += "A"
+	}
+	helo := cleanReply(s.conn.Hostname(), false)
+	return fmt.Sprintf("from %s ([%s]) by %s (postroom) with %s id %s; %s",
+		helo, s.ip, r.cfg.Hostname, with, id, now.Format(time.RFC1123Z))
+}
+
+// logRefusal writes the mail-log record of a refused message.
+func (r *Relay) logRefusal(m *store.QueueMessage, res *model.Resolution, reason string) {
+	rec := store.MailRecord{ID: m.ID, Time: m.Received, Direction: m.Direction, Door: m.Door, Account: m.Account, System: m.System,
+		From: m.From, Subject: m.Subject, Size: m.Size, Status: "refused", Reason: reason, Rules: m.Rules}
+	if res != nil {
+		for _, mb := range res.Local {
+			if len(rec.To) == 1000 {
+				break
+			}
+			rec.To = append(rec.To, string(mb.Address))
+		}
+		for _, a := range res.Remote {
+			if len(rec.To) == 1000 {
+				break
+			}
+			rec.To = append(rec.To, string(a))
+		}
+		rec.Count = len(res.Local) + len(res.Remote)
+	}
+	if err := r.spool.Log(rec); err != nil {
+		r.log.Printf("mail log %s: %v", m.ID, err)
+	}
+}
+
+// violation records a hold or refusal on the member who sent (SEND-9).
+func (r *Relay) violation(m *store.QueueMessage, action, reason string) {
+	if m.Account == "" {
+		return
+	}
+	if err := r.spool.AddViolation(store.Violation{Member: m.Account, Time: m.Received, MessageID: m.ID, Action: action,
+		Rules: m.Rules, Reason: reason, Subject: m.Subject}); err != nil {
+		r.log.Printf("violation %s: %v", m.ID, err)
+	}
+}

@@ -1,0 +1,136 @@
+package mail
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"postroom/model"
+	"postroom/store"
+	"postroom/tui/cmd"
+)
+
+// run starts the delivery workers for the test's lifetime.
+func (ts *testServer) run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { ts.relay.Run(ctx); close(done) }()
+	ts.t.Cleanup(func() { cancel(); <-done })
+}
+
+// maildirFiles lists the messages in a mailbox's new/ (or a folder's).
+func (ts *testServer) maildirFiles(addr model.Address, folder string) []string {
+	local, domain, _ := strings.Cut(string(addr), "@")
+	dir := filepath.Join(ts.dir, "mail", domain, local)
+	if folder != "" {
+		name, err := FolderDirName(folder)
+		if err != nil {
+			ts.t.Fatal(err)
+		}
+		dir = filepath.Join(dir, name)
+	}
+	ents, _ := os.ReadDir(filepath.Join(dir, "new"))
+	var out []string
+	for _, e := range ents {
+		b, _ := os.ReadFile(filepath.Join(dir, "new", e.Name()))
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// waitFor polls until cond holds or 5 s pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestSubmitDeliversToMaildir(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ts.run()
+	c, from := ts.login("member")
+	to := "liuyang@example.com"
+	if err := send(c, string(from), []string{to}, message(string(from), to, "=?UTF-8?B?5ZGo5Lya?=", "明天十点开会")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "delivery", func() bool { return len(ts.maildirFiles("liuyang@example.com", "")) == 1 })
+	got := ts.maildirFiles("liuyang@example.com", "")[0]
+	for _, want := range []string{"Delivered-To: liuyang@example.com", "Received: from client.test", "by mx.example.com (postroom)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("delivered message lacks %q:\n%s", want, got)
+		}
+	}
+	recs, err := ts.spool.SearchLog(store.LogFilter{Account: from})
+	if err != nil || len(recs) != 1 || recs[0].Subject != "周会" || recs[0].Status != "delivered" {
+		t.Fatalf("mail log: %v %+v", err, recs)
+	}
+}
+
+func TestAllStaffHeldThenReleasedOnce(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ts.run()
+	r := submitRaw(t, ts, "member")
+	from := model.Address(demoLogin(t, "member").Address)
+	r.expectCmd("MAIL FROM:<"+string(from)+">", "250")
+	r.expectCmd("RCPT TO:<all@example.com>", "250")
+	r.expectCmd("DATA", "354")
+	r.send(message(string(from), "all@example.com", "周末聚餐", "大家好") + ".\r\n")
+	reply := r.expect("250 2.0.0 Message held for approval: request ")
+	held, lerr := ts.spool.List(store.QueueFilter{Status: store.MsgHeld})
+	if lerr != nil || len(held) != 1 || !strings.Contains(reply, held[0].ID) {
+		t.Fatalf("held messages: %v %+v (reply %q)", lerr, held, reply)
+	}
+	m := held[0]
+	if m.Approver == "" || m.Approver == from {
+		t.Fatalf("approver %q", m.Approver)
+	}
+	vs, _ := ts.spool.Violations(from, 10)
+	if len(vs) != 1 || vs[0].Action != "hold" {
+		t.Fatalf("violations: %+v", vs)
+	}
+	// The sender and the approver are told.
+	waitFor(t, "held notice", func() bool { return len(ts.maildirFiles(from, "")) == 1 })
+	if _, err := ts.spool.Release(m.ID, m.Approver, ts.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.spool.Release(m.ID, m.Approver, ts.clock.Now()); err == nil {
+		t.Fatal("a second release went through")
+	}
+	ts.relay.Kick()
+	waitFor(t, "delivery to all staff", func() bool {
+		got, _ := ts.spool.Message(m.ID)
+		return got != nil && got.Status == store.MsgDone
+	})
+	done, _ := ts.spool.Message(m.ID)
+	if done.Delivered < 300 {
+		t.Fatalf("delivered to %d mailboxes, want the whole company", done.Delivered)
+	}
+}
+
+func TestInboundCatchAll(t *testing.T) {
+	ts := newTestServer(t, nil)
+	admin := demoLogin(t, "admin")
+	act, err := cmd.LocalActor(ts.store, admin.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pol model.MailPolicy
+	ts.store.Read(func(r *store.Reader) error { pol, err = r.MailPolicy(); return err })
+	pol.UnknownLocal, pol.CatchAll = model.UnknownCatchAll, "it.admin@example.com"
+	if err := ts.store.Apply(act, &model.SetMailPolicy{Policy: pol}); err != nil {
+		t.Fatal(err)
+	}
+	ts.run()
+	c := ts.dial(ts.inbound)
+	if err := send(c, "customer@outside.test", []string{"sales-old@example.com"}, message("customer@outside.test", "sales-old@example.com", "询价", "请报价")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "catch-all delivery", func() bool { return len(ts.maildirFiles("it.admin@example.com", "邮件转移")) == 1 })
+}
