@@ -111,6 +111,9 @@ func (r *Relay) accept(s *session, body []byte) error {
 	case model.ActionHold:
 		m.Status = store.MsgHeld
 		m.Approver = j.dec.Approver
+		if d := r.cfg.Queue.HoldFor.D(); d > 0 {
+			m.HoldUntil, m.OnExpiry = now.Add(d), r.cfg.Queue.OnExpiry
+		}
 	default:
 		m.Status = store.MsgQueued
 	}

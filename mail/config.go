@@ -78,6 +78,14 @@ type Queue struct {
 	Workers    int      `toml:"workers"`     // concurrent deliveries
 	BatchDelay Duration `toml:"batch_delay"` // group-commit window
 	MaxBytes   int64    `toml:"max_bytes"`   // spool.db may not grow past this; 0: no limit
+	// HoldFor is how long held mail waits for its approver; then it is
+	// rejected (OnExpiry "reject") or released ("release") by itself and
+	// the sender is told. 0: it waits for ever.
+	HoldFor  Duration `toml:"hold_for"`
+	OnExpiry string   `toml:"on_expiry"`
+	// KeepFinished is how long delivered, bounced and dropped messages
+	// stay in the queue (their mail-log records stay for good).
+	KeepFinished Duration `toml:"keep_finished"`
 }
 
 // Hop is a next-hop server.
@@ -150,8 +158,11 @@ func DefaultConfig() Config {
 			Lifetime:   Duration(5 * 24 * time.Hour),
 			RetryMin:   Duration(time.Minute),
 			RetryMax:   Duration(time.Hour),
-			Workers:    8,
-			BatchDelay: Duration(time.Millisecond),
+			Workers:      8,
+			BatchDelay:   Duration(time.Millisecond),
+			HoldFor:      Duration(7 * 24 * time.Hour),
+			OnExpiry:     "reject",
+			KeepFinished: Duration(7 * 24 * time.Hour),
 		},
 	}
 }
@@ -210,6 +221,9 @@ func (c *Config) check() error {
 	}
 	if c.Queue.Workers < 1 {
 		return fmt.Errorf("queue.workers must be at least 1")
+	}
+	if c.Queue.OnExpiry != "reject" && c.Queue.OnExpiry != "release" {
+		return fmt.Errorf("queue.on_expiry = %q: use \"reject\" or \"release\"", c.Queue.OnExpiry)
 	}
 	for i := range c.Routes {
 		r := &c.Routes[i]

@@ -194,8 +194,11 @@ func (r *Relay) ServeSubmission(l net.Listener) error {
 	return r.server(doorSubmission).Serve(newCapListener(l, r.cfg.Limits.MaxConns, r.cfg.Limits.MaxConnsPerIP, r.cfg.Limits.SessionLifetime.D()))
 }
 
-// Run delivers queued mail until ctx ends.
-func (r *Relay) Run(ctx context.Context) { r.del.Run(ctx) }
+// Run delivers queued mail, and sweeps lapsed holds, until ctx ends.
+func (r *Relay) Run(ctx context.Context) {
+	go r.runSweeper(ctx)
+	r.del.Run(ctx)
+}
 
 // Kick wakes the delivery workers (after a release or a retry).
 func (r *Relay) Kick() { r.del.Kick() }

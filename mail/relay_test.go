@@ -134,3 +134,25 @@ func TestInboundCatchAll(t *testing.T) {
 	}
 	waitFor(t, "catch-all delivery", func() bool { return len(ts.maildirFiles("it.admin@example.com", "邮件转移")) == 1 })
 }
+
+func TestLapsedHoldIsRejectedAndTold(t *testing.T) {
+	ts := newTestServer(t, func(c *Config) { c.Queue.HoldFor = Duration(time.Hour) })
+	ts.run()
+	c, from := ts.login("member")
+	send(c, string(from), []string{"all@example.com"}, message(string(from), "all@example.com", "团建", "周六"))
+	held, _ := ts.spool.List(store.QueueFilter{Status: store.MsgHeld})
+	if len(held) != 1 {
+		t.Fatalf("held: %+v", held)
+	}
+	waitFor(t, "held notice", func() bool { return len(ts.maildirFiles(from, "")) == 1 })
+	ts.relay.sweep()
+	if m, _ := ts.spool.Message(held[0].ID); m.Status != store.MsgHeld {
+		t.Fatalf("swept before its time: %s", m.Status)
+	}
+	ts.clock.Add(2 * time.Hour)
+	ts.relay.sweep()
+	if m, _ := ts.spool.Message(held[0].ID); m.Status != store.MsgRejected {
+		t.Fatalf("after the hold lapsed: %s, want rejected", m.Status)
+	}
+	waitFor(t, "rejected notice", func() bool { return len(ts.maildirFiles(from, "")) == 2 })
+}
