@@ -46,7 +46,9 @@ type rcptOutcome struct {
 	Text      string // the remote reply or the local error
 }
 
-// clientPools keeps at most one pool of connections per next hop.
+// clientPools keeps at most one pool of connections per next hop. Idle
+// times are measured on the real clock: they are about sockets, not about
+// when mail is due.
 type clientPools struct {
 	hostname    string
 	maxConns    int

@@ -211,7 +211,8 @@ func selfSigned(t testing.TB, host string) tls.Certificate {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
-const testBody = "From: a@corp.example\r\nSubject: test\r\n\r\nhello\r\n"
+// testBody has a line starting with a dot, which must arrive unchanged.
+const testBody = "From: a@corp.example\r\nSubject: test\r\n\r\nhello\r\n.\r\n..two dots\r\n"
 
 func TestClientPerRecipientAndReuse(t *testing.T) {
 	hop := newFakeHop(t, fakeHopOptions{})

@@ -229,20 +229,29 @@ func (d *Deliverer) Run(ctx context.Context) {
 	d.finishStranded()
 
 	work := make(chan *store.QueueMessage)
-	done := make(chan string, d.cfg.Workers)
+	done := make(chan roundDone, d.cfg.Workers)
 	dctx, cancelDeliveries := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelDeliveries()
 	var wg sync.WaitGroup
 	for range d.cfg.Workers {
 		wg.Go(func() {
 			for m := range work {
-				d.deliverMessage(dctx, m)
-				done <- m.ID
+				done <- roundDone{m.ID, d.deliverMessage(dctx, m)}
 			}
 		})
 	}
 
 	inflight := map[string]bool{}
+	// stuck holds messages that were due but whose round did nothing (the
+	// spool failed, or listed a message without a due recipient): they
+	// wait a while instead of being handed out again at once.
+	stuck := map[string]time.Time{}
+	finished := func(r roundDone) {
+		delete(inflight, r.id)
+		if !r.progressed {
+			stuck[r.id] = time.Now().Add(stuckPause)
+		}
+	}
 	idle := time.NewTicker(max(d.cfg.IdleTimeout/2, time.Second))
 	defer idle.Stop()
 	stranded := time.NewTicker(time.Hour)
@@ -250,14 +259,23 @@ func (d *Deliverer) Run(ctx context.Context) {
 
 loop:
 	for ctx.Err() == nil {
-		limit := len(inflight) + 2*d.cfg.Workers
-		due, err := d.spool.Due(d.cfg.Now(), limit)
-		if err != nil {
-			d.cfg.Logf("delivery: list due mail: %v", err)
+		for id, until := range stuck {
+			if time.Now().After(until) {
+				delete(stuck, id)
+			}
 		}
-		fresh := 0
+		limit := len(inflight) + len(stuck) + 2*d.cfg.Workers
+		due, dueErr := d.spool.Due(d.cfg.Now(), limit)
+		if dueErr != nil {
+			d.cfg.Logf("delivery: list due mail: %v", dueErr)
+		}
+		fresh, skipped := 0, 0
 		for _, m := range due {
 			if inflight[m.ID] {
+				continue
+			}
+			if _, ok := stuck[m.ID]; ok {
+				skipped++
 				continue
 			}
 			for sent := false; !sent; {
@@ -265,8 +283,8 @@ loop:
 				case work <- m:
 					inflight[m.ID], sent = true, true
 					fresh++
-				case id := <-done:
-					delete(inflight, id)
+				case r := <-done:
+					finished(r)
 				case <-ctx.Done():
 					break loop
 				}
@@ -278,11 +296,15 @@ loop:
 
 		var timer <-chan time.Time
 		switch next, ok, err := d.spool.NextDue(); {
-		case err != nil:
-			d.cfg.Logf("delivery: next due mail: %v", err)
+		case err != nil || dueErr != nil:
+			if err != nil {
+				d.cfg.Logf("delivery: next due mail: %v", err)
+			}
 			timer = time.After(10 * time.Second)
 		case ok && next.After(d.cfg.Now()):
 			timer = time.After(min(next.Sub(d.cfg.Now()), maxSleep))
+		case ok && skipped > 0 && fresh == 0 && len(inflight) == 0:
+			timer = time.After(stuckPause)
 		case ok && fresh == 0 && len(inflight) == 0:
 			// Due but not listed (a race with Record): look again soon.
 			timer = time.After(100 * time.Millisecond)
@@ -292,8 +314,8 @@ loop:
 		// Due and in flight: the worker's done wakes us.
 		select {
 		case <-d.kick:
-		case id := <-done:
-			delete(inflight, id)
+		case r := <-done:
+			finished(r)
 		case <-timer:
 		case <-idle.C:
 			d.pools.closeIdle(false)
@@ -315,6 +337,17 @@ loop:
 	d.pools.closeIdle(true)
 }
 
+// roundDone is a worker's word that it is done with a message: whether
+// its round recorded anything.
+type roundDone struct {
+	id         string
+	progressed bool
+}
+
+// stuckPause is how long a message whose round did nothing waits before
+// it is handed out again.
+const stuckPause = 30 * time.Second
+
 // finishStranded concludes queued messages with nothing pending: a crash
 // came between the last Record and the bounce or Finish.
 func (d *Deliverer) finishStranded() {
@@ -330,11 +363,12 @@ func (d *Deliverer) finishStranded() {
 	}
 }
 
-// deliverMessage makes one delivery round for the due recipients of m.
-func (d *Deliverer) deliverMessage(ctx context.Context, m *store.QueueMessage) {
+// deliverMessage makes one delivery round for the due recipients of m. It
+// reports whether it recorded any result.
+func (d *Deliverer) deliverMessage(ctx context.Context, m *store.QueueMessage) (progressed bool) {
 	body, err := d.spool.Body(m.ID)
 	if errors.Is(err, model.ErrNotFound) {
-		return // finished meanwhile
+		return true // finished meanwhile
 	}
 	now := d.cfg.Now()
 	seen := map[int]bool{}
@@ -342,7 +376,7 @@ func (d *Deliverer) deliverMessage(ctx context.Context, m *store.QueueMessage) {
 		rcpts, rerr := d.spool.DueRcpts(m.ID, now, rcptPage)
 		if rerr != nil {
 			d.cfg.Logf("delivery: %s: recipients: %v", m.ID, rerr)
-			return
+			return progressed
 		}
 		rcpts = slices.DeleteFunc(rcpts, func(r store.QueueRcpt) bool { return seen[r.Index] })
 		if len(rcpts) == 0 {
@@ -365,8 +399,9 @@ func (d *Deliverer) deliverMessage(ctx context.Context, m *store.QueueMessage) {
 		upd, rerr := d.spool.Record(m.ID, results)
 		if rerr != nil {
 			d.cfg.Logf("delivery: %s: record results: %v", m.ID, rerr)
-			return
+			return progressed
 		}
+		progressed = true
 		m = upd
 		if m.Pending == 0 || err != nil {
 			break
@@ -375,6 +410,10 @@ func (d *Deliverer) deliverMessage(ctx context.Context, m *store.QueueMessage) {
 	if m.Status == store.MsgQueued && m.Pending == 0 {
 		d.conclude(m)
 	}
+	if !progressed {
+		d.cfg.Logf("delivery: %s was due but had no recipient due", m.ID)
+	}
+	return progressed
 }
 
 // attempt delivers body to rcpts: local Maildir recipients one by one,
