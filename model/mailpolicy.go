@@ -900,7 +900,7 @@ func (im *impacter) external(old, now ExternalRule) {
 	im.add(added)
 	im.add(freed)
 	if len(added) > 0 {
-		im.line("external restriction: %d members in %d departments and %d listed now %s when sending outside", len(added), len(now.Depts), len(now.Members), done(now.Action))
+		im.line("external restriction: %d members now %s when sending outside (departments listed: %d, with their subtrees; members listed: %d)", len(added), done(now.Action), len(now.Depts), len(now.Members))
 	}
 	if len(freed) > 0 {
 		im.line("external restriction: %d members may send outside again", len(freed))

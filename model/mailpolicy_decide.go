@@ -871,6 +871,9 @@ func caseOf(s string) int {
 			}
 			continue
 		}
+		if 0x3000 <= r && r < 0xA000 || 0xAC00 <= r && r < 0xD7B0 {
+			continue // CJK punctuation, kana, ideographs, Hangul: no case
+		}
 		if unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) {
 			return unicodeCase
 		}

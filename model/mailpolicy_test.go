@@ -473,7 +473,7 @@ func TestImpact(t *testing.T) {
 	if im.Members != 5 {
 		t.Errorf("external restriction of 技术部: %d members, want 5 (%q)", im.Members, im.Lines)
 	}
-	if len(im.Lines) != 1 || !strings.Contains(im.Lines[0], "external restriction: 5 members in 1 departments") || !strings.Contains(im.Lines[0], "refused") {
+	if len(im.Lines) != 1 || im.Lines[0] != "external restriction: 5 members now refused when sending outside (departments listed: 1, with their subtrees; members listed: 0)" {
 		t.Errorf("lines = %q", im.Lines)
 	}
 

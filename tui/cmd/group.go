@@ -13,8 +13,9 @@ import (
 func groupCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{Use: "group", Short: "mail groups: one address for many members"}
 	var name, post, owner string
+	var addSenders, addPositions []string
 	add := &cobra.Command{
-		Use:   "add ADDR --name NAME [--post anyone|members|permitted] [--owner PATH]",
+		Use:   "add ADDR --name NAME [--post anyone|members|permitted|listed] [--sender ADDR]... [--position CLASS]... [--owner PATH]",
 		Short: "create a mail group",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -22,7 +23,11 @@ func groupCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := env.apply(&model.AddGroup{Address: a, Name: name, Post: post, Owner: owner}); err != nil {
+			senders, err := addrs(addSenders)
+			if err != nil {
+				return err
+			}
+			if err := env.apply(&model.AddGroup{Address: a, Name: name, Post: post, Owner: owner, Senders: senders, Positions: addPositions}); err != nil {
 				return err
 			}
 			env.printf("group %s created\n", a)
@@ -30,13 +35,16 @@ func groupCmd(env *Env) *cobra.Command {
 		},
 	}
 	add.Flags().StringVar(&name, "name", "", "the group's name, e.g. 全体员工")
-	add.Flags().StringVar(&post, "post", "members", "who may post: anyone, members, or permitted (holders of the broadcast permission)")
+	add.Flags().StringVar(&post, "post", "members", postHelp)
 	add.Flags().StringVar(&owner, "owner", "", "the department that manages the group (default: the root)")
+	add.Flags().StringSliceVar(&addSenders, "sender", nil, "with --post listed: a mailbox that may post (member, shared or department mailbox); repeat it")
+	add.Flags().StringSliceVar(&addPositions, "position", nil, "with --post permitted: a position class that may post (default: the mail policy's whole-company classes); repeat it")
 
 	var setName, setPost string
+	var setSenders, setPositions []string
 	set := &cobra.Command{
-		Use:   "set ADDR [--name NAME] [--post RULE]",
-		Short: "rename a group or change who may post",
+		Use:   "set ADDR [--name NAME] [--post RULE] [--sender ADDR]... [--position CLASS]...",
+		Short: "rename a group or change who may post (SEND-3)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			a, err := addr(args[0])
@@ -50,6 +58,16 @@ func groupCmd(env *Env) *cobra.Command {
 			if c.Flags().Changed("post") {
 				ch.Post = &setPost
 			}
+			if c.Flags().Changed("sender") {
+				senders, err := addrs(setSenders)
+				if err != nil {
+					return err
+				}
+				ch.Senders = &senders
+			}
+			if c.Flags().Changed("position") {
+				ch.Positions = &setPositions
+			}
 			if err := env.apply(ch); err != nil {
 				return err
 			}
@@ -58,7 +76,9 @@ func groupCmd(env *Env) *cobra.Command {
 		},
 	}
 	set.Flags().StringVar(&setName, "name", "", "new name")
-	set.Flags().StringVar(&setPost, "post", "", "anyone, members or permitted")
+	set.Flags().StringVar(&setPost, "post", "", postHelp)
+	set.Flags().StringSliceVar(&setSenders, "sender", nil, "the mailboxes that may post under --post listed (replaces the list; --sender '' empties it); repeat it")
+	set.Flags().StringSliceVar(&setPositions, "position", nil, "the position classes that may post under --post permitted (replaces the list; --position '' goes back to the mail policy's); repeat it")
 
 	rm := simple(env, "rm ADDR", "delete a group", 1, func(args []string) (model.Change, error) {
 		a, err := addr(args[0])
@@ -119,6 +139,7 @@ func groupCmd(env *Env) *cobra.Command {
 					return env.printJSON(j)
 				}
 				env.table([]string{"FIELD", "VALUE"}, [][]string{{"address", j.Address}, {"name", j.Name}, {"post", j.Post},
+					{"senders", strings.Join(j.Senders, ", ")}, {"positions", strings.Join(j.Positions, ", ")},
 					{"owner", j.Owner}, {"departments", strings.Join(j.Depts, "; ")}, {"members", strings.Join(j.Members, ", ")}})
 				return nil
 			})
@@ -129,17 +150,45 @@ func groupCmd(env *Env) *cobra.Command {
 	return c
 }
 
+// postHelp explains the posting rules.
+const postHelp = "who may post: anyone; members (of the group); permitted (the --position classes, else the mail policy's whole-company classes, or holders of the broadcast permission); listed (only the --sender mailboxes)"
+
+// addrs parses addresses given to a flag; empty ones are dropped.
+func addrs(ss []string) ([]model.Address, error) {
+	out := []model.Address{}
+	for _, s := range ss {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		a, err := addr(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
 type groupJSON struct {
-	Address string   `json:"address"`
-	Name    string   `json:"name"`
-	Post    string   `json:"post"`
-	Owner   string   `json:"owner"`
-	Members []string `json:"members"`
-	Depts   []string `json:"departments"`
+	Address   string   `json:"address"`
+	Name      string   `json:"name"`
+	Post      string   `json:"post"`
+	Senders   []string `json:"senders"`
+	Positions []string `json:"positions"`
+	Owner     string   `json:"owner"`
+	Members   []string `json:"members"`
+	Depts     []string `json:"departments"`
 }
 
 func toGroupJSON(r *store.Reader, g *model.Group) groupJSON {
-	j := groupJSON{Address: string(g.Address), Name: g.Name, Post: string(g.Post), Owner: r.DeptPath(g.Owner), Members: []string{}, Depts: []string{}}
+	j := groupJSON{Address: string(g.Address), Name: g.Name, Post: string(g.Post), Owner: r.DeptPath(g.Owner), Members: []string{}, Depts: []string{},
+		Senders: []string{}, Positions: []string{}}
+	for _, a := range g.Senders {
+		j.Senders = append(j.Senders, string(a))
+	}
+	for _, p := range g.Positions {
+		j.Positions = append(j.Positions, string(p))
+	}
 	for _, m := range g.Members {
 		j.Members = append(j.Members, string(m))
 	}
