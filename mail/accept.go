@@ -125,7 +125,7 @@ func (r *Relay) accept(s *session, body []byte) error {
 		return s.reply(550, [3]int{5, 7, 1}, "The recipients do not accept mail from %s", s.from)
 	}
 	if j.contact != "" {
-		body = AddContactLine(body, j.contact)
+		body = SetSender(AddContactLine(body, j.contact), s.account.Address, s.account.Name)
 	}
 	body = AddTraceHeaders(body, r.received(s, m.ID, now))
 	m.Size = int64(len(body))

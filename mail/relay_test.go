@@ -156,3 +156,53 @@ func TestLapsedHoldIsRejectedAndTold(t *testing.T) {
 	}
 	waitFor(t, "rejected notice", func() bool { return len(ts.maildirFiles(from, "")) == 2 })
 }
+
+// grantChange gives a member a permission grant (the perm commands come
+// with the approval workflows; the relay only reads grants).
+type grantChange struct {
+	who   model.Address
+	grant model.Grant
+}
+
+func (g grantChange) Op() string                              { return "test.grant" }
+func (g grantChange) Target() string                          { return string(g.who) }
+func (g grantChange) Authorize(model.View, model.Actor) error { return nil }
+func (g grantChange) Apply(tx model.Tx, env model.Env) error {
+	m, err := tx.Member(g.who)
+	if err != nil {
+		return err
+	}
+	m = m.Clone()
+	m.Grants = append(m.Grants, g.grant)
+	return tx.PutMember(m)
+}
+
+func TestSharedMailboxSendAs(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ts.run()
+	c, from := ts.login("hr")
+	to := "wangwei@example.com"
+	msg := message("hr@example.com", to, "放假通知", "元旦放假三天。")
+	if err := send(c, string(from), []string{to}, msg); code(err) != 550 {
+		t.Fatalf("From hr@ without a grant: %v, want 550", err)
+	}
+	c.Reset()
+	now := ts.clock.Now()
+	if err := ts.store.Apply(model.System(model.DoorCLI), grantChange{from, model.Grant{Perm: "sendas:hr@example.com", Source: "direct", Until: now.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(c, string(from), []string{to}, msg); err != nil {
+		t.Fatalf("From hr@ with a grant: %v", err)
+	}
+	waitFor(t, "delivery", func() bool { return len(ts.maildirFiles(model.Address(to), "")) == 1 })
+	got := ts.maildirFiles(model.Address(to), "")[0]
+	if !strings.Contains(got, "Sender: ") || !strings.Contains(got, string(from)) {
+		t.Errorf("the real sender is not named:\n%s", got)
+	}
+	// The grant ends: the same mail is refused again.
+	ts.clock.Add(2 * time.Hour)
+	c.Reset()
+	if err := send(c, string(from), []string{to}, msg); code(err) != 550 {
+		t.Fatalf("From hr@ after the grant ended: %v, want 550", err)
+	}
+}

@@ -174,6 +174,19 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.door == doorSubmission && s.account == nil && s.system == nil {
 		return s.reply(530, [3]int{5, 7, 0}, "Authentication required: log in with your mailbox address and password")
 	}
+	if s.account != nil {
+		// Read the account again: a grant given or ended, or an account
+		// disabled, since AUTH counts from this message on.
+		if err := s.r.store.Read(func(rd *store.Reader) error {
+			m, err := rd.Member(s.account.Address)
+			if err == nil {
+				s.account = m
+			}
+			return err
+		}); err != nil || s.account.Status != model.StatusActive {
+			return s.reply(550, [3]int{5, 7, 1}, "The account %s may not send now (%s); ask your mail administrator", s.account.Address, s.account.Status)
+		}
+	}
 	if from == "" {
 		if s.door == doorSubmission || s.account != nil || s.system != nil {
 			return s.reply(550, [3]int{5, 7, 1}, "The null sender is accepted only for bounces from other servers")
