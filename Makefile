@@ -28,6 +28,12 @@ FUZZTIME ?= 60s
 fuzz:
 	$(GO) test ./model/ -run XXX -fuzz FuzzParseAddress -fuzztime $(FUZZTIME)
 	$(GO) test ./model/ -run XXX -fuzz FuzzReadMembersCSV -fuzztime $(FUZZTIME)
+	$(GO) test ./mail/ -run XXX -fuzz FuzzParsePath -fuzztime $(FUZZTIME)
+	$(GO) test ./mail/ -run XXX -fuzz FuzzCheckLines -fuzztime $(FUZZTIME)
+	$(GO) test ./mail/ -run XXX -fuzz FuzzSession -fuzztime $(FUZZTIME)
+	$(GO) test ./mail/ -run XXX -fuzz FuzzData -fuzztime $(FUZZTIME)
+	$(GO) test ./mail/ -run XXX -fuzz FuzzParseHeader -fuzztime $(FUZZTIME)
+	$(GO) test ./mail/ -run XXX -fuzz FuzzAddContactLine -fuzztime $(FUZZTIME)
 
 # The 50,000-member benchmarks (docs/BENCHMARKS.md); they take minutes.
 bench:

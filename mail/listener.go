@@ -50,7 +50,7 @@ func (l *capListener) Accept() (net.Conn, error) {
 		l.mu.Unlock()
 		cc := &capConn{Conn: c, l: l, ip: ip}
 		if l.lifetime > 0 {
-			cc.timer = time.AfterFunc(l.lifetime, func() { cc.Close() })
+			cc.timer.Store(time.AfterFunc(l.lifetime, func() { cc.Close() }))
 		}
 		return cc, nil
 	}
@@ -80,9 +80,9 @@ type capConn struct {
 	l      *capListener
 	ip     netip.Addr
 	once   sync.Once
-	extend atomic.Int64 // per-read deadline in ns; 0: off
-	tls    atomic.Bool  // STARTTLS began: bytes below TLS pass untouched
-	timer  *time.Timer  // the session lifetime
+	extend atomic.Int64               // per-read deadline in ns; 0: off
+	tls    atomic.Bool                // STARTTLS began: bytes below TLS pass untouched
+	timer  atomic.Pointer[time.Timer] // the session lifetime
 }
 
 // startTLSReply is go-smtp's answer to STARTTLS; after it the handshake
@@ -152,8 +152,8 @@ func capConnOf(c net.Conn) *capConn {
 
 func (c *capConn) Close() error {
 	c.once.Do(func() {
-		if c.timer != nil {
-			c.timer.Stop()
+		if t := c.timer.Load(); t != nil {
+			t.Stop()
 		}
 		c.l.release(c.ip)
 	})
