@@ -20,6 +20,9 @@ type Catalog struct {
 	Logs     LogsText
 	Settings SettingsText
 	Desk     DeskText
+	Mail     MailText
+	Queue    QueueText
+	Policies PoliciesText
 }
 
 // Languages lists the catalogues' language tags, the default first.
@@ -65,12 +68,14 @@ func LangFromEnv(environ []string) string {
 
 func zhCN() Catalog {
 	return Catalog{Lang: "zh-CN", Common: commonZH, Keys: keysZH, Fields: fieldsZH, Nav: navZH, Home: homeZH, Account: accountZH, Org: orgZH,
-		Groups: groupsZH, Logs: logsZH, Settings: settingsZH, Desk: deskZH}
+		Groups: groupsZH, Logs: logsZH, Settings: settingsZH, Desk: deskZH,
+		Mail: mailZH, Queue: queueZH, Policies: policiesZH}
 }
 
 func en() Catalog {
 	return Catalog{Lang: "en", Common: commonEN, Keys: keysEN, Fields: fieldsEN, Nav: navEN, Home: homeEN, Account: accountEN, Org: orgEN,
-		Groups: groupsEN, Logs: logsEN, Settings: settingsEN, Desk: deskEN}
+		Groups: groupsEN, Logs: logsEN, Settings: settingsEN, Desk: deskEN,
+		Mail: mailEN, Queue: queueEN, Policies: policiesEN}
 }
 
 // CommonText is shared by every screen.
@@ -111,6 +116,9 @@ type NavText struct {
 	Settings string
 	Account  string
 	Desk     string
+	Queue    string
+	Policies string
+	Held     string // the queue narrowed to what waits for the person's approval
 }
 
 var commonZH = CommonText{
@@ -129,5 +137,7 @@ var commonEN = CommonText{
 	Exported: "exported %d rows to %s", Refreshed: "refreshed", Submit: "submit",
 }
 
-var navZH = NavText{Home: "首页", Org: "组织架构", Groups: "邮件组", Logs: "日志", Settings: "设置", Account: "我的账号", Desk: "密码服务台"}
-var navEN = NavText{Home: "Home", Org: "Org", Groups: "Groups", Logs: "Logs", Settings: "Settings", Account: "My account", Desk: "Reset desk"}
+var navZH = NavText{Home: "首页", Org: "组织架构", Groups: "邮件组", Logs: "日志", Settings: "设置", Account: "我的账号", Desk: "密码服务台",
+	Queue: "邮件队列", Policies: "邮件策略", Held: "待审邮件"}
+var navEN = NavText{Home: "Home", Org: "Org", Groups: "Groups", Logs: "Logs", Settings: "Settings", Account: "My account", Desk: "Reset desk",
+	Queue: "Queue", Policies: "Policies", Held: "Held mail"}

@@ -20,6 +20,12 @@ type HomeText struct {
 	Announcements string
 	NoAnnounce    string
 	AuditHead     string // "operation log: %d records"
+	// The person's mail: held or refused messages (SEND-9), and held mail
+	// waiting for their decision.
+	YourMail     string
+	Violations   string // "%d of your messages were held or refused"
+	NoViolations string
+	HeldForYou   string // "%d held messages wait for your decision (Held mail)"
 }
 
 var homeZH = HomeText{
@@ -29,6 +35,8 @@ var homeZH = HomeText{
 	NoPassword: "%d 名成员尚未设置密码", Nothing: "暂无需要处理的事项", YourAccount: "我的账号",
 	PasswordAge: "密码修改于 %s", PasswordDue: "密码将于 %s 过期", PasswordNever: "密码不过期",
 	LastLogin: "上次登录 %s，来自 %s", Announcements: "公告", NoAnnounce: "暂无公告", AuditHead: "操作日志：%d 条记录",
+	YourMail: "我的邮件", Violations: "您有 %d 封邮件被扣留或拒收（违规记录），最近几条：",
+	NoViolations: "没有违规记录", HeldForYou: "有 %d 封邮件等您审批（见“待审邮件”）",
 }
 
 var homeEN = HomeText{
@@ -38,4 +46,6 @@ var homeEN = HomeText{
 	NoPassword: "%d members have no password yet", Nothing: "Nothing needs you right now", YourAccount: "Your account",
 	PasswordAge: "password changed %s", PasswordDue: "your password expires on %s", PasswordNever: "your password does not expire",
 	LastLogin: "last login %s from %s", Announcements: "Announcements", NoAnnounce: "No announcements", AuditHead: "operation log: %d records",
+	YourMail: "Your mail", Violations: "%d of your messages were held or refused (violations); the latest:",
+	NoViolations: "no violations", HeldForYou: "%d held messages wait for your decision (see Held mail)",
 }

@@ -9,6 +9,7 @@ type KeysText struct {
 	Disable, Enable, Reset, Unlock                       string
 	Alias, Role, SSHKey, Members                         string
 	Export, Verify, Save, Toggle, NextView               string
+	Retry, Release, Reject, Explain                      string
 }
 
 var keysZH = KeysText{
@@ -19,6 +20,7 @@ var keysZH = KeysText{
 	Disable: "停用", Enable: "启用", Reset: "重置密码", Unlock: "解锁",
 	Alias: "别名", Role: "角色", SSHKey: "SSH 公钥", Members: "成员",
 	Export: "导出", Verify: "校验", Save: "保存", Toggle: "选择", NextView: "切换视图",
+	Retry: "重试", Release: "放行", Reject: "退回", Explain: "判定说明",
 }
 
 var keysEN = KeysText{
@@ -29,4 +31,5 @@ var keysEN = KeysText{
 	Disable: "disable", Enable: "enable", Reset: "reset password", Unlock: "unlock",
 	Alias: "aliases", Role: "role", SSHKey: "SSH key", Members: "members",
 	Export: "export", Verify: "verify", Save: "save", Toggle: "select", NextView: "switch view",
+	Retry: "retry", Release: "release", Reject: "reject", Explain: "explain",
 }

@@ -44,6 +44,22 @@ type LogsText struct {
 	// and last line shown and how many there are.
 	DetailOp, DetailLogin, Prev, Changes, Fields, Before, After string
 	Created, Deleted, NoNotes, Lines                            string
+
+	// The mail log (LOG-3) and the top senders and receivers (LOG-4).
+	// MailRefused is shown to anyone without maillog.read.
+	MailView, TopView, MailRefused                                    string
+	ColFrom, ColTo, ColSubject, ColStatus, ColKind, ColSize, ColRules string
+	ColSystem, ColCount                                               string
+	// The mail log's filter; BadKind takes the kind as typed, ShowSubject
+	// and ShowKind a value.
+	FilterSubject, FilterKind, HintMailAccount, HintSubject, HintKind string
+	BadKind, ShowSubject, ShowKind                                    string
+	// A mail record's detail: DetailMail takes the id, ToAll a count,
+	// ToMore how many of how many are listed.
+	DetailMail, ToAll, ToMore, History string
+	// The top lists: RangeDays takes a number of days, RangeFrom a date.
+	RangeLead, RangeToday, RangeDays, RangeFrom, KeyRange string
+	TopSenders, TopReceivers, TopEmpty                    string
 }
 
 var logsZH = LogsText{
@@ -84,6 +100,19 @@ var logsZH = LogsText{
 	DetailOp: "操作记录 #%d", DetailLogin: "登录记录 #%d", Prev: "上一条哈希", Changes: "变更（%d 项）",
 	Before: "之前", After: "之后", Created: "（无：新建）", Deleted: "（无：已删除）", NoNotes: "（无备注）",
 	Lines: "第 %d-%d 行，共 %d 行", Fields: "变化的字段：%s",
+
+	MailView: "邮件日志", TopView: "收发排行", MailRefused: "只有管理员和审计员可以查看邮件日志。",
+	ColFrom: "发件人", ColTo: "收件人", ColSubject: "主题", ColStatus: "状态", ColKind: "类别", ColSize: "大小（字节）",
+	ColRules: "触发规则", ColSystem: "系统", ColCount: "收件人数",
+	FilterSubject: "主题含", FilterKind: "类别或状态",
+	HintMailAccount: "发件账号或任一收件地址；留空为全部",
+	HintSubject:     "主题中包含的文字，不分大小写；留空不限",
+	HintKind:        "外来 外发 内部，或 待审 已拒收 已投递 已退信 延迟 已放行 已退回 等（也可写英文）",
+	BadKind:         "没有类别“%s”：可写 外来、外发、内部、待审、已拒收、已投递、已退信 等",
+	ShowSubject:     "主题含 %s", ShowKind: "类别 %s",
+	DetailMail: "邮件记录 %s", ToAll: "收件人（共 %d 位）", ToMore: "只记录了前 %d 位，共 %d 位", History: "经过",
+	RangeLead: "范围：", RangeToday: "今天", RangeDays: "近 %d 天", RangeFrom: "自 %s 起", KeyRange: "切换范围",
+	TopSenders: "发件最多", TopReceivers: "收件最多", TopEmpty: "这段时间没有邮件往来。",
 }
 
 var logsEN = LogsText{
@@ -124,4 +153,17 @@ var logsEN = LogsText{
 	DetailOp: "Operation #%d", DetailLogin: "Login #%d", Prev: "Previous hash", Changes: "Changes (%d)",
 	Before: "Before", After: "After", Created: "(none: created)", Deleted: "(none: deleted)", NoNotes: "(no notes)",
 	Lines: "lines %d-%d of %d", Fields: "Fields changed: %s",
+
+	MailView: "Mail log", TopView: "Top senders", MailRefused: "Only administrators and auditors can read the mail log.",
+	ColFrom: "From", ColTo: "To", ColSubject: "Subject", ColStatus: "Status", ColKind: "Kind", ColSize: "Size (bytes)",
+	ColRules: "Rules", ColSystem: "System", ColCount: "Recipients",
+	FilterSubject: "Subject has", FilterKind: "Kind or status",
+	HintMailAccount: "the sending account or any recipient; empty for all",
+	HintSubject:     "text in the subject, any case; empty for no limit",
+	HintKind:        "in, out, internal, or a status: held, refused, delivered, bounced, deferred, released, rejected…",
+	BadKind:         "no kind \"%s\": use in, out, internal, held, refused, delivered, bounced, …",
+	ShowSubject:     "subject has %s", ShowKind: "kind %s",
+	DetailMail: "Mail %s", ToAll: "Recipients (%d)", ToMore: "the first %d of %d recorded", History: "History",
+	RangeLead: "Range: ", RangeToday: "today", RangeDays: "%d days", RangeFrom: "since %s", KeyRange: "range",
+	TopSenders: "Top senders", TopReceivers: "Top receivers", TopEmpty: "No mail in this range.",
 }

@@ -81,19 +81,64 @@ func newAppWith(s *Session, passwordDue string, panes []Pane) *App {
 // auditors read the directory and the logs;
 // the helpdesk gets the reset desk and nothing else; everyone else their
 // Home and their account.
+//
+// Admins also run the mail queue and the mail policy; auditors read both.
+// Anyone else who is the approver of held mail (a department head) gets
+// Held mail, the queue narrowed to what waits for them — except the
+// helpdesk, whose UI is the reset desk alone.
 func panesFor(s *Session) []Pane {
 	act := s.Actor
 	switch {
 	case act.Has(model.RoleAdmin):
-		return []Pane{newHomePane(s), newOrgPane(s), newGroupsPane(s), newLogsPane(s), newSettingsPane(s), newAccountPane(s)}
-	case act.Has(model.RoleSubadmin):
-		return []Pane{newHomePane(s), newOrgPane(s), newGroupsPane(s), newAccountPane(s)}
+		return []Pane{newHomePane(s), newOrgPane(s), newGroupsPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s),
+			newSettingsPane(s), newAccountPane(s)}
 	case act.Has(model.RoleAuditor):
-		return []Pane{newHomePane(s), newOrgPane(s), newLogsPane(s), newAccountPane(s)}
+		return []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newAccountPane(s)}
 	case act.Has(model.RoleHelpdesk):
 		return []Pane{newDeskPane(s), newAccountPane(s)}
 	}
-	return []Pane{newHomePane(s), newAccountPane(s)}
+	var panes []Pane
+	if act.Has(model.RoleSubadmin) {
+		panes = []Pane{newHomePane(s), newOrgPane(s), newGroupsPane(s)}
+	} else {
+		panes = []Pane{newHomePane(s)}
+	}
+	if holdsHeldMail(s) {
+		panes = append(panes, newHeldPane(s))
+	}
+	return append(panes, newAccountPane(s))
+}
+
+// holdsHeldMail reports whether any held message waits for the person's
+// decision: one read of the held mail when the rail is built.
+func holdsHeldMail(s *Session) bool {
+	if s.Spool == nil {
+		return false
+	}
+	ms, err := s.Spool.List(store.QueueFilter{Status: store.MsgHeld, Approver: s.Actor.Address, Limit: 1})
+	return err == nil && len(ms) > 0
+}
+
+// shownPane is a pane that works only while it is on screen (a live
+// reload): the App tells it when it comes and goes.
+type shownPane interface {
+	Shown(on bool) tea.Cmd
+}
+
+// show makes pane i the active one, telling the panes that come and go.
+func (a *App) show(i int) tea.Cmd {
+	if i == a.active {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if sp, ok := a.current().(shownPane); ok {
+		cmds = append(cmds, sp.Shown(false))
+	}
+	a.active = i
+	if sp, ok := a.current().(shownPane); ok {
+		cmds = append(cmds, sp.Shown(true))
+	}
+	return tea.Batch(cmds...)
 }
 
 // Init starts the clock, the store subscription and every pane.
@@ -105,6 +150,9 @@ func (a *App) Init() tea.Cmd {
 	}
 	for _, p := range a.panes {
 		cmds = append(cmds, p.Init())
+	}
+	if sp, ok := a.current().(shownPane); ok {
+		cmds = append(cmds, sp.Shown(true))
 	}
 	return tea.Batch(cmds...)
 }
@@ -278,6 +326,9 @@ func (a *App) setActor(msg actorMsg) (tea.Model, tea.Cmd) {
 		}
 		cmds = append(cmds, p.Init())
 	}
+	if sp, ok := a.current().(shownPane); ok {
+		cmds = append(cmds, sp.Shown(true))
+	}
 	a.resize()
 	return a, tea.Batch(cmds...)
 }
@@ -315,15 +366,12 @@ func (a *App) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			a.fullHelp = !a.fullHelp
 			return a, nil
 		case key.Matches(msg, k.NextPane):
-			a.active = (a.active + 1) % len(a.panes)
-			return a, nil
+			return a, a.show((a.active + 1) % len(a.panes))
 		case key.Matches(msg, k.PrevPane):
-			a.active = (a.active + len(a.panes) - 1) % len(a.panes)
-			return a, nil
+			return a, a.show((a.active + len(a.panes) - 1) % len(a.panes))
 		case len(msg.Text) == 1 && msg.Text[0] >= '1' && msg.Text[0] <= '9':
 			if i := int(msg.Text[0] - '1'); i < len(a.panes) {
-				a.active = i
-				return a, nil
+				return a, a.show(i)
 			}
 		}
 	}
@@ -345,8 +393,7 @@ func (a *App) click(msg tea.MouseClickMsg) (tea.Model, tea.Cmd) {
 	m := msg.Mouse()
 	if a.gate == nil && m.X < a.railWidth() && m.Y >= 1 {
 		if i := m.Y - 1; i < len(a.panes) {
-			a.active = i
-			return a, nil
+			return a, a.show(i)
 		}
 	}
 	if a.gate != nil {

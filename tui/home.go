@@ -33,7 +33,18 @@ type homeData struct {
 	members, active, disabled, locked int
 	noPassword, failed24h             int
 	depts, groups, shared, ops        int
+
+	// From the mail spool, when it is open: the person's violations
+	// (SEND-9), the newest few and how many in all, and how much held
+	// mail waits for their decision.
+	mail       bool
+	violations []store.Violation
+	violCount  int
+	heldForMe  int
 }
+
+// homeViolations is how many of the person's violations Home lists.
+const homeViolations = 3
 
 // homeReloadGap is the least time between two reloads caused by changes.
 const homeReloadGap = 10 * time.Second
@@ -60,6 +71,11 @@ func (p *homePane) load() tea.Cmd {
 	s := p.s
 	return func() tea.Msg {
 		d := &homeData{admin: s.Can(model.RightMemberRead) && (s.Actor.Has(model.RoleAdmin) || s.Actor.Has(model.RoleSubadmin) || s.Actor.Has(model.RoleAuditor))}
+		if s.Spool != nil {
+			if err := homeMail(s, d); err != nil {
+				return homeLoadedMsg{err: err}
+			}
+		}
 		err := s.Store.Read(func(r *store.Reader) error {
 			var err error
 			if d.me, err = r.Member(s.Actor.Address); err != nil {
@@ -107,6 +123,20 @@ func (p *homePane) load() tea.Cmd {
 		})
 		return homeLoadedMsg{data: d, err: err}
 	}
+}
+
+// homeMail reads the person's violations and the held mail waiting for
+// them from the spool.
+func homeMail(s *Session, d *homeData) error {
+	vs, err := s.Spool.Violations(s.Actor.Address, 0)
+	if err != nil {
+		return err
+	}
+	d.mail, d.violCount = true, len(vs)
+	d.violations = vs[:min(len(vs), homeViolations)]
+	held, err := s.Spool.List(store.QueueFilter{Status: store.MsgHeld, Approver: s.Actor.Address})
+	d.heldForMe = len(held)
+	return err
 }
 
 func (p *homePane) SetSize(w, h int) { p.width, p.height = w, h }
@@ -210,6 +240,28 @@ func (p *homePane) View() string {
 	}
 	if d.lastLogin != nil {
 		out = append(out, "  "+p.s.Sprintf(t.LastLogin, d.lastLogin.Time.Local().Format("2006-01-02 15:04"), d.lastLogin.Source))
+	}
+	if d.mail {
+		out = append(out, "", st.Label.Render(t.YourMail))
+		if d.heldForMe > 0 {
+			out = append(out, "  "+st.Warn.Render("! ")+p.s.Sprintf(t.HeldForYou, d.heldForMe))
+		}
+		if d.violCount == 0 {
+			out = append(out, "  "+st.Subtle.Render(t.NoViolations))
+		} else {
+			out = append(out, "  "+p.s.Sprintf(t.Violations, d.violCount))
+		}
+		for _, v := range d.violations {
+			act := p.s.T.Mail.ActHold
+			if v.Action == "refuse" {
+				act = p.s.T.Mail.ActRefuse
+			}
+			line := v.Time.Local().Format("01-02 15:04") + "  " + act + "  " + quoteSubject(p.s, v.Subject)
+			if v.Reason != "" {
+				line += "  " + v.Reason
+			}
+			out = append(out, "  - "+truncate(logClean(line), max(10, p.width-4)))
+		}
 	}
 	out = append(out, "", st.Label.Render(t.Announcements), "  "+st.Subtle.Render(t.NoAnnounce))
 	return strings.Join(out, "\n")

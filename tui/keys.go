@@ -25,6 +25,7 @@ type KeyMap struct {
 	Alias, Role, SSHKey, Members    key.Binding
 	Export, Verify, Save, Toggle    key.Binding
 	NextView                        key.Binding
+	Retry, Release, Reject, Explain key.Binding
 }
 
 // NewKeyMap builds the bindings: vim keys and arrows both work.
@@ -69,5 +70,9 @@ func NewKeyMap(t assets.KeysText) *KeyMap {
 		Save:     b([]string{"ctrl+s"}, "ctrl+s", t.Save),
 		Toggle:   b([]string{"space"}, "space", t.Toggle),
 		NextView: b([]string{"v"}, "v", t.NextView),
+		Retry:    b([]string{"r"}, "r", t.Retry),
+		Release:  b([]string{"a"}, "a", t.Release),
+		Reject:   b([]string{"x"}, "x", t.Reject),
+		Explain:  b([]string{"w"}, "w", t.Explain),
 	}
 }

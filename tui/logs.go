@@ -23,10 +23,14 @@ import (
 // logsPage is how many records one load adds to a list.
 const logsPage = 200
 
-// The two views of the pane.
+// The views of the pane: the three lists, then the top senders and
+// receivers.
 const (
 	logsOps    = 0
 	logsLogins = 1
+	logsMail   = 2
+	logsTop    = 3
+	logsViews  = 4
 )
 
 // logDoors are the doors the operation log's door filter accepts.
@@ -36,6 +40,7 @@ var logDoors = []model.Door{model.DoorCLI, model.DoorSSH, model.DoorTUI, model.D
 // what it means.
 type logsFilter struct {
 	person, since, until, door string
+	subject, kind              string
 	failed                     bool
 
 	addr         model.Address
@@ -52,9 +57,14 @@ func (f logsFilter) loginFilter(limit int) store.LoginFilter {
 	return store.LoginFilter{Address: f.addr, Failed: f.failed, Since: f.from, Until: f.before, Limit: limit}
 }
 
+// mailFilter is the spool's filter for the mail log.
+func (f logsFilter) mailFilter(limit int) store.LogFilter {
+	return store.LogFilter{Account: f.addr, Subject: f.subject, Kind: f.kind, Since: f.from, Until: f.before, Limit: limit}
+}
+
 // empty reports whether the filter lets everything through.
 func (f logsFilter) empty() bool {
-	return f.person == "" && f.since == "" && f.until == "" && f.door == "" && !f.failed
+	return f.person == "" && f.since == "" && f.until == "" && f.door == "" && !f.failed && f.subject == "" && f.kind == ""
 }
 
 // logsList is the state of one view's list.
@@ -71,6 +81,7 @@ type logsList struct {
 type logsDetail struct {
 	op    *store.OpRecord
 	login *store.LoginRecord
+	mail  *store.MailRecord
 	top   int // first line shown
 }
 
@@ -84,11 +95,14 @@ type logsPane struct {
 	s             *Session
 	width, height int
 
-	view   int // logsOps or logsLogins
-	lists  [2]logsList
+	view   int // logsOps, logsLogins, logsMail or logsTop
+	lists  [3]logsList
 	ops    []store.OpRecord
 	logins []store.LoginRecord
 	loaded bool
+
+	mail logsMailState
+	top  logsTopState
 
 	loading, dirty bool
 	err            string
@@ -125,8 +139,9 @@ type logsExportedMsg struct {
 // newLogsPane builds the Logs pane for a session.
 func newLogsPane(s *Session) Pane {
 	p := &logsPane{s: s}
-	p.lists[logsOps].limit = logsPage
-	p.lists[logsLogins].limit = logsPage
+	for i := range p.lists {
+		p.lists[i].limit = logsPage
+	}
 	return p
 }
 
@@ -140,7 +155,7 @@ func (p *logsPane) Init() tea.Cmd {
 	if !p.allowed() {
 		return nil
 	}
-	return p.reload()
+	return tea.Batch(p.reload(), p.reloadMail())
 }
 
 // reload loads both lists again, or, while a load is under way, marks that
@@ -208,10 +223,16 @@ func (p *logsPane) export() tea.Cmd {
 	st, actor, view, save, t := p.s.Store, p.s.Actor, p.view, p.s.Export, p.s.T.Logs
 	flt := p.lists[view].filter
 	kind := "oplog"
-	if view == logsLogins {
+	switch view {
+	case logsLogins:
 		kind = "loginlog"
+	case logsMail:
+		kind = "maillog"
 	}
 	name := kind + "-" + p.s.Now().Local().Format("20060102-150405") + ".csv"
+	if view == logsMail {
+		return p.exportMail(name)
+	}
 	return func() tea.Msg {
 		if !model.HoldsAnywhere(actor, model.RightLogRead) {
 			return logsExportedMsg{err: model.Forbiddenf("%s", t.Refused)}
@@ -259,13 +280,17 @@ func (p *logsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, nil
 		}
 		p.err = ""
-		opSeq, loginSeq := p.selectedSeq(logsOps), p.selectedSeq(logsLogins)
+		opSeq, loginSeq := p.selectedKey(logsOps), p.selectedKey(logsLogins)
 		p.ops, p.logins, p.loaded = msg.ops, msg.logins, true
 		p.lists[logsOps].more, p.lists[logsLogins].more = msg.opsMore, msg.loginMore
 		p.rebuild()
 		p.reselect(logsOps, opSeq)
 		p.reselect(logsLogins, loginSeq)
 		return p, nil
+	case logsMailLoadedMsg:
+		return p, p.mailLoaded(msg)
+	case logsTopLoadedMsg:
+		return p, p.topLoaded(msg)
 	case logsVerifiedMsg:
 		p.verifying = false
 		if msg.err != nil {
@@ -281,7 +306,17 @@ func (p *logsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		return p, flash(p.s.Sprintf(p.s.T.Common.Exported, msg.rows, msg.where), false)
 	case storeChangedMsg:
-		return p, p.reload()
+		cmds := []tea.Cmd{p.reload()}
+		if !msg.onlyLogins() {
+			// Queue decisions and policy changes show in the mail log.
+			if p.mail.loaded {
+				cmds = append(cmds, p.reloadMail())
+			}
+			if p.top.loaded && p.view == logsTop {
+				cmds = append(cmds, p.reloadTop())
+			}
+		}
+		return p, tea.Batch(cmds...)
 	case tea.KeyPressMsg:
 		if !p.allowed() {
 			return p, nil
@@ -301,37 +336,45 @@ func (p *logsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
-// count is how many records a view holds.
+// count is how many records a list view holds.
 func (p *logsPane) count(view int) int {
-	if view == logsOps {
+	switch view {
+	case logsOps:
 		return len(p.ops)
-	}
-	return len(p.logins)
-}
-
-// seqAt is the number of a view's record at a row.
-func (p *logsPane) seqAt(view, i int) uint64 {
-	if view == logsOps {
-		return p.ops[i].Seq
-	}
-	return p.logins[i].Seq
-}
-
-// selectedSeq is the number of the record under a view's cursor, 0 if none.
-func (p *logsPane) selectedSeq(view int) uint64 {
-	if c := p.lists[view].cursor; c < p.count(view) {
-		return p.seqAt(view, c)
+	case logsLogins:
+		return len(p.logins)
+	case logsMail:
+		return len(p.mail.recs)
 	}
 	return 0
 }
 
+// keyAt names a list view's record at a row: its number, or a message id.
+func (p *logsPane) keyAt(view, i int) string {
+	switch view {
+	case logsOps:
+		return strconv.FormatUint(p.ops[i].Seq, 10)
+	case logsLogins:
+		return strconv.FormatUint(p.logins[i].Seq, 10)
+	}
+	return p.mail.recs[i].ID
+}
+
+// selectedKey names the record under a view's cursor, "" if none.
+func (p *logsPane) selectedKey(view int) string {
+	if c := p.lists[view].cursor; c < p.count(view) {
+		return p.keyAt(view, c)
+	}
+	return ""
+}
+
 // reselect puts a view's cursor back on the record it was on, which new
 // records above it may have moved down.
-func (p *logsPane) reselect(view int, seq uint64) {
+func (p *logsPane) reselect(view int, seq string) {
 	l := &p.lists[view]
-	if seq != 0 {
+	if seq != "" {
 		for i := range p.count(view) {
-			if p.seqAt(view, i) == seq {
+			if p.keyAt(view, i) == seq {
 				l.top += i - l.cursor
 				l.cursor = i
 				break
@@ -343,6 +386,14 @@ func (p *logsPane) reselect(view int, seq uint64) {
 
 func (p *logsPane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 	k := p.s.Keys
+	switch {
+	case key.Matches(msg, k.NextView):
+		return p, p.nextView()
+	case p.view == logsTop:
+		return p, p.topKey(msg)
+	case p.view == logsMail && !p.mailReady():
+		return p, nil
+	}
 	l := &p.lists[p.view]
 	n := p.count(p.view)
 	page := max(1, p.listRows())
@@ -366,14 +417,13 @@ func (p *logsPane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 			p.openDetail()
 		}
 		return p, nil
-	case key.Matches(msg, k.NextView):
-		p.view = 1 - p.view
-		p.clamp(p.view)
-		return p, nil
 	case key.Matches(msg, k.Filter):
 		p.openForm()
 		return p, nil
 	case key.Matches(msg, k.Refresh):
+		if p.view == logsMail {
+			return p, p.reloadMail()
+		}
 		return p, p.reload()
 	case key.Matches(msg, k.Verify) && p.s.Can(model.RightAuditVerify):
 		if p.verifying {
@@ -400,6 +450,13 @@ func (p *logsPane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 	}
 	p.clamp(p.view)
 	// At the end of what is loaded, load the next page.
+	if p.view == logsMail {
+		if n > 0 && l.cursor >= n-1 && l.more && !p.mail.loading {
+			l.limit += logsPage
+			return p, p.reloadMail()
+		}
+		return p, nil
+	}
 	if n > 0 && l.cursor >= n-1 && l.more && !p.loading {
 		l.limit += logsPage
 		return p, p.reload()
@@ -407,8 +464,31 @@ func (p *logsPane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
+// nextView shows the next view, reading the mail log or the top senders
+// the first time they are shown.
+func (p *logsPane) nextView() tea.Cmd {
+	p.view = (p.view + 1) % logsViews
+	switch p.view {
+	case logsMail:
+		p.clamp(p.view)
+		if !p.mail.loaded {
+			return p.reloadMail()
+		}
+	case logsTop:
+		if !p.top.loaded {
+			return p.reloadTop()
+		}
+	default:
+		p.clamp(p.view)
+	}
+	return nil
+}
+
 // clamp keeps a view's cursor on a record and in sight.
 func (p *logsPane) clamp(view int) {
+	if view >= len(p.lists) {
+		return
+	}
 	l := &p.lists[view]
 	n := p.count(view)
 	rows := max(1, p.listRows())
@@ -428,10 +508,23 @@ func (p *logsPane) openForm() {
 	t := p.s.T.Logs
 	f := p.lists[p.view].filter
 	title := t.FilterTitle + " - " + t.OpView
-	if p.view == logsLogins {
+	switch p.view {
+	case logsLogins:
 		title = t.FilterTitle + " - " + t.LoginView
+	case logsMail:
+		title = t.FilterTitle + " - " + t.MailView
 	}
 	fm := newForm(p.s, title)
+	if p.view == logsMail {
+		fm.add("person", t.FilterAccount, f.person, false, t.HintMailAccount)
+		fm.add("subject", t.FilterSubject, f.subject, false, t.HintSubject)
+		fm.add("kind", t.FilterKind, f.kind, false, t.HintKind)
+		fm.add("since", t.FilterSince, f.since, false, t.HintSince)
+		fm.add("until", t.FilterUntil, f.until, false, t.HintUntil)
+		fm.SetSize(p.width, p.height)
+		p.form = fm
+		return
+	}
 	if p.view == logsOps {
 		fm.add("person", t.FilterPerson, f.person, false, t.HintPerson)
 	} else {
@@ -492,6 +585,7 @@ func (p *logsPane) submitFilter() tea.Cmd {
 	f := logsFilter{
 		person: strings.ToLower(fm.value("person")), since: fm.value("since"), until: fm.value("until"),
 		door: strings.ToLower(fm.value("door")), failed: fm.value("failed") == p.s.T.Common.Yes,
+		subject: fm.value("subject"), kind: mailKind(p.s, fm.value("kind")),
 	}
 	bad := false
 	fail := func(field, msg string) {
@@ -528,6 +622,9 @@ func (p *logsPane) submitFilter() tea.Cmd {
 	if f.door != "" && !slices.Contains(logDoors, model.Door(f.door)) {
 		fail("door", p.s.Sprintf(t.BadDoor, f.door))
 	}
+	if f.kind != "" && !slices.Contains(mailKinds, f.kind) {
+		fail("kind", p.s.Sprintf(t.BadKind, fm.value("kind")))
+	}
 	if bad {
 		return nil
 	}
@@ -535,10 +632,15 @@ func (p *logsPane) submitFilter() tea.Cmd {
 	p.lists[p.view] = logsList{filter: f, limit: logsPage}
 	p.detail = nil
 	// Show nothing stale while the filtered list loads.
-	if p.view == logsOps {
+	switch p.view {
+	case logsOps:
 		p.ops = nil
-	} else {
+	case logsLogins:
 		p.logins = nil
+	case logsMail:
+		p.mail.recs = nil
+		p.rebuild()
+		return p.reloadMail()
 	}
 	p.rebuild()
 	return p.reload()
@@ -585,12 +687,16 @@ func parseLogTime(s string, end bool) (time.Time, error) {
 
 func (p *logsPane) openDetail() {
 	c := p.lists[p.view].cursor
-	if p.view == logsOps {
+	switch p.view {
+	case logsOps:
 		rec := p.ops[c]
 		p.detail = &logsDetail{op: &rec}
-	} else {
+	case logsLogins:
 		rec := p.logins[c]
 		p.detail = &logsDetail{login: &rec}
+	case logsMail:
+		rec := p.mail.recs[c]
+		p.detail = &logsDetail{mail: &rec}
 	}
 }
 
@@ -650,18 +756,11 @@ func (p *logsPane) rebuild() {
 		cells[i] = logCleanAll(r.Time.Local().Format(layout), string(r.Address), logSource(r), p.methodText(r.Method), result)
 	}
 	p.lists[logsLogins].cells = cells
+	p.lists[logsMail].cells = p.mailCells(layout)
 	for view := range p.lists {
 		l := &p.lists[view]
 		heads, _, _ := p.columns(view)
-		l.want = make([]int, len(heads))
-		for i, h := range heads {
-			l.want[i] = lipgloss.Width(h)
-		}
-		for _, row := range l.cells {
-			for i, c := range row {
-				l.want[i] = max(l.want[i], lipgloss.Width(c))
-			}
-		}
+		l.want = widest(heads, l.cells)
 		p.clamp(view)
 	}
 }
@@ -756,8 +855,11 @@ func logCleanAll(cells ...string) []string {
 func (p *logsPane) columns(view int) (heads []string, mins, soft []int) {
 	t := p.s.T.Logs
 	tw := lipgloss.Width(time.Time{}.Format(p.timeLayout()))
-	if view == logsOps {
+	switch view {
+	case logsOps:
 		return []string{t.ColTime, t.ColActor, t.ColDoor, t.ColOp, t.ColTarget, t.ColNotes}, []int{tw, 8, 4, 10, 10, 4}, []int{0, 0, 0, 0, 20, 0}
+	case logsMail:
+		return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColReason}, []int{tw, 8, 8, 6, 9, 4}, []int{0, 20, 24, 20, 0, 0}
 	}
 	return []string{t.ColTime, t.ColAccount, t.ColSource, t.ColMethod, t.ColResult}, []int{tw, 12, 12, 8, 8}, []int{0, 0, 0, 0, 0}
 }
@@ -771,52 +873,13 @@ func (p *logsPane) columns(view int) (heads []string, mins, soft []int) {
 // last column.
 func (p *logsPane) colWidths(view int, sep int) []int {
 	heads, mins, soft := p.columns(view)
-	want := p.lists[view].want
-	room := p.width - 2 - sep*(len(heads)-1)
-	w := make([]int, len(heads))
-	for i := range w {
-		w[i] = min(want[i], max(mins[i], lipgloss.Width(heads[i])))
-		room -= w[i]
-	}
-	last := len(w) - 1
-	share := func(limit func(i int) int) {
-		for grew := true; room > 0 && grew; {
-			grew = false
-			for i := range last {
-				if room > 0 && w[i] < limit(i) {
-					w[i]++
-					room--
-					grew = true
-				}
-			}
-		}
-	}
-	share(func(i int) int {
-		if soft[i] > 0 {
-			return min(want[i], soft[i])
-		}
-		return want[i]
-	})
-	if add := max(0, min(room, want[last]-w[last])); add > 0 {
-		w[last] += add
-		room -= add
-	}
-	share(func(i int) int { return want[i] })
-	w[last] += max(0, room)
-	return w
+	return fitColumns(p.width-2, sep, heads, mins, soft, p.lists[view].want)
 }
 
 // fitCell pads or cuts a cell to exactly w cells, with an ellipsis where
 // it was cut.
 func (p *logsPane) fitCell(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return padRight(s, w)
-	}
-	ell := p.s.Styles.Ellipsis
-	if ew := lipgloss.Width(ell); w > ew {
-		return padRight(truncate(s, w-ew)+ell, w)
-	}
-	return padRight(truncate(s, w), w)
+	return fitCell(p.s.Styles, s, w)
 }
 
 // head is the pane's first lines: the views, the filter, the chain check.
@@ -824,7 +887,7 @@ func (p *logsPane) head() []string {
 	st := p.s.Styles
 	t := p.s.T.Logs
 	var tabs []string
-	for i, name := range []string{t.OpView, t.LoginView} {
+	for i, name := range []string{t.OpView, t.LoginView, t.MailView, t.TopView} {
 		if i == p.view {
 			tabs = append(tabs, st.Selected.Render("["+name+"]"))
 		} else {
@@ -832,6 +895,9 @@ func (p *logsPane) head() []string {
 		}
 	}
 	out := []string{truncate(st.Title.Render(p.Title())+"  "+strings.Join(tabs, " "), p.width)}
+	if p.view == logsTop {
+		return append(out, truncate(p.rangeText(), p.width))
+	}
 	out = append(out, truncate(p.filterText(), p.width))
 	out = append(out, p.verifyBox()...)
 	return out
@@ -848,6 +914,12 @@ func (p *logsPane) filterText() string {
 	var parts []string
 	if f.person != "" {
 		parts = append(parts, p.s.Sprintf(t.ShowPerson, f.person))
+	}
+	if f.subject != "" && p.view == logsMail {
+		parts = append(parts, p.s.Sprintf(t.ShowSubject, f.subject))
+	}
+	if f.kind != "" && p.view == logsMail {
+		parts = append(parts, p.s.Sprintf(t.ShowKind, mailKindText(p.s, f.kind)))
 	}
 	if f.since != "" {
 		parts = append(parts, p.s.Sprintf(t.ShowSince, f.since))
@@ -921,6 +993,24 @@ func (p *logsPane) View() string {
 		return p.detailView()
 	}
 	out := p.head()
+	switch p.view {
+	case logsMail:
+		if body, ok := p.mailBlocked(); ok {
+			return strings.Join(append(out, body...), "\n")
+		}
+		m := &p.mail
+		switch {
+		case m.err != "":
+			return strings.Join(append(out, st.Error.Render(ansi.Wrap(m.err, max(10, p.width), ""))), "\n")
+		case !m.loaded || (m.loading && len(m.recs) == 0):
+			return strings.Join(append(out, st.Subtle.Render(p.s.T.Common.Loading)), "\n")
+		case len(m.recs) == 0:
+			return strings.Join(append(out, st.Subtle.Render(p.s.T.Logs.Empty)), "\n")
+		}
+		return strings.Join(append(out, p.table()...), "\n")
+	case logsTop:
+		return strings.Join(append(out, p.topView()...), "\n")
+	}
 	switch {
 	case p.err != "":
 		return strings.Join(append(out, st.Error.Render(ansi.Wrap(p.err, max(10, p.width), ""))), "\n")
@@ -977,7 +1067,7 @@ func (p *logsPane) table() []string {
 		foot = t.RowsMore
 	}
 	footer := p.s.Sprintf(foot, l.top+1, end, len(l.cells))
-	if p.loading {
+	if (p.view == logsMail && p.mail.loading) || (p.view != logsMail && p.loading) {
 		footer += "  " + t.LoadingMore
 	}
 	return append(out, st.Subtle.Render(truncate(footer, p.width)))
@@ -992,9 +1082,14 @@ func (p *logsPane) detailView() string {
 	st := p.s.Styles
 	t := p.s.T.Logs
 	d := p.detail
-	title := p.s.Sprintf(t.DetailOp, logSeq(d))
-	if d.login != nil {
+	var title string
+	switch {
+	case d.op != nil:
+		title = p.s.Sprintf(t.DetailOp, logSeq(d))
+	case d.login != nil:
 		title = p.s.Sprintf(t.DetailLogin, logSeq(d))
+	default:
+		title = p.s.Sprintf(t.DetailMail, d.mail.ID)
 	}
 	lines := p.detailLines()
 	rows := p.detailRows()
@@ -1022,6 +1117,9 @@ func (p *logsPane) detailLines() []string {
 	t := p.s.T.Logs
 	d := p.detail
 	w := max(20, p.width)
+	if d.mail != nil {
+		return p.mailDetailLines(w)
+	}
 	if d.login != nil {
 		r := d.login
 		return p.fields(w, [][2]string{
@@ -1195,6 +1293,12 @@ func (p *logsPane) ShortHelp() []key.Binding {
 		return p.form.ShortHelp()
 	case p.detail != nil:
 		return []key.Binding{k.Back, k.Down, k.Up, k.PageDown, k.PageUp}
+	case p.view == logsTop:
+		return p.topHelp()
+	case p.view == logsMail:
+		if _, blocked := p.mailBlocked(); blocked {
+			return []key.Binding{k.NextView}
+		}
 	}
 	out := []key.Binding{k.NextView, k.Filter}
 	if p.count(p.view) > 0 {
@@ -1221,6 +1325,12 @@ func (p *logsPane) FullHelp() [][]key.Binding {
 		return [][]key.Binding{p.form.ShortHelp()}
 	case p.detail != nil:
 		return [][]key.Binding{{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom}, {k.Back}}
+	case p.view == logsTop:
+		return [][]key.Binding{append(p.topHelp(), k.Refresh)}
+	case p.view == logsMail:
+		if _, blocked := p.mailBlocked(); blocked {
+			return [][]key.Binding{{k.NextView}}
+		}
 	}
 	actions := []key.Binding{k.NextView, k.Filter, k.Refresh}
 	if p.count(p.view) > 0 {

@@ -266,6 +266,11 @@ func TestLogsSwitchViews(t *testing.T) {
 		waitFor(t, tm, "password.reset")
 		press(tm, "v")
 		waitFor(t, tm, "nobody@example.com")
+		// The mail log and the top senders need the server's spool.
+		press(tm, "v")
+		waitFor(t, tm, "postroom serve")
+		press(tm, "v")
+		waitFor(t, tm, s.T.Logs.RangeLead)
 		press(tm, "v")
 		waitFor(t, tm, "role.grant")
 	})

@@ -29,6 +29,17 @@ type Session struct {
 	// one (the SSH door sends exports to the person's data directory of the
 	// server, see Server). It returns where the file went.
 	Export func(name string, data []byte) (string, error)
+
+	// Spool is the running server's mail spool: the queue, the mail log and
+	// the violations. nil where no relay runs (the local postroom tui): the
+	// mail panes then say that the queue is there while postroom serve runs.
+	Spool *store.Spool
+	// Kick wakes the delivery workers after a release or a retry; nil: none.
+	Kick func()
+	// Notify tells the sender what became of a held message: ev is
+	// "released" or "rejected", by who decided, comment their words; nil:
+	// nobody is told.
+	Notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
 }
 
 // NewSession builds a session for an actor in a language.

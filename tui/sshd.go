@@ -37,6 +37,17 @@ type ServerOptions struct {
 	// CommandEnv completes the environment of each SSH command with what
 	// the server runs beside the store (the mail spool, the delivery kick).
 	CommandEnv func(*cmd.Env)
+	// Spool is the mail spool the relay runs on; each UI session reads and
+	// decides the queue, the mail log and the violations through it. nil:
+	// the mail panes say the queue is not open.
+	Spool *store.Spool
+	// Kick wakes the delivery workers after a release or a retry in the
+	// UI; nil: nothing to wake.
+	Kick func()
+	// Notify tells the sender of a held message that the UI released
+	// ("released") or rejected ("rejected") it, by whom and with what
+	// comment; nil: nobody is told.
+	Notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
 }
 
 // Server is the SSH door of `postroom serve`.

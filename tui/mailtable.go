@@ -1,0 +1,172 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"postroom/store"
+)
+
+// fitColumns shares a table's width among its columns. Each column gets at
+// least its minimum (or less, if nothing in it is wider). The room left
+// goes, a cell at a time so that they are cut about alike, to the columns
+// before the last, up to their soft limits (0: none); then to the last
+// column, up to its widest cell; then to the columns before the last again,
+// up to their widest cells; what is still left goes to the last column.
+// want holds each column's widest cell, heading included.
+func fitColumns(width, sep int, heads []string, mins, soft, want []int) []int {
+	room := width - sep*(len(heads)-1)
+	w := make([]int, len(heads))
+	for i := range w {
+		w[i] = min(want[i], max(mins[i], lipgloss.Width(heads[i])))
+		room -= w[i]
+	}
+	last := len(w) - 1
+	share := func(limit func(i int) int) {
+		for grew := true; room > 0 && grew; {
+			grew = false
+			for i := range last {
+				if room > 0 && w[i] < limit(i) {
+					w[i]++
+					room--
+					grew = true
+				}
+			}
+		}
+	}
+	share(func(i int) int {
+		if soft[i] > 0 {
+			return min(want[i], soft[i])
+		}
+		return want[i]
+	})
+	if add := max(0, min(room, want[last]-w[last])); add > 0 {
+		w[last] += add
+		room -= add
+	}
+	share(func(i int) int { return want[i] })
+	w[last] += max(0, room)
+	return w
+}
+
+// widest measures each column's widest cell, heading included.
+func widest(heads []string, cells [][]string) []int {
+	want := make([]int, len(heads))
+	for i, h := range heads {
+		want[i] = lipgloss.Width(h)
+	}
+	for _, row := range cells {
+		for i, c := range row {
+			want[i] = max(want[i], lipgloss.Width(c))
+		}
+	}
+	return want
+}
+
+// fitCell pads or cuts a cell to exactly w cells, with an ellipsis where it
+// was cut.
+func fitCell(st *Styles, s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return padRight(s, w)
+	}
+	if ew := lipgloss.Width(st.Ellipsis); w > ew {
+		return padRight(truncate(s, w-ew)+st.Ellipsis, w)
+	}
+	return padRight(truncate(s, w), w)
+}
+
+// tableRow lays cells out in columns of the given widths.
+func tableRow(st *Styles, cells []string, widths []int, gap string) string {
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		parts[i] = fitCell(st, c, widths[i])
+	}
+	return strings.Join(parts, gap)
+}
+
+// mailStatus names a message's or a mail-log record's status in the
+// person's language.
+func mailStatus(s *Session, status string) string {
+	t := s.T.Mail
+	switch status {
+	case string(store.MsgQueued):
+		return t.Queued
+	case string(store.MsgHeld):
+		return t.Held
+	case string(store.MsgDone), "delivered":
+		return t.Delivered
+	case string(store.MsgBounced):
+		return t.Bounced
+	case string(store.MsgRejected):
+		return t.Rejected
+	case string(store.MsgDropped):
+		return t.Dropped
+	case "refused":
+		return t.Refused
+	case "deferred":
+		return t.Deferred
+	case "released":
+		return t.Released
+	}
+	return status
+}
+
+// rcptStatus names a recipient's state in the person's language.
+func rcptStatus(s *Session, st store.RcptStatus) string {
+	t := s.T.Mail
+	switch st {
+	case store.RcptPending:
+		return t.Pending
+	case store.RcptDelivered:
+		return t.Delivered
+	case store.RcptFailed:
+		return t.Failed
+	}
+	return string(st)
+}
+
+// mailDirection names a mail-log record's kind in the person's language.
+func mailDirection(s *Session, d string) string {
+	t := s.T.Mail
+	switch d {
+	case "in":
+		return t.DirIn
+	case "out":
+		return t.DirOut
+	case "internal":
+		return t.DirInternal
+	}
+	return d
+}
+
+// mailTime is a time in the server's zone: without the year where room is
+// short; "-" for none.
+func mailTime(t time.Time, narrow bool) string {
+	if t.IsZero() {
+		return "-"
+	}
+	if narrow {
+		return t.Local().Format("01-02 15:04")
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// localPart is an address without its domain, for narrow tables (the
+// detail shows it whole).
+func localPart(a string) string {
+	l, _, _ := strings.Cut(a, "@")
+	return l
+}
+
+// toText is a recipient list in a table cell: the first, and how many more.
+func toText(s *Session, first string, count int) string {
+	if first == "" {
+		return ""
+	}
+	if count > 1 {
+		return s.Sprintf(s.T.Mail.AndMore, first, count-1)
+	}
+	return first
+}
