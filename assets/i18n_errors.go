@@ -299,6 +299,8 @@ var errorPairs = [][2]string{
 		"%s：有两条规则都叫 %q：请分别命名"},
 	{"%s: department %d does not exist: name an existing department",
 		"%s：部门 %d 不存在：请指定已有的部门"},
+	{"%s: %s is not in one of the company's domains: name the company's own mailbox",
+		"%s：%s 不属于公司的邮件域名：请指定公司自己的邮箱"},
 	{"%s: %s is no mailbox here: name a member, a shared mailbox or a department mailbox",
 		"%s：%s 不是本系统的邮箱：请指定成员、公共邮箱或部门邮箱"},
 	{"%s: %s is %s: name a member, a shared mailbox or a department mailbox",

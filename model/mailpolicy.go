@@ -433,7 +433,7 @@ func (p MailPolicy) Validate(v View) error {
 			return err
 		}
 		if n.Sender != "" {
-			if err := mustBeMailbox(v, n.Sender, where+".sender"); err != nil {
+			if err := checkNoticeSender(v, n.Sender, where+".sender"); err != nil {
 				return err
 			}
 		}
@@ -546,6 +546,20 @@ func checkDepts(v View, where string, ds []DeptID) error {
 	return nil
 }
 
+// checkNoticeSender checks a notice rule's sender: a local mailbox, or a
+// local address nobody owns yet (the defaults name hr@ and admin@ before a
+// fresh install has them; until the mailbox is made, nobody sends such
+// notices, and Impact says so).
+func checkNoticeSender(v View, a Address, where string) error {
+	if !v.IsLocal(a.Domain()) {
+		return Invalidf("%s: %s is not in one of the company's domains: name the company's own mailbox", where, a)
+	}
+	if _, ok, err := v.Owner(a); err != nil || !ok {
+		return err
+	}
+	return mustBeMailbox(v, a, where)
+}
+
 // mustBeMailbox checks that a is a local mailbox: a member, a shared
 // mailbox or a department mailbox.
 func mustBeMailbox(v View, a Address, where string) error {
@@ -640,6 +654,14 @@ func (p MailPolicy) Impact(v View, old MailPolicy) PolicyImpact {
 	}
 	if len(im.out.Lines) == 0 {
 		im.out.Lines = []string{"no change"}
+	}
+	for _, n := range p.Notices {
+		if n.Sender == "" {
+			continue
+		}
+		if _, ok, err := v.Owner(n.Sender); err == nil && !ok {
+			im.line("warning: notice %s: %s is no mailbox yet, so nobody can send such notices; create it (shared add %s --name NAME --dept PATH) or name another sender", n.Name, n.Sender, n.Sender)
+		}
 	}
 	im.out.Members, im.out.Groups = len(im.members), len(im.groups)
 	return im.out

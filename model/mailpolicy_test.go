@@ -424,7 +424,7 @@ func TestValidatePolicy(t *testing.T) {
 		{"rule without a name", func(p *MailPolicy) { p.Notices[0].Name = "" }, ErrInvalid, "no name"},
 		{"two rules one name", func(p *MailPolicy) { p.Content[1].Name = p.Content[0].Name }, ErrInvalid, "two rules"},
 		{"bad scope", func(p *MailPolicy) { p.Content[0].Scope = "company" }, ErrInvalid, `"company"`},
-		{"notice sender unknown", func(p *MailPolicy) { p.Notices[0].Sender = "hr2@example.com" }, ErrNotFound, "hr2@example.com"},
+		{"notice sender outside", func(p *MailPolicy) { p.Notices[0].Sender = "hr@partner.example" }, ErrInvalid, "hr@partner.example"},
 		{"notice sender a group", func(p *MailPolicy) { p.Notices[0].Sender = "all@example.com" }, ErrInvalid, "all@example.com"},
 		{"catchall without address", func(p *MailPolicy) { p.UnknownLocal = UnknownCatchAll }, ErrInvalid, "--catchall"},
 		{"catchall to a group", func(p *MailPolicy) { p.UnknownLocal, p.CatchAll = UnknownCatchAll, "all@example.com" }, ErrInvalid, "all@example.com"},
@@ -448,6 +448,17 @@ func TestValidatePolicy(t *testing.T) {
 				t.Errorf("err = %v is no user error", err)
 			}
 		})
+	}
+	fresh := DefaultMailPolicy("example.com")
+	fresh.Notices = slices.Clone(fresh.Notices)
+	fresh.Notices[0].Sender = "hr2@example.com"
+	if err := fresh.Validate(c.v); err != nil {
+		t.Errorf("a notice sender nobody owns yet: %v", err)
+	}
+	if im := fresh.Impact(c.v, DefaultMailPolicy("example.com")); !slices.ContainsFunc(im.Lines, func(l string) bool {
+		return strings.HasPrefix(l, "warning: notice holiday: hr2@example.com is no mailbox yet")
+	}) {
+		t.Errorf("no warning about the missing mailbox: %q", im.Lines)
 	}
 	ok := DefaultMailPolicy("example.com")
 	ok.UnknownLocal, ok.CatchAll = UnknownCatchAll, "hr-dept@example.com"

@@ -206,6 +206,12 @@ func TestPolicySet(t *testing.T) {
 		t.Errorf("after removal: %+v %+v", p.Content, p.External)
 	}
 
+	// A notice sender that is no mailbox yet is taken, with a warning.
+	out = ok(t, "admin", "", "policy", "set", "--notice", "x", "--subjects", "年会", "--sender", "events@example.com", "--dry-run")
+	if !strings.Contains(out, "warning: notice x: events@example.com is no mailbox yet") {
+		t.Errorf("no warning:\n%s", out)
+	}
+
 	// Back to the defaults.
 	ok(t, "admin", "", "policy", "set", "--defaults")
 	if b := policyJSON(t)["broadcast"].(map[string]any); b["threshold"] != float64(30) {
@@ -235,7 +241,8 @@ func TestPolicySetMistakes(t *testing.T) {
 		{[]string{"--notice", "x", "--keywords", "a"}, "--keywords is for content rules"},
 		{[]string{"--keywords", "a"}, "--keywords shapes a rule"},
 		{[]string{"--notice", "x", "--content-rule", "y"}, "not both"},
-		{[]string{"--notice", "x", "--subjects", "年会", "--sender", "nobody@example.com"}, "nobody@example.com"},
+		{[]string{"--notice", "x", "--subjects", "年会", "--sender", "hr@partner.example"}, "not in one of the company's domains"},
+		{[]string{"--notice", "x", "--subjects", "年会", "--sender", "all@example.com"}, "the group all@example.com"},
 		{[]string{"--content-rm", "nothing"}, "no content rule nothing"},
 		{[]string{"--blacklist-rm", "spam.example"}, "not on the blacklist"},
 		{[]string{"--blacklist-add", "not an@address@"}, "address"},
