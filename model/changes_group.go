@@ -193,10 +193,25 @@ func (c *DeleteGroup) Authorize(v View, a Actor) error {
 	return Authorize(a, RightGroupManage, s, v)
 }
 
-// Apply deletes the group.
+// Apply deletes the group, and takes it out of the groups that nest it.
 func (c *DeleteGroup) Apply(tx Tx, env Env) error {
 	if _, err := tx.Group(c.Address); err != nil {
 		return err
+	}
+	parents, err := tx.GroupsOf(c.Address)
+	if err != nil {
+		return err
+	}
+	for _, pa := range parents {
+		pg, err := tx.Group(pa)
+		if err != nil {
+			continue
+		}
+		pg = pg.Clone()
+		pg.Members = slices.DeleteFunc(pg.Members, func(m Address) bool { return m == c.Address })
+		if err := tx.PutGroup(pg); err != nil {
+			return err
+		}
 	}
 	return tx.DeleteGroup(c.Address)
 }

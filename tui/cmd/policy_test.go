@@ -439,6 +439,15 @@ func TestGroupPosting(t *testing.T) {
 	if !slices.Contains(x.Recipients.Groups, "sales-north@example.com") || x.Recipients.Local < 60 {
 		t.Errorf("nested: %+v", x.Recipients)
 	}
+	// A deleted group leaves the groups that nested it.
+	ok(t, "admin", "", "group", "rm", "sales-north@example.com")
+	var mg struct {
+		Members []string `json:"members"`
+	}
+	decode(t, ok(t, "admin", "", "group", "show", "managers@example.com", "--json"), &mg)
+	if slices.Contains(mg.Members, "sales-north@example.com") {
+		t.Errorf("managers@ still lists the deleted group: %v", mg.Members)
+	}
 }
 
 func TestPolicyFilter(t *testing.T) {
