@@ -1,6 +1,8 @@
 package model
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"slices"
 )
@@ -47,10 +49,21 @@ func (c *SetMailPolicy) Apply(tx Tx, env Env) error {
 		return Conflictf("the mail policy was changed by someone else meanwhile; look at it again (policy show) and repeat the change")
 	}
 	c.Impact = p.Impact(tx, old)
+	if samePolicy(p, old) {
+		return nil // nothing to write, nothing to log
+	}
 	for _, l := range c.Impact.Lines {
 		tx.Note("impact", l)
 	}
 	return tx.PutMailPolicy(p)
+}
+
+// samePolicy reports whether two policies say the same (an empty list and
+// none are the same).
+func samePolicy(a, b MailPolicy) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
 // SetMailFilter changes a member's own block and allow lists for mail from

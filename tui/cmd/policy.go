@@ -362,6 +362,13 @@ exists keeps what the flags leave out. Every change prints what it touches.`,
 					model.PolicyImpact
 				}{!o.dryRun, ch.Impact})
 			}
+			if len(ch.Impact.Lines) > 0 && ch.Impact.Lines[0] == "no change" {
+				env.say("nothing to change: the mail policy stays as it is", "没有需要修改的内容：邮件规则保持不变")
+				for _, l := range ch.Impact.Lines[1:] {
+					env.printf("  %s\n", l)
+				}
+				return nil
+			}
 			if o.dryRun {
 				env.say("dry run, nothing saved; the change would touch %d members and %d groups:", "试运行，未保存；这次修改将影响 %d 位成员、%d 个邮件组：", ch.Impact.Members, ch.Impact.Groups)
 			} else {

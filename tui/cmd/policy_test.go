@@ -206,6 +206,15 @@ func TestPolicySet(t *testing.T) {
 		t.Errorf("after removal: %+v %+v", p.Content, p.External)
 	}
 
+	// Saving the same policy writes nothing.
+	before = opCount(t)
+	if out := ok(t, "admin", "", "policy", "set"); !strings.Contains(out, "nothing to change") {
+		t.Errorf("policy set without a change:\n%s", out)
+	}
+	if opCount(t) != before {
+		t.Error("policy set without a change wrote to the operation log")
+	}
+
 	// A notice sender that is no mailbox yet is taken, with a warning.
 	out = ok(t, "admin", "", "policy", "set", "--notice", "x", "--subjects", "年会", "--sender", "events@example.com", "--dry-run")
 	if !strings.Contains(out, "warning: notice x: events@example.com is no mailbox yet") {
