@@ -8,7 +8,8 @@
 //
 // Bucket layout (keys → values; ids are 8-byte big-endian, records JSON):
 //
-//	meta        "schema" → uint64 version; "enterprise", "policy" → JSON;
+//	meta        "schema" → uint64 version; "enterprise", "policy", "loginrules",
+//	            "mailpolicy" → JSON;
 //	            "deptseq" → next department id; "audit.head" → seq + sha256;
 //	            "stats" → MemberStats, kept in step by every member write
 //	domains     domain name → model.Domain
