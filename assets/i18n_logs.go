@@ -57,6 +57,8 @@ type LogsText struct {
 	// A mail record's detail: DetailMail takes the id, ToAll a count,
 	// ToMore how many of how many are listed.
 	DetailMail, ToAll, ToMore, History string
+	// ReasonLine is the selected message's reason under the list.
+	ReasonLine string
 	// The top lists: RangeDays takes a number of days, RangeFrom a date.
 	RangeLead, RangeToday, RangeDays, RangeFrom, KeyRange string
 	TopSenders, TopReceivers, TopEmpty                    string
@@ -111,7 +113,8 @@ var logsZH = LogsText{
 	BadKind:         "没有类别“%s”：可写 外来、外发、内部、待审、已拒收、已投递、已退信 等",
 	ShowSubject:     "主题含 %s", ShowKind: "类别 %s",
 	DetailMail: "邮件记录 %s", ToAll: "收件人（共 %d 位）", ToMore: "只记录了前 %d 位，共 %d 位", History: "经过",
-	RangeLead: "范围：", RangeToday: "今天", RangeDays: "近 %d 天", RangeFrom: "自 %s 起", KeyRange: "切换范围",
+	ReasonLine: "原因：%s",
+	RangeLead:  "范围：", RangeToday: "今天", RangeDays: "近 %d 天", RangeFrom: "自 %s 起", KeyRange: "切换范围",
 	TopSenders: "发件最多", TopReceivers: "收件最多", TopEmpty: "这段时间没有邮件往来。",
 }
 
@@ -164,6 +167,7 @@ var logsEN = LogsText{
 	BadKind:         "no kind \"%s\": use in, out, internal, held, refused, delivered, bounced, …",
 	ShowSubject:     "subject has %s", ShowKind: "kind %s",
 	DetailMail: "Mail %s", ToAll: "Recipients (%d)", ToMore: "the first %d of %d recorded", History: "History",
-	RangeLead: "Range: ", RangeToday: "today", RangeDays: "%d days", RangeFrom: "since %s", KeyRange: "range",
+	ReasonLine: "Reason: %s",
+	RangeLead:  "Range: ", RangeToday: "today", RangeDays: "%d days", RangeFrom: "since %s", KeyRange: "range",
 	TopSenders: "Top senders", TopReceivers: "Top receivers", TopEmpty: "No mail in this range.",
 }

@@ -19,7 +19,9 @@ type MailText struct {
 	// Rule actions, as model.MailAction names them.
 	ActAllow, ActHold, ActRefuse, ActLog string
 
-	AndMore   string // "%s +%d": the first recipient and how many more
+	// More follows the first recipient: it takes how many there are in
+	// all and how many more, and says one of them (" 等%[1]d人", " +%[2]d").
+	More      string
 	NoSubject string
 	Quoted    string // "“%s”": a subject in quotation marks
 }
@@ -35,7 +37,7 @@ var mailZH = MailText{
 
 	ActAllow: "放行", ActHold: "扣留待审", ActRefuse: "拒绝", ActLog: "只记录",
 
-	AndMore: "%s 等 %d 人", NoSubject: "（无主题）", Quoted: "“%s”",
+	More: " 等%[1]d人", NoSubject: "（无主题）", Quoted: "“%s”",
 }
 
 var mailEN = MailText{
@@ -49,7 +51,7 @@ var mailEN = MailText{
 
 	ActAllow: "allow", ActHold: "hold", ActRefuse: "refuse", ActLog: "log only",
 
-	AndMore: "%s +%d", NoSubject: "(no subject)", Quoted: "\"%s\"",
+	More: " +%[2]d", NoSubject: "(no subject)", Quoted: "\"%s\"",
 }
 
 // QueueText is the Queue pane's strings (and the Held mail pane's, the

@@ -38,6 +38,8 @@ type PoliciesText struct {
 	HintFrom, HintTo, HintSubject, HintAccount, NeedTo, ExplainIntro     string
 	Verdict, ApprovedBy, WithDraft, Why, Outgoing, Incoming, Reach       string
 	AllStaffHit, UnknownRefused, UnknownToCatchAll, Hits, NoHits         string
+	// More says which lines of a long answer show: first, last, in all.
+	More string
 	// Rule kinds without a section of their own.
 	RuleSender, RuleNotice, RuleContent, RuleApprover, RuleOwnBlock, RuleOwnAllow string
 
@@ -98,6 +100,7 @@ var policiesZH = PoliciesText{
 	AllStaffHit:    "收件人中有全员邮件组",
 	UnknownRefused: "%s 不存在，将被拒收", UnknownToCatchAll: "%s 不存在，转入 %s",
 	Hits: "起作用的规则（%d）", NoHits: "没有规则起作用：邮件直接放行",
+	More:       "第 %d-%d 行，共 %d 行（pgdn 往下看）",
 	RuleSender: "发件人绑定", RuleNotice: "通知", RuleContent: "内容规则", RuleApprover: "审批人",
 	RuleOwnBlock: "收件人的个人黑名单", RuleOwnAllow: "收件人的个人白名单",
 
@@ -158,6 +161,7 @@ var policiesEN = PoliciesText{
 	AllStaffHit:    "an all-staff group is among the recipients",
 	UnknownRefused: "%s: no such address, refused", UnknownToCatchAll: "%s: no such address, to %s",
 	Hits: "Rules that had a say (%d)", NoHits: "no rule had a say: the mail goes",
+	More:       "lines %d-%d of %d (pgdn for more)",
 	RuleSender: "sender binding", RuleNotice: "notice", RuleContent: "content rule", RuleApprover: "approver",
 	RuleOwnBlock: "the recipient's own block list", RuleOwnAllow: "the recipient's own allow list",
 

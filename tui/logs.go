@@ -859,7 +859,7 @@ func (p *logsPane) columns(view int) (heads []string, mins, soft []int) {
 	case logsOps:
 		return []string{t.ColTime, t.ColActor, t.ColDoor, t.ColOp, t.ColTarget, t.ColNotes}, []int{tw, 8, 4, 10, 10, 4}, []int{0, 0, 0, 0, 20, 0}
 	case logsMail:
-		return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColReason}, []int{tw, 8, 8, 6, 9, 4}, []int{0, 20, 24, 20, 0, 0}
+		return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColReason}, []int{tw, 8, 8, 6, 9, 4}, []int{0, 20, 24, 16, 0, 0}
 	}
 	return []string{t.ColTime, t.ColAccount, t.ColSource, t.ColMethod, t.ColResult}, []int{tw, 12, 12, 8, 8}, []int{0, 0, 0, 0, 0}
 }
@@ -978,6 +978,10 @@ func (p *logsPane) verifyBox() []string {
 // listRows is how many records fit under the head, the table header and
 // the footer.
 func (p *logsPane) listRows() int {
+	if p.view == logsMail {
+		// The selected message's reason has a line of its own.
+		return p.height - len(p.head()) - 3
+	}
 	return p.height - len(p.head()) - 2
 }
 
@@ -1053,7 +1057,21 @@ func (p *logsPane) table() []string {
 		if bad {
 			flag = "!"
 		}
-		line := truncate(mark+flag+row(l.cells[i]), p.width)
+		cells := l.cells[i]
+		if p.view == logsMail {
+			// The count of recipients stays when the first one is cut.
+			r := p.mail.recs[i]
+			first := ""
+			if len(r.To) > 0 {
+				first = r.To[0]
+			}
+			if p.narrow() {
+				first = localPart(first)
+			}
+			cells = slices.Clone(cells)
+			cells[2] = fitKeepTail(st, logClean(first), rcptTail(p.s, r.Count), widths[2])
+		}
+		line := truncate(mark+flag+row(cells), p.width)
 		switch {
 		case i == l.cursor:
 			line = st.Selected.Render(padRight(line, p.width))
@@ -1061,6 +1079,17 @@ func (p *logsPane) table() []string {
 			line = st.Error.Render(line)
 		}
 		out = append(out, line)
+	}
+	if p.view == logsMail {
+		reason := ""
+		if l.cursor < len(p.mail.recs) {
+			reason = p.mail.recs[l.cursor].Reason
+		}
+		if reason == "" {
+			out = append(out, "")
+		} else {
+			out = append(out, st.Warn.Render(truncate(logClean(p.s.Sprintf(t.ReasonLine, reason)), p.width)))
+		}
 	}
 	foot := t.Rows
 	if l.more {

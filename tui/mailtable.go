@@ -77,6 +77,28 @@ func fitCell(st *Styles, s string, w int) string {
 	return padRight(truncate(s, w), w)
 }
 
+// fitKeepTail fits a cell of a head and a tail (a recipient and "+3") to
+// exactly w cells, cutting the head, not the tail.
+func fitKeepTail(st *Styles, head, tail string, w int) string {
+	if tail == "" || lipgloss.Width(head)+lipgloss.Width(tail) <= w {
+		return fitCell(st, head+tail, w)
+	}
+	hw := w - lipgloss.Width(tail)
+	if hw < lipgloss.Width(st.Ellipsis)+2 {
+		return fitCell(st, head+tail, w)
+	}
+	return fitCell(st, head, hw) + tail
+}
+
+// rcptTail is what follows the first recipient in a table cell: how many
+// there are in all, or how many more (as the language says it).
+func rcptTail(s *Session, count int) string {
+	if count > 1 {
+		return s.Sprintf(s.T.Mail.More, count, count-1)
+	}
+	return ""
+}
+
 // tableRow lays cells out in columns of the given widths.
 func tableRow(st *Styles, cells []string, widths []int, gap string) string {
 	parts := make([]string, len(cells))
@@ -165,8 +187,5 @@ func toText(s *Session, first string, count int) string {
 	if first == "" {
 		return ""
 	}
-	if count > 1 {
-		return s.Sprintf(s.T.Mail.AndMore, first, count-1)
-	}
-	return first
+	return first + rcptTail(s, count)
 }

@@ -730,11 +730,11 @@ func orNone(s *Session, v string) string {
 func (p *policiesPane) labelWidth() int {
 	w := 8
 	for _, r := range p.rows() {
-		if r.kind != polHead && r.kind != polEntry && r.kind != polAdd && r.kind != polInfo {
+		if r.kind != polHead && r.kind != polEntry && r.kind != polAdd && (r.kind != polInfo || r.value != "") {
 			w = max(w, lipgloss.Width(r.label))
 		}
 	}
-	return min(w, max(8, p.width/3)) + 2
+	return min(w, max(8, p.width*2/5)) + 2
 }
 
 // head is the title line and the state of the draft.
@@ -754,8 +754,13 @@ func (p *policiesPane) head() []string {
 	return []string{truncate(title+"  "+state, p.width)}
 }
 
-// listRows is how many rows fit under the head and above the hint lines.
-func (p *policiesPane) listRows() int { return p.height - len(p.head()) - 3 }
+// policyHintLines is how many lines under the list tell about the
+// selected row.
+const policyHintLines = 3
+
+// listRows is how many rows fit under the head and above the hint lines
+// and the footer.
+func (p *policiesPane) listRows() int { return p.height - len(p.head()) - policyHintLines - 1 }
 
 func (p *policiesPane) View() string {
 	lines, _, _ := p.render()
@@ -849,35 +854,42 @@ func (p *policiesPane) render() ([]string, int, int) {
 	for len(out) < h+len(p.head()) {
 		out = append(out, "")
 	}
-	if len(hint) == 0 {
-		hint = []string{""}
-	}
-	out = append(out, hint[0])
-	if len(hint) > 1 {
-		out = append(out, hint[1])
-	} else {
-		out = append(out, "")
+	for i := range policyHintLines {
+		if i < len(hint) {
+			out = append(out, hint[i])
+		} else {
+			out = append(out, "")
+		}
 	}
 	foot := p.s.Sprintf(p.s.T.Logs.Lines, p.top+1, end, len(rows))
 	return append(out, st.Subtle.Render(truncate(foot, p.width))), line, col
 }
 
 // rowHint is what the selected row says below the list: a mistake in what
-// was typed, else how to change it (two lines at most).
+// was typed; else the rule in full (the list may have cut it) and how to
+// change it.
 func (p *policiesPane) rowHint(r polRow) []string {
 	st := p.s.Styles
 	w := max(10, p.width-1)
+	if p.editing && p.editErr != "" {
+		lines := wrapStyled(st.Error, p.editErr, w)
+		return lines[:min(len(lines), policyHintLines)]
+	}
 	var lines []string
 	switch {
-	case p.editing && p.editErr != "":
-		lines = wrapStyled(st.Error, p.editErr, w)
-	case !p.mayEdit():
-		return nil
-	case r.hint != "":
-		lines = wrapStyled(st.Subtle, r.hint, w)
+	case r.note != "":
+		lines = wrapStyled(st.Value, r.note, w)
+	case r.kind == polText || r.kind == polInfo:
+		// The list may have cut a long value: here it is whole.
+		lines = wrapStyled(st.Value, r.value, w)
 	}
-	if len(lines) > 2 {
-		lines = lines[:2]
+	keep := policyHintLines
+	if p.mayEdit() && r.hint != "" {
+		keep--
+	}
+	lines = lines[:min(len(lines), keep)]
+	if p.mayEdit() && r.hint != "" {
+		lines = append(lines, truncate(st.Subtle.Render(r.hint), w))
 	}
 	return lines
 }
@@ -946,7 +958,7 @@ func (p *policiesPane) ShortHelp() []key.Binding {
 	case !p.allowed():
 		return nil
 	case p.explain != nil:
-		return []key.Binding{relabelKey(k.Enter, "", t.KeyJudge), k.Tab, relabelKey(k.Back, "", p.s.T.Common.Back)}
+		return []key.Binding{relabelKey(k.Enter, "", t.KeyJudge), k.Tab, k.PageDown, k.PageUp, relabelKey(k.Back, "", p.s.T.Common.Back)}
 	case p.preview != nil:
 		if p.preview.impact != nil && p.preview.err == "" {
 			return []key.Binding{relabelKey(k.Enter, "y/n", t.KeySave)}

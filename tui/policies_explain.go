@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -200,10 +201,19 @@ func (p *policiesPane) explainLines() ([]string, int, int) {
 		body = wrapStyled(st.Subtle, p.s.T.Policies.ExplainIntro, max(10, p.width-1))
 	}
 	room := max(1, p.height-len(out))
+	if len(body) > room {
+		room-- // a line says where in the answer the screen is
+	}
 	top := max(0, min(e.top, len(body)-room))
 	e.top = top
 	end := min(len(body), top+room)
 	out = append(out, body[top:end]...)
+	if len(body) > room {
+		for len(out) < p.height-1 {
+			out = append(out, "")
+		}
+		out = append(out, st.Subtle.Render(truncate(p.s.Sprintf(p.s.T.Policies.More, top+1, end, len(body)), p.width)))
+	}
 	return out, -1, 0
 }
 
@@ -217,6 +227,17 @@ func (p *policiesPane) resultLines(r *explainResult) []string {
 		return wrapStyled(st.Error, p.s.ErrText(r.err), w)
 	}
 	d := r.decision
+	// Mail from outside is judged for each mailbox too: the strongest
+	// verdict of them all is the message's.
+	for _, mb := range r.mailboxes {
+		if mb.Action.Rank() > d.Action.Rank() {
+			d.Action, d.Reason = mb.Action, mb.Reason
+		}
+	}
+	hits := slices.Clone(d.Hits)
+	for _, mb := range r.mailboxes {
+		hits = append(hits, mb.Hits...)
+	}
 	var out []string
 	verdict := p.s.Sprintf(t.Verdict, actionText(p.s, d.Action))
 	style := st.OK
@@ -256,11 +277,7 @@ func (p *policiesPane) resultLines(r *explainResult) []string {
 		}
 		out = append(out, wrapStyled(st.Warn, what, w)...)
 	}
-	out = append(out, "", st.Label.Render(p.s.Sprintf(t.Hits, len(d.Hits))))
-	hits := d.Hits
-	for _, mb := range r.mailboxes {
-		hits = append(hits, mb.Hits...)
-	}
+	out = append(out, "", st.Label.Render(p.s.Sprintf(t.Hits, len(hits))))
 	if len(hits) == 0 {
 		out = append(out, "  "+st.Subtle.Render(t.NoHits))
 	}

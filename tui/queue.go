@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -296,8 +297,13 @@ func (p *queuePane) decide(action string, id, comment string) tea.Cmd {
 				kick()
 			}
 		}
-		if notify != nil && out != nil && (action == "release" || action == "reject") {
-			notify(action+"d", out, actor.Address, comment)
+		if notify != nil && out != nil {
+			switch action {
+			case "release":
+				notify("released", out, actor.Address, comment)
+			case "reject":
+				notify("rejected", out, actor.Address, comment)
+			}
 		}
 		return msg
 	}
@@ -614,24 +620,28 @@ func (p *queuePane) listRows() int {
 // widths.
 func (p *queuePane) columns() (heads []string, mins, soft []int) {
 	t := p.s.T.Queue
-	tw := lipgloss.Width(mailTime(time.Unix(0, 0), p.narrow()))
+	tw := lipgloss.Width(mailTime(time.Unix(0, 0), true))
 	if p.narrow() {
-		return []string{t.ColReceived, t.ColFrom, t.ColTo, t.ColStatus, t.ColAttempts, t.ColSubject},
-			[]int{tw, 8, 8, 4, 2, 6}, []int{0, 14, 14, 0, 0, 0}
+		return []string{t.ColReceived, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColAttempts},
+			[]int{tw, 8, 8, 8, 4, 2}, []int{0, 12, 14, 0, 0, 0}
 	}
-	return []string{t.ColID, t.ColReceived, t.ColFrom, t.ColTo, t.ColStatus, t.ColAttempts, t.ColNext, t.ColSubject},
-		[]int{8, tw, 10, 10, 4, 2, 5, 8}, []int{8, 0, 24, 28, 0, 0, 0, 0}
+	return []string{t.ColID, t.ColReceived, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColAttempts, t.ColNext},
+		[]int{8, tw, 10, 10, 8, 4, 2, 5}, []int{8, 0, 20, 22, 0, 0, 0, 0}
 }
 
 // cells are one message's cells, in the order of columns.
 func (p *queuePane) cells(m *store.QueueMessage) []string {
 	narrow := p.narrow()
-	from, to := queueSender(m), toText(p.s, p.firstTo[m.ID], m.Rcpts)
+	from, first := queueSender(m), p.firstTo[m.ID]
+	if narrow {
+		from, first = localPart(from), localPart(first)
+	}
+	to := toText(p.s, logClean(first), m.Rcpts)
 	status := mailStatus(p.s, string(m.Status))
 	attempts := strconv.Itoa(m.Attempts)
 	subject := logClean(m.Subject)
 	if narrow {
-		return logCleanAll(mailTime(m.Received, true), localPart(from), localPart(to), status, attempts, subject)
+		return logCleanAll(mailTime(m.Received, true), from, to, subject, status, attempts)
 	}
 	next := "-"
 	if !m.NextAttempt.IsZero() {
@@ -640,7 +650,7 @@ func (p *queuePane) cells(m *store.QueueMessage) []string {
 			next = m.NextAttempt.Local().Format("01-02 15:04")
 		}
 	}
-	return logCleanAll(m.ID[max(0, len(m.ID)-8):], mailTime(m.Received, false), from, to, status, attempts, next, subject)
+	return logCleanAll(m.ID[max(0, len(m.ID)-8):], mailTime(m.Received, true), from, to, subject, status, attempts, next)
 }
 
 // queueSender is who sent a message: the account, else the envelope
@@ -729,7 +739,15 @@ func (p *queuePane) table() []string {
 	out := []string{"  " + st.TableHead.Render(strings.TrimRight(tableRow(st, heads, widths, gap), " "))}
 	rows := max(1, p.listRows())
 	end := min(len(cells), p.top+rows)
+	to := slices.Index(heads, p.s.T.Queue.ColTo)
 	for i := p.top; i < end; i++ {
+		// The count of recipients stays when the first one is cut.
+		m := p.msgs[i]
+		first := p.firstTo[m.ID]
+		if p.narrow() {
+			first = localPart(first)
+		}
+		cells[i][to] = fitKeepTail(st, logClean(first), rcptTail(p.s, m.Rcpts), widths[to])
 		mark := "  "
 		if i == p.cursor {
 			mark = st.Bullet + " "
@@ -804,7 +822,7 @@ func (p *queuePane) detailLines() []string {
 	}
 	rows = append(rows,
 		[2]string{t.Subject, or(m.Subject)},
-		[2]string{t.Door, or(m.Door) + " " + or(m.Source)},
+		[2]string{t.Door, strings.TrimSpace(or(m.Door) + " " + m.Source)},
 		[2]string{t.Size, strconv.FormatInt(m.Size, 10)},
 		[2]string{t.Recipients, p.s.Sprintf(t.Counts, m.Rcpts, m.Pending, m.Delivered, m.Failed)},
 		[2]string{t.Attempts, strconv.Itoa(m.Attempts)},

@@ -1,0 +1,193 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"postroom/model"
+)
+
+// TestLogsMailGolden: the mail log, one record's detail and the top
+// senders and receivers, for an auditor, at both sizes and in both
+// languages.
+func TestLogsMailGolden(t *testing.T) {
+	for _, view := range []string{"mail", "detail", "top"} {
+		for _, lang := range goldenLangs {
+			for _, sz := range goldenSizes {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", view, lang, sz.w, sz.h), func(t *testing.T) {
+					f := newMailFix(t)
+					s := f.session("auditor", lang)
+					out := runUI(t, logsApp(s), sz.w, sz.h, func(tm *teatest.TestModel) {
+						waitFor(t, tm, "it.admin")
+						press(tm, "v")
+						press(tm, "v")
+						waitFor(t, tm, "合同草稿")
+						switch view {
+						case "detail":
+							press(tm, "enter")
+							waitFor(t, tm, "holiday")
+						case "top":
+							press(tm, "v")
+							waitFor(t, tm, s.T.Logs.TopReceivers)
+						}
+					})
+					requireGolden(t, out)
+				})
+			}
+		}
+	}
+}
+
+// mailLogsPane is a loaded Logs pane showing the mail log.
+func mailLogsPane(t *testing.T, f *mailFix, role string) *logsPane {
+	t.Helper()
+	s := f.session(role, "en")
+	p := newLogsPane(s).(*logsPane)
+	p.SetSize(120, 30)
+	drive(p, p.Init())
+	drive(p, keyPress(p, "v"))
+	drive(p, keyPress(p, "v"))
+	if p.view != logsMail || !p.mail.loaded {
+		t.Fatalf("not on a loaded mail log: view %d, %s", p.view, p.mail.err)
+	}
+	return p
+}
+
+// TestLogsMailSearch: the mail log newest first, searched by account, by
+// subject, by kind and by date range; a wrong kind is named in the form.
+func TestLogsMailSearch(t *testing.T) {
+	f := newMailFix(t)
+	p := mailLogsPane(t, f, "auditor")
+	if len(p.mail.recs) != 7 {
+		t.Fatalf("%d records, want 7", len(p.mail.recs))
+	}
+	for i := 1; i < len(p.mail.recs); i++ {
+		if p.mail.recs[i].Time.After(p.mail.recs[i-1].Time) {
+			t.Fatalf("not newest first")
+		}
+	}
+	search := func(fields map[string]string) []string {
+		t.Helper()
+		p.openForm()
+		for _, fl := range p.form.fields {
+			fl.input.SetValue(fields[fl.key])
+		}
+		drive(p, p.submitFilter())
+		if p.form != nil {
+			t.Fatalf("the form stayed open:\n%s", p.View())
+		}
+		var subjects []string
+		for _, r := range p.mail.recs {
+			subjects = append(subjects, r.Subject)
+		}
+		return subjects
+	}
+	member := loginOf(t, "member").Address
+	if got := search(map[string]string{"person": "zhangsan@example.com"}); strings.Join(got, "|") != "周结果|周会纪要" {
+		t.Errorf("by account: %q", got)
+	}
+	if got := search(map[string]string{"subject": "报价"}); strings.Join(got, "|") != "Re: 报价|报价单（第二版）" {
+		t.Errorf("by subject: %q", got)
+	}
+	if got := search(map[string]string{"kind": "refused"}); strings.Join(got, "|") != "放假通知" {
+		t.Errorf("by kind: %q", got)
+	}
+	if got := search(map[string]string{"kind": "in", "person": member}); strings.Join(got, "|") != "Re: 报价" {
+		t.Errorf("in, to the member: %q", got)
+	}
+	if got := search(map[string]string{"since": "2026-11-28 16:00", "until": "2026-11-28"}); len(got) != 3 {
+		t.Errorf("since 16:00 on the 28th: %q", got)
+	}
+	if got := search(map[string]string{"until": "2026-11-27"}); len(got) != 0 {
+		t.Errorf("until the 27th: %q", got)
+	}
+	p.openForm()
+	for _, fl := range p.form.fields {
+		if fl.key == "kind" {
+			fl.input.SetValue("spam")
+		}
+	}
+	if p.submitFilter() != nil || !strings.Contains(p.View(), `no kind "spam"`) {
+		t.Errorf("a wrong kind was taken:\n%s", p.View())
+	}
+}
+
+// TestLogsTop: today's top senders and receivers of the company's domain,
+// refused mail not counted; the range cycles through 7 and 30 days.
+func TestLogsTop(t *testing.T) {
+	f := newMailFix(t)
+	p := mailLogsPane(t, f, "admin")
+	drive(p, keyPress(p, "v"))
+	if p.view != logsTop || !p.top.loaded {
+		t.Fatalf("no top lists: %s", p.top.err)
+	}
+	if len(p.top.tops) != 1 || p.top.tops[0].Domain != "example.com" {
+		t.Fatalf("domains: %+v", p.top.tops)
+	}
+	d := p.top.tops[0]
+	member := model.Address(loginOf(t, "member").Address)
+	if d.Senders[0].Address != member || d.Senders[0].Count != 3 {
+		t.Errorf("top sender %+v, want %s with 3 (the refusal not counted)", d.Senders[0], member)
+	}
+	v := ansi.Strip(p.View())
+	if !strings.Contains(v, p.s.T.Logs.TopSenders) || !strings.Contains(v, string(member)) {
+		t.Errorf("the view:\n%s", v)
+	}
+	drive(p, keyPress(p, "space"))
+	if p.top.rng != 1 || !strings.Contains(ansi.Strip(p.View()), "2026-11-22") {
+		t.Errorf("7 days: range %d\n%s", p.top.rng, ansi.Strip(p.View()))
+	}
+}
+
+// TestLogsMailRefused: without the spool the mail views say where the mail
+// log is; the mail log needs maillog.read.
+func TestLogsMailRefused(t *testing.T) {
+	st := demoStore(t)
+	s := sessionAs(t, st, "auditor", "en")
+	p := newLogsPane(s).(*logsPane)
+	p.SetSize(100, 30)
+	drive(p, p.Init())
+	drive(p, keyPress(p, "v"))
+	drive(p, keyPress(p, "v"))
+	if v := ansi.Strip(p.View()); !strings.Contains(v, "postroom serve") {
+		t.Errorf("no spool, and the mail log does not say so:\n%s", v)
+	}
+	for _, k := range []string{"/", "enter", "E"} {
+		drive(p, keyPress(p, k))
+		if p.form != nil || p.detail != nil {
+			t.Errorf("%s did something on the mail log without a spool", k)
+		}
+	}
+	_ = tea.KeyPressMsg{}
+}
+
+// TestHomeViolations: a member sees their held and refused mail on Home; a
+// head sees the held mail waiting for them.
+func TestHomeViolations(t *testing.T) {
+	for _, lang := range goldenLangs {
+		for _, sz := range goldenSizes {
+			t.Run(fmt.Sprintf("member_%s_%dx%d", lang, sz.w, sz.h), func(t *testing.T) {
+				f := newMailFix(t)
+				s := f.session("member", lang)
+				app := newAppWith(s, "", []Pane{newHomePane(s), newAccountPane(s)})
+				out := runUI(t, app, sz.w, sz.h, func(tm *teatest.TestModel) {
+					waitFor(t, tm, "放假通知")
+				})
+				requireGolden(t, out)
+			})
+		}
+	}
+	f := newMailFix(t)
+	s := f.session("head", "en")
+	p := newHomePane(s)
+	p.SetSize(100, 30)
+	drive(p, p.Init())
+	if v := ansi.Strip(p.View()); !strings.Contains(v, s.Sprintf(s.T.Home.HeldForYou, 1)) || !strings.Contains(v, s.T.Home.NoViolations) {
+		t.Errorf("the head's Home:\n%s", v)
+	}
+}

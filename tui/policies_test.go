@@ -1,0 +1,332 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// TestPoliciesGolden: the mail policy as the admin sees it, the
+// confirmation of a change with its impact, and an explained message, at
+// both sizes and in both languages.
+func TestPoliciesGolden(t *testing.T) {
+	for _, view := range []string{"rules", "preview", "explain"} {
+		for _, lang := range goldenLangs {
+			for _, sz := range goldenSizes {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", view, lang, sz.w, sz.h), func(t *testing.T) {
+					st := demoStore(t)
+					s := sessionAs(t, st, "admin", lang)
+					app := newAppWith(s, "", []Pane{newPoliciesPane(s), newAccountPane(s)})
+					out := runUI(t, app, sz.w, sz.h, func(tm *teatest.TestModel) {
+						waitFor(t, tm, s.T.Policies.SecBroadcast)
+						switch view {
+						case "preview":
+							press(tm, "space") // broadcast: hold → refuse
+							press(tm, "j")
+							press(tm, "enter") // the threshold
+							for range 5 {
+								press(tm, "backspace")
+							}
+							logsType(tm, "50")
+							press(tm, "enter")
+							press(tm, "ctrl+s")
+							waitFor(t, tm, "y/n")
+						case "explain":
+							press(tm, "w")
+							logsType(tm, loginOf(t, "member").Address)
+							press(tm, "enter")
+							logsType(tm, "all@example.com")
+							press(tm, "enter")
+							logsType(tm, "日计划")
+							press(tm, "ctrl+s")
+							waitFor(t, tm, s.Sprintf(s.T.Policies.Verdict, s.T.Mail.ActHold))
+						}
+					})
+					requireGolden(t, out)
+				})
+			}
+		}
+	}
+}
+
+// policiesPaneFor is a loaded Policies pane for a role.
+func policiesPaneFor(t *testing.T, st *store.Store, role, lang string) *policiesPane {
+	t.Helper()
+	s := sessionAs(t, st, role, lang)
+	p := newPoliciesPane(s)
+	p.SetSize(100, 30)
+	drive(p, p.Init())
+	if p.data == nil {
+		t.Fatalf("the policy did not load: %s", p.err)
+	}
+	return p
+}
+
+// selectRow moves the selection to the first row with a label.
+func selectRow(t *testing.T, p *policiesPane, label string) polRow {
+	t.Helper()
+	for i, r := range p.rows() {
+		if r.label == label && r.kind != polHead {
+			p.row = i
+			p.clamp()
+			return r
+		}
+	}
+	t.Fatalf("no row %q", label)
+	return polRow{}
+}
+
+func keyPress(p Pane, k string) tea.Cmd {
+	var msg tea.KeyPressMsg
+	switch k {
+	case "enter":
+		msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "space":
+		msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "ctrl+s":
+		msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+	default:
+		msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+	}
+	_, cmd := p.Update(msg)
+	return cmd
+}
+
+func typeInto(p Pane, text string) {
+	for _, r := range text {
+		p.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// TestPoliciesSave: the admin changes the whole-company action, the
+// threshold, the blacklist and the unknown-address rule; before saving
+// the pane shows the impact (in Chinese, line by line) and asks; yes
+// saves it through the audited write path, with the policy it was made
+// from as the base.
+func TestPoliciesSave(t *testing.T) {
+	st := demoStore(t)
+	p := policiesPaneFor(t, st, "admin", "zh-CN")
+	t0 := p.s.T.Policies
+	selectRow(t, p, t0.Action) // the first: whole-company mail
+	keyPress(p, "space")
+	if p.draft.Broadcast.Action != model.ActionRefuse {
+		t.Fatalf("space made the action %s, want refuse", p.draft.Broadcast.Action)
+	}
+	selectRow(t, p, t0.Threshold)
+	keyPress(p, "enter")
+	p.input.SetValue("abc")
+	keyPress(p, "enter")
+	if !p.editing || p.editErr == "" {
+		t.Fatalf("a threshold of abc was taken")
+	}
+	p.input.SetValue("50")
+	keyPress(p, "enter")
+	if p.editing || p.draft.Broadcast.Threshold != 50 {
+		t.Fatalf("threshold %d", p.draft.Broadcast.Threshold)
+	}
+	selectRow(t, p, t0.AddEntry) // the blacklist's
+	keyPress(p, "enter")
+	typeInto(p, "spam.example.net")
+	keyPress(p, "enter")
+	if len(p.draft.Blacklist) != 1 || p.draft.Blacklist[0] != "spam.example.net" {
+		t.Fatalf("blacklist %q", p.draft.Blacklist)
+	}
+	if !p.changed() || !strings.Contains(p.View(), t0.Unsaved[:6]) {
+		t.Fatalf("the draft is not marked unsaved:\n%s", p.View())
+	}
+	drive(p, keyPress(p, "ctrl+s"))
+	if p.preview == nil || p.preview.impact == nil {
+		t.Fatalf("no preview: %+v\n%s", p.preview, p.View())
+	}
+	v := p.View()
+	for _, want := range []string{"全员群发：无权限成员的全员邮件现在将被拒绝（原为扣留待审）", "黑名单：添加 spam.example.net", "y/n"} {
+		if !strings.Contains(strings.ReplaceAll(v, "\n", ""), want) {
+			t.Errorf("the preview does not say %q:\n%s", want, v)
+		}
+	}
+	// Nothing is saved yet.
+	var saved model.MailPolicy
+	read := func() {
+		st.Read(func(r *store.Reader) error {
+			var err error
+			saved, err = r.MailPolicy()
+			return err
+		})
+	}
+	read()
+	if saved.Broadcast.Action != model.ActionHold {
+		t.Fatalf("saved before the yes")
+	}
+	drive(p, keyPress(p, "y"))
+	read()
+	if saved.Broadcast.Action != model.ActionRefuse || saved.Broadcast.Threshold != 50 || len(saved.Blacklist) != 1 {
+		t.Fatalf("after yes: %+v", saved.Broadcast)
+	}
+	if p.preview != nil || p.changed() {
+		t.Errorf("after saving, the pane still shows a draft")
+	}
+	if opCount(t, st, "policy.set") != 1 {
+		t.Errorf("the operation log has no policy.set")
+	}
+}
+
+// TestPoliciesConflict: a draft made before another admin's change is
+// refused, not saved over it.
+func TestPoliciesConflict(t *testing.T) {
+	st := demoStore(t)
+	p := policiesPaneFor(t, st, "admin", "en")
+	selectRow(t, p, p.s.T.Policies.Action)
+	keyPress(p, "space")
+	// Another admin changes the policy meanwhile.
+	other := sessionAs(t, st, "admin", "en")
+	pol := clonePolicy(p.base)
+	pol.Whitelist = []string{"partner.com.cn"}
+	if err := st.Apply(other.Actor, &model.SetMailPolicy{Policy: pol}); err != nil {
+		t.Fatal(err)
+	}
+	drive(p, keyPress(p, "ctrl+s"))
+	if p.preview == nil || p.preview.err == "" || !strings.Contains(p.preview.err, "someone else") {
+		t.Fatalf("the stale draft was not refused: %+v", p.preview)
+	}
+}
+
+// TestPoliciesAuditor: the auditor reads the policy and may explain, but
+// no key changes it, and the model refuses a change anyway.
+func TestPoliciesAuditor(t *testing.T) {
+	st := demoStore(t)
+	p := policiesPaneFor(t, st, "auditor", "en")
+	before := clonePolicy(p.draft)
+	for i, r := range p.rows() {
+		if r.kind == polHead {
+			continue
+		}
+		p.row = i
+		for _, k := range []string{"space", "enter", "D", "n", "ctrl+s"} {
+			keyPress(p, k)
+			if p.editing || p.preview != nil {
+				t.Fatalf("the auditor could %s on %q", k, r.label)
+			}
+		}
+	}
+	if p.changed() || fmt.Sprint(before) != fmt.Sprint(p.draft) {
+		t.Errorf("the auditor changed the draft")
+	}
+	for _, b := range p.ShortHelp() {
+		if b.Help().Desc == p.s.T.Policies.KeySave || b.Help().Desc == p.s.T.Policies.KeyCycle {
+			t.Errorf("the help offers the auditor %q", b.Help().Desc)
+		}
+	}
+	if !strings.Contains(p.View(), p.s.T.Policies.ReadOnly) {
+		t.Errorf("not marked read-only:\n%s", p.View())
+	}
+	pol := clonePolicy(p.base)
+	pol.Broadcast.Action = model.ActionAllow
+	err := st.Apply(p.s.Actor, &model.SetMailPolicy{Policy: pol})
+	if err == nil || !strings.Contains(err.Error(), string(model.RightPolicyManage)) {
+		t.Errorf("the model let the auditor change the policy: %v", err)
+	}
+	// Explain works for the auditor.
+	keyPress(p, "w")
+	if p.explain == nil {
+		t.Fatalf("no explain box for the auditor")
+	}
+}
+
+// TestPoliciesExplain: a plain member's daily plan to the whole company is
+// held for their head, with every rule named; mail from a blacklisted
+// domain is refused; a hold explained with the unsaved draft says so.
+func TestPoliciesExplain(t *testing.T) {
+	st := demoStore(t)
+	p := policiesPaneFor(t, st, "admin", "en")
+	member, head := loginOf(t, "member").Address, loginOf(t, "head").Address
+	explain := func(from, to, subject string) string {
+		t.Helper()
+		keyPress(p, "w")
+		f := p.explain.form
+		f.fields[0].input.SetValue(from)
+		f.fields[1].input.SetValue(to)
+		f.fields[2].input.SetValue(subject)
+		drive(p, keyPress(p, "ctrl+s"))
+		if p.explain.result == nil {
+			t.Fatalf("no answer:\n%s", p.View())
+		}
+		out := strings.Join(p.resultLines(p.explain.result), "\n")
+		keyPress(p, "esc")
+		return out
+	}
+	out := explain(member, "all@example.com", "日计划 11-28")
+	for _, want := range []string{"Decision: hold", "approver " + head, "content rule daily-weekly-reports", "Whole-company mail", "日计划"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the explanation does not say %q:\n%s", want, out)
+		}
+	}
+	// A draft blacklist, explained before it is saved.
+	selectRow(t, p, p.s.T.Policies.AddEntry)
+	keyPress(p, "enter")
+	typeInto(p, "spam.example.net")
+	keyPress(p, "enter")
+	out = explain("bulk@spam.example.net", member, "offer")
+	for _, want := range []string{"Decision: refuse", p.s.T.Policies.WithDraft, "Blacklist"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the explanation does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestImpactLocalized: every line a broad policy change's impact gives is
+// told in Chinese.
+func TestImpactLocalized(t *testing.T) {
+	st := demoStore(t)
+	s := sessionAs(t, st, "admin", "zh-CN")
+	var im model.PolicyImpact
+	st.Read(func(r *store.Reader) error {
+		old, err := r.MailPolicy()
+		if err != nil {
+			return err
+		}
+		p := clonePolicy(old)
+		p.Broadcast.Action = model.ActionRefuse
+		p.Broadcast.Threshold = 50
+		p.Broadcast.Positions = append(p.Broadcast.Positions, model.PositionStaff)
+		p.SkipLevel.Positions = p.SkipLevel.Positions[1:]
+		p.SkipLevel.Action = model.ActionLog
+		p.GroupPost.Action = model.ActionHold
+		p.GroupPost.AllStaffAction = model.ActionRefuse
+		p.Notices[0].Action = model.ActionHold
+		p.Notices = append(p.Notices[:1], p.Notices[2:]...)
+		p.Notices = append(p.Notices, model.NoticeRule{Name: "safety", Subjects: []string{"安全"}, Scope: model.ScopeAny, Action: model.ActionHold})
+		p.Content[0].Action = model.ActionRefuse
+		p.Content = append(p.Content[:1], model.ContentRule{Name: "secret", Keywords: []string{"机密"}, Scope: model.ScopeAny, ExternalOnly: true, Action: model.ActionHold})
+		p.External.Members = []model.Address{model.Address(loginOf(t, "member").Address)}
+		p.Blacklist = []string{"spam.example.net"}
+		p.Whitelist = []string{"partner.com.cn"}
+		p.UnknownLocal, p.CatchAll = model.UnknownCatchAll, model.Address(loginOf(t, "admin").Address)
+		p, err = p.Clean()
+		if err != nil {
+			return err
+		}
+		im = p.Impact(r, old)
+		return nil
+	})
+	if len(im.Lines) < 10 {
+		t.Fatalf("only %d impact lines: %q", len(im.Lines), im.Lines)
+	}
+	for _, l := range im.Lines {
+		zh := localizeImpact(s, l)
+		english := zh == l
+		for _, w := range []string{"members", " now ", "refused", "held", "allowed", "logged", "(was", " added", " removed", " changed", "executive", "staff"} {
+			english = english || strings.Contains(zh, w)
+		}
+		if english {
+			t.Errorf("not told in Chinese: %q → %q", l, zh)
+		}
+	}
+}

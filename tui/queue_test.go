@@ -1,0 +1,318 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"postroom/store"
+)
+
+// queueOf is the queue pane of a finished UI.
+func queueOf(t *testing.T, m tea.Model) *queuePane {
+	t.Helper()
+	for _, p := range m.(*App).panes {
+		if qp, ok := p.(*queuePane); ok {
+			return qp
+		}
+	}
+	t.Fatal("no queue pane")
+	return nil
+}
+
+// TestQueueGolden: the admin's queue (every message), the held tab, one
+// message's detail, and a head's Held mail, at both sizes and in both
+// languages.
+func TestQueueGolden(t *testing.T) {
+	for _, view := range []string{"all", "held", "detail", "head"} {
+		for _, lang := range goldenLangs {
+			for _, sz := range goldenSizes {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", view, lang, sz.w, sz.h), func(t *testing.T) {
+					f := newMailFix(t)
+					role := "admin"
+					if view == "head" {
+						role = "head"
+					}
+					s := f.session(role, lang)
+					pane := newQueuePane(s)
+					if view == "head" {
+						pane = newHeldPane(s)
+					}
+					app := newAppWith(s, "", []Pane{pane, newAccountPane(s)})
+					out := runUI(t, app, sz.w, sz.h, func(tm *teatest.TestModel) {
+						waitFor(t, tm, "11-28")
+						switch view {
+						case "held":
+							press(tm, "tab")
+							press(tm, "tab")
+							waitFor(t, tm, s.Sprintf(s.T.Queue.Rows, 1, 2, 2))
+						case "detail":
+							press(tm, "j")
+							press(tm, "j")
+							press(tm, "enter")
+							waitFor(t, tm, "421 4.7.0")
+						}
+					})
+					requireGolden(t, out)
+				})
+			}
+		}
+	}
+}
+
+// TestQueueAdminReleases: the admin releases a held message once; it is
+// queued, due now, the delivery is woken, the sender told, the decision
+// is in the operation log; a second release is refused and changes
+// nothing.
+func TestQueueAdminReleases(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("admin", "en")
+	p := newQueuePane(s)
+	p.SetSize(100, 30)
+	drive(p, p.Init())
+	p.switchTab(2) // held
+	drive(p, p.reload())
+	if len(p.msgs) != 2 {
+		t.Fatalf("held tab: %d messages, want 2", len(p.msgs))
+	}
+	for p.selectedID() != f.held1 {
+		p.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	}
+	if !strings.Contains(p.View(), "a release") && !containsKey(p.ShortHelp(), "a") {
+		t.Fatalf("no release key offered: %v", p.ShortHelp())
+	}
+	p.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})
+	if p.confirm == nil || !strings.Contains(p.View(), "日计划") {
+		t.Fatalf("no confirmation:\n%s", p.View())
+	}
+	_, cmd := p.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	drive(p, cmd)
+	m := f.message(f.held1)
+	if m.Status != store.MsgQueued || m.Decision != "released" || m.DecidedBy != s.Actor.Address {
+		t.Fatalf("after release: %s %s by %s", m.Status, m.Decision, m.DecidedBy)
+	}
+	if f.kicks != 1 || len(f.notices) != 1 || !strings.HasPrefix(f.notices[0], "released "+f.held1+" "+string(s.Actor.Address)) {
+		t.Errorf("kicks %d, notices %q", f.kicks, f.notices)
+	}
+	if n := opCount(t, f.st, "queue.release"); n != 1 {
+		t.Errorf("%d queue.release records in the operation log, want 1", n)
+	}
+	// The tab reloaded: the message left it, and nothing offers to release it again.
+	for _, q := range p.msgs {
+		if q.ID == f.held1 {
+			t.Errorf("the released message is still listed as held")
+		}
+	}
+	// A second decision (as from a stale screen) is refused and changes nothing.
+	msg := p.decide("release", f.held1, "")().(queueDecidedMsg)
+	if msg.err == nil || !strings.Contains(msg.err.Error(), "already released") {
+		t.Errorf("second release: %v", msg.err)
+	}
+	if f.kicks != 1 || len(f.notices) != 1 || opCount(t, f.st, "queue.release") != 1 {
+		t.Errorf("the second release did something: kicks %d, notices %d", f.kicks, len(f.notices))
+	}
+}
+
+// TestQueueHeadReleases: a head who has held mail to decide gets Held
+// mail on the rail; it lists only what waits for them; they release it,
+// and may not retry, drop, or decide another head's mail.
+func TestQueueHeadReleases(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("head", "zh-CN")
+	var held *queuePane
+	for _, p := range panesFor(s) {
+		if qp, ok := p.(*queuePane); ok {
+			held = qp
+		}
+		if _, ok := p.(*policiesPane); ok {
+			t.Errorf("a head sees the Policies pane")
+		}
+	}
+	if held == nil || !held.approver || held.Title() != s.T.Nav.Held {
+		t.Fatalf("no Held mail pane for the head")
+	}
+	held.SetSize(80, 21)
+	drive(held, held.Init())
+	if len(held.msgs) != 1 || held.msgs[0].ID != f.held1 {
+		t.Fatalf("held for the head: %d messages", len(held.msgs))
+	}
+	m := held.msgs[0]
+	if held.may("retry", m) || held.may("drop", m) || !held.may("release", m) || !held.may("reject", m) {
+		t.Errorf("the head's actions are wrong")
+	}
+	held.Update(tea.KeyPressMsg{Code: 'D', Text: "D"})
+	held.Update(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	if held.confirm != nil {
+		t.Fatalf("a head was asked to %s", held.confirm.action)
+	}
+	held.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})
+	_, cmd := held.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	drive(held, cmd)
+	if got := f.message(f.held1); got.Status != store.MsgQueued || got.DecidedBy != s.Actor.Address {
+		t.Errorf("after the head's release: %s by %s", got.Status, got.DecidedBy)
+	}
+	if len(held.msgs) != 0 {
+		t.Errorf("the waiting tab still lists %d messages", len(held.msgs))
+	}
+	// Another head's message: refused by the model, even asked directly.
+	msg := held.decide("release", f.held2, "")().(queueDecidedMsg)
+	if msg.err == nil || f.message(f.held2).Status != store.MsgHeld {
+		t.Errorf("the head released another head's mail: %v", msg.err)
+	}
+	d := held.loadDetail(f.held2)().(queueDetailMsg)
+	if d.err == nil {
+		t.Errorf("the head read another head's held mail")
+	}
+}
+
+// TestQueueReject: rejecting needs a comment; the sender is told it.
+func TestQueueReject(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("head", "en")
+	p := newHeldPane(s)
+	p.SetSize(100, 30)
+	drive(p, p.Init())
+	p.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	if p.form == nil {
+		t.Fatalf("no reject form:\n%s", p.View())
+	}
+	p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if p.form == nil || !strings.Contains(p.View(), s.T.Queue.CommentNeeded) {
+		t.Fatalf("an empty comment was taken:\n%s", p.View())
+	}
+	for _, r := range "please send it to your team only" {
+		p.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	_, cmd := p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	drive(p, cmd)
+	m := f.message(f.held1)
+	if m.Status != store.MsgRejected || m.Comment != "please send it to your team only" {
+		t.Fatalf("after reject: %s %q", m.Status, m.Comment)
+	}
+	if len(f.notices) != 1 || !strings.HasPrefix(f.notices[0], "rejected ") || f.kicks != 0 {
+		t.Errorf("notices %q, kicks %d", f.notices, f.kicks)
+	}
+}
+
+// TestQueueAdminRetryDrop: the admin retries a waiting message (due now,
+// the delivery woken) and drops another.
+func TestQueueAdminRetryDrop(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("admin", "en")
+	p := newQueuePane(s)
+	p.SetSize(100, 30)
+	drive(p, p.Init())
+	drive(p, p.decide("retry", f.queued1, ""))
+	if m := f.message(f.queued1); m.NextAttempt.After(testNow) || f.kicks != 1 {
+		t.Errorf("after retry: next %s, kicks %d", m.NextAttempt, f.kicks)
+	}
+	drive(p, p.decide("drop", f.queued1, "a test"))
+	if m := f.message(f.queued1); m.Status != store.MsgDropped {
+		t.Errorf("after drop: %s", m.Status)
+	}
+	if opCount(t, f.st, "queue.retry") != 1 || opCount(t, f.st, "queue.drop") != 1 {
+		t.Errorf("the operation log misses the retry or the drop")
+	}
+}
+
+// TestQueueRoles: the Queue and Policies panes are the admin's; the
+// auditor reads them (no action keys, and the model refuses anyway); the
+// helpdesk and a member without held mail never see them.
+func TestQueueRoles(t *testing.T) {
+	f := newMailFix(t)
+	has := func(s *Session) (queue, policies bool) {
+		for _, p := range panesFor(s) {
+			switch p.(type) {
+			case *queuePane:
+				queue = true
+			case *policiesPane:
+				policies = true
+			}
+		}
+		return
+	}
+	for _, tt := range []struct {
+		role            string
+		queue, policies bool
+	}{
+		{"admin", true, true}, {"auditor", true, true}, {"helpdesk", false, false}, {"member", false, false},
+		{"hr", false, false}, {"subadmin", false, false},
+	} {
+		q, pol := has(f.session(tt.role, "en"))
+		if q != tt.queue || pol != tt.policies {
+			t.Errorf("%s: queue %v policies %v, want %v %v", tt.role, q, pol, tt.queue, tt.policies)
+		}
+	}
+	// Without the spool (the local tui) nobody gets Held mail, and the
+	// panes say where the queue is.
+	s := sessionAs(t, f.st, "head", "en")
+	if q, _ := has(s); q {
+		t.Errorf("Held mail without a spool")
+	}
+	admin := sessionAs(t, f.st, "admin", "zh-CN")
+	qp := newQueuePane(admin)
+	qp.SetSize(80, 20)
+	drive(qp, qp.Init())
+	if !strings.Contains(qp.View(), "postroom serve") {
+		t.Errorf("no spool, and the queue does not say so:\n%s", qp.View())
+	}
+
+	// The auditor reads the queue and acts on nothing.
+	aud := f.session("auditor", "en")
+	p := newQueuePane(aud)
+	p.SetSize(100, 30)
+	drive(p, p.Init())
+	if len(p.msgs) == 0 {
+		t.Fatalf("the auditor sees no mail")
+	}
+	for i := range p.msgs {
+		p.cursor = i
+		for _, k := range []string{"a", "x", "r", "D"} {
+			p.Update(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+			if p.confirm != nil || p.form != nil {
+				t.Fatalf("the auditor was offered %q", k)
+			}
+		}
+		if len(p.actionKeys(p.msgs[i])) != 0 {
+			t.Errorf("the help offers the auditor actions")
+		}
+	}
+	msg := p.decide("release", f.held1, "")().(queueDecidedMsg)
+	if msg.err == nil || f.message(f.held1).Status != store.MsgHeld {
+		t.Errorf("the auditor released mail: %v", msg.err)
+	}
+}
+
+// containsKey reports whether a help list offers a key.
+func containsKey(bs []key.Binding, k string) bool {
+	for _, b := range bs {
+		for _, x := range b.Keys() {
+			if x == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// opCount counts the operation-log records of an operation.
+func opCount(t *testing.T, st *store.Store, op string) int {
+	t.Helper()
+	n := 0
+	if err := st.Read(func(r *store.Reader) error {
+		recs, err := r.OpLog(store.OpFilter{})
+		for _, rec := range recs {
+			if rec.Op == op {
+				n++
+			}
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
