@@ -1307,9 +1307,6 @@ func (p *logsPane) Cursor() *tea.Cursor {
 		return nil
 	}
 	c := p.form.Cursor()
-	if c != nil {
-		c.X++
-	}
 	return c
 }
 

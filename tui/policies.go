@@ -930,9 +930,6 @@ func (p *policiesPane) previewLines() []string {
 func (p *policiesPane) Cursor() *tea.Cursor {
 	if p.explain != nil {
 		c := p.explain.form.Cursor()
-		if c != nil {
-			c.X++
-		}
 		return c
 	}
 	if !p.editing {

@@ -907,9 +907,6 @@ func (p *queuePane) Cursor() *tea.Cursor {
 		return nil
 	}
 	c := p.form.Cursor()
-	if c != nil {
-		c.X++
-	}
 	return c
 }
 
