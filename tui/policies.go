@@ -577,8 +577,8 @@ func (p *policiesPane) rows() []polRow {
 	info(t.Members, orNone(p.s, strings.Join(members, ", ")))
 	info(t.Depts, orNone(p.s, strings.Join(depts, "; ")))
 
-	p.listRows2(&out, t.SecBlacklist, func(pol *model.MailPolicy) *[]string { return &pol.Blacklist })
-	p.listRows2(&out, t.SecWhitelist, func(pol *model.MailPolicy) *[]string { return &pol.Whitelist })
+	p.addListRows(&out, t.SecBlacklist, func(pol *model.MailPolicy) *[]string { return &pol.Blacklist })
+	p.addListRows(&out, t.SecWhitelist, func(pol *model.MailPolicy) *[]string { return &pol.Whitelist })
 
 	head(t.SecUnknown)
 	unknown := t.UnknownRefuse
@@ -611,8 +611,8 @@ func (p *policiesPane) rows() []polRow {
 	return out
 }
 
-// listRows2 adds a block or allow list: its entries and a row to add one.
-func (p *policiesPane) listRows2(out *[]polRow, title string, list func(*model.MailPolicy) *[]string) {
+// addListRows adds a block or allow list: its entries and a row to add one.
+func (p *policiesPane) addListRows(out *[]polRow, title string, list func(*model.MailPolicy) *[]string) {
 	t := p.s.T.Policies
 	*out = append(*out, polRow{kind: polHead, label: title})
 	entries := *list(&p.draft)

@@ -44,7 +44,7 @@ func TestQueueGolden(t *testing.T) {
 					}
 					app := newAppWith(s, "", []Pane{pane, newAccountPane(s)})
 					out := runUI(t, app, sz.w, sz.h, func(tm *teatest.TestModel) {
-						waitFor(t, tm, "11-28")
+						waitFor(t, tm, "日计划 11-28")
 						switch view {
 						case "held":
 							press(tm, "tab")
@@ -315,4 +315,42 @@ func opCount(t *testing.T, st *store.Store, op string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestQueueLive: the queue reads the spool again on a timer while it is on
+// screen, and lets the timer stop when another pane is shown.
+func TestQueueLive(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("admin", "en")
+	q := newQueuePane(s)
+	app := newAppWith(s, "", []Pane{newAccountPane(s), q})
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	drive(q, q.Init())
+	before := len(q.msgs)
+	if app.show(1) == nil || !q.shown || !q.ticking || !q.loading {
+		t.Fatalf("shown %v ticking %v loading %v", q.shown, q.ticking, q.loading)
+	}
+	q.Update(q.load()()) // the read the showing started
+	// A message arrives through the relay, which tells nobody.
+	f.enqueue(&store.QueueMessage{Account: "zhangsan@example.com", From: "zhangsan@example.com", Direction: "internal",
+		Subject: "新到的邮件", Status: store.MsgQueued}, "liuyang@example.com")
+	_, cmd := q.Update(queueTickMsg{pane: q, gen: q.tickGen})
+	if cmd == nil || !q.loading {
+		t.Fatalf("the tick did not reload")
+	}
+	q.Update(q.load()())
+	if len(q.msgs) != before+1 || q.msgs[0].Subject != "新到的邮件" {
+		t.Fatalf("after the tick: %d messages", len(q.msgs))
+	}
+	// Another pane: the next tick ends the timer and reads nothing.
+	app.show(0)
+	if _, cmd := q.Update(queueTickMsg{pane: q, gen: q.tickGen}); cmd != nil || q.ticking {
+		t.Errorf("the timer goes on while the pane is hidden")
+	}
+	// A tick for another pane is not this one's.
+	app.show(1)
+	other := newQueuePane(s)
+	if _, cmd := q.Update(queueTickMsg{pane: other, gen: q.tickGen}); cmd != nil {
+		t.Errorf("a tick for another pane reloaded this one")
+	}
 }
