@@ -51,7 +51,7 @@ func tick() tea.Cmd {
 // NewApp builds the UI for a session. passwordDue, when not empty, is why
 // the person must change their password before anything else.
 func NewApp(s *Session, passwordDue string) *App {
-	return newAppWith(s, passwordDue, panesFor(s))
+	return newAppWith(s, passwordDue, panesFor(s, holdsHeldMail(s.Spool, s.Actor.Address)))
 }
 
 // newAppWith builds the UI with the given panes (tests pick them).
@@ -84,9 +84,9 @@ func newAppWith(s *Session, passwordDue string, panes []Pane) *App {
 //
 // Admins also run the mail queue and the mail policy; auditors read both.
 // Anyone else who is the approver of held mail (a department head) gets
-// Held mail, the queue narrowed to what waits for them — except the
-// helpdesk, whose UI is the reset desk alone.
-func panesFor(s *Session) []Pane {
+// Held mail, the queue narrowed to what waits for them (held says there is
+// some) — except the helpdesk, whose UI is the reset desk alone.
+func panesFor(s *Session, held bool) []Pane {
 	act := s.Actor
 	switch {
 	case act.Has(model.RoleAdmin):
@@ -103,19 +103,20 @@ func panesFor(s *Session) []Pane {
 	} else {
 		panes = []Pane{newHomePane(s)}
 	}
-	if holdsHeldMail(s) {
+	if held {
 		panes = append(panes, newHeldPane(s))
 	}
 	return append(panes, newAccountPane(s))
 }
 
 // holdsHeldMail reports whether any held message waits for the person's
-// decision: one read of the held mail when the rail is built.
-func holdsHeldMail(s *Session) bool {
-	if s.Spool == nil {
+// decision: one read of the held mail, before the rail is built (never in
+// Update).
+func holdsHeldMail(sp *store.Spool, addr model.Address) bool {
+	if sp == nil {
 		return false
 	}
-	ms, err := s.Spool.List(store.QueueFilter{Status: store.MsgHeld, Approver: s.Actor.Address, Limit: 1})
+	ms, err := sp.List(store.QueueFilter{Status: store.MsgHeld, Approver: addr, Limit: 1})
 	return err == nil && len(ms) > 0
 }
 
@@ -275,6 +276,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 type actorMsg struct {
 	actor  model.Actor
 	active bool
+	held   bool // held mail waits for the person's decision
 }
 
 // touchesActor reports whether events may change the person's roles.
@@ -290,9 +292,9 @@ func touchesActor(a model.Actor, events []store.Event) bool {
 // reloadActor reads the person's roles again, in the background.
 func (a *App) reloadActor() tea.Cmd {
 	s := a.s
-	addr, door, src := s.Actor.Address, s.Actor.Door, s.Actor.Source
+	addr, door, src, sp := s.Actor.Address, s.Actor.Door, s.Actor.Source, s.Spool
 	return func() tea.Msg {
-		var msg actorMsg
+		msg := actorMsg{held: holdsHeldMail(sp, addr)}
 		s.Store.Read(func(r *store.Reader) error {
 			m, err := r.Member(addr)
 			if err != nil {
@@ -317,7 +319,7 @@ func (a *App) setActor(msg actorMsg) (tea.Model, tea.Cmd) {
 	}
 	a.s.Actor = msg.actor
 	name := a.current().Title()
-	a.panes = panesFor(a.s)
+	a.panes = panesFor(a.s, msg.held)
 	a.active = 0
 	var cmds []tea.Cmd
 	for i, p := range a.panes {

@@ -124,7 +124,7 @@ func TestQueueHeadReleases(t *testing.T) {
 	f := newMailFix(t)
 	s := f.session("head", "zh-CN")
 	var held *queuePane
-	for _, p := range panesFor(s) {
+	for _, p := range panesFor(s, holdsHeldMail(s.Spool, s.Actor.Address)) {
 		if qp, ok := p.(*queuePane); ok {
 			held = qp
 		}
@@ -225,7 +225,7 @@ func TestQueueAdminRetryDrop(t *testing.T) {
 func TestQueueRoles(t *testing.T) {
 	f := newMailFix(t)
 	has := func(s *Session) (queue, policies bool) {
-		for _, p := range panesFor(s) {
+		for _, p := range panesFor(s, holdsHeldMail(s.Spool, s.Actor.Address)) {
 			switch p.(type) {
 			case *queuePane:
 				queue = true
