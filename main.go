@@ -122,7 +122,15 @@ func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		return 1
 	}
 	if rest[0] == "tui" {
-		if err := localTUI(s, actor, nil); err != nil {
+		// serve is not running (the store's lock was free), so the spool
+		// is ours for the session: its queue, mail log and violations.
+		sp, err := store.OpenSpool(filepath.Join(data, store.SpoolFile), store.SpoolOptions{Now: s.Now})
+		if err != nil {
+			fail(stderr, lang, err)
+			return 1
+		}
+		defer sp.Close()
+		if err := localTUI(s, actor, mailDoor{spool: sp}, nil); err != nil {
 			fail(stderr, lang, err)
 			return 1
 		}
@@ -185,7 +193,7 @@ func demo(lang string, stdout, stderr io.Writer) int {
 		fail(stderr, lang, err)
 		return 1
 	}
-	if err := localTUI(st, actor, nil); err != nil {
+	if err := localTUI(st, actor, mailDoor{srv.spool, srv.relay.Kick, srv.relay.Notify}, nil); err != nil {
 		fail(stderr, lang, err)
 		return 1
 	}

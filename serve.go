@@ -124,7 +124,8 @@ func startServers(data string, f serveFlags, logw io.Writer) (*servers, error) {
 		return fail(err)
 	}
 	s.ssh, err = tui.NewServer(st, tui.ServerOptions{HostKeyPath: filepath.Join(data, "ssh_host_ed25519_key"), Log: logw,
-		CommandEnv: func(e *cmd.Env) { e.Spool, e.Kick, e.Notify = s.spool, s.relay.Kick, s.relay.Notify }})
+		CommandEnv: func(e *cmd.Env) { e.Spool, e.Kick, e.Notify = s.spool, s.relay.Kick, s.relay.Notify },
+		Spool:      s.spool, Kick: s.relay.Kick, Notify: s.relay.Notify})
 	if err != nil {
 		lssh.Close()
 		lsmtp.Close()
@@ -205,9 +206,17 @@ func hostOf(a string) string {
 	return h
 }
 
+// mailDoor is what the UI's mail panes work through: the spool, and when a
+// relay runs, its delivery kick and its notices to senders.
+type mailDoor struct {
+	spool  *store.Spool
+	kick   func()
+	notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
+}
+
 // localTUI runs the terminal UI on this terminal, as the local operator.
 // This terminal is the person's own, so its LANG counts here.
-func localTUI(st *store.Store, actor model.Actor, ctxDone <-chan struct{}) error {
+func localTUI(st *store.Store, actor model.Actor, door mailDoor, ctxDone <-chan struct{}) error {
 	var m *model.Member
 	if err := st.Read(func(r *store.Reader) error {
 		var err error
@@ -225,6 +234,7 @@ func localTUI(st *store.Store, actor model.Actor, ctxDone <-chan struct{}) error
 	}
 	actor.Door = model.DoorTUI
 	s := tui.NewSession(st, actor, lang, m.Prefs.ASCII)
+	s.Spool, s.Kick, s.Notify = door.spool, door.kick, door.notify
 	s.Export = func(name string, data []byte) (string, error) {
 		dir := filepath.Dir(st.Path())
 		file, err := cmd.SaveExport(dir, actor.Address, name, data, st.Now())
