@@ -448,7 +448,10 @@ func (p *policiesPane) previewKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
-// move moves the selection by d rows, over the headings.
+// move moves the selection by d rows, over the headings. A move that
+// ends on a heading goes on in its direction; past the first or the last
+// row (the list starts with a heading), it takes the nearest row the
+// other way.
 func (p *policiesPane) move(rows []polRow, d int) {
 	n := len(rows)
 	if n == 0 {
@@ -459,13 +462,20 @@ func (p *policiesPane) move(rows []polRow, d int) {
 	if d < 0 {
 		step = -1
 	}
-	for i >= 0 && i < n && rows[i].kind == polHead {
-		i += step
+	j := i
+	for j >= 0 && j < n && rows[j].kind == polHead {
+		j += step
 	}
-	if i < 0 || i >= n {
+	if j < 0 || j >= n {
+		j = i
+		for j >= 0 && j < n && rows[j].kind == polHead {
+			j -= step
+		}
+	}
+	if j < 0 || j >= n {
 		return
 	}
-	p.row = i
+	p.row = j
 	p.clamp()
 }
 

@@ -330,3 +330,29 @@ func TestImpactLocalized(t *testing.T) {
 		}
 	}
 }
+
+// TestPoliciesTopAndPageUp: the list starts with a heading; g and pgup
+// that reach it select the first rule instead of doing nothing.
+func TestPoliciesTopAndPageUp(t *testing.T) {
+	p := policiesPaneFor(t, demoStore(t), "admin", "en")
+	p.SetSize(80, 21)
+	first := -1
+	for i, r := range p.rows() {
+		if r.kind != polHead {
+			first = i
+			break
+		}
+	}
+	for _, k := range []tea.KeyPressMsg{{Code: 'g', Text: "g"}, {Code: tea.KeyPgUp}} {
+		p.Update(tea.KeyPressMsg{Code: 'G', Text: "G"})
+		if p.row == first {
+			t.Fatalf("G left the selection on the first rule")
+		}
+		for range 10 {
+			p.Update(k)
+		}
+		if p.row != first || p.top != 0 {
+			t.Errorf("%s from the end: row %d top %d, want row %d top 0", k.String(), p.row, p.top, first)
+		}
+	}
+}
