@@ -157,6 +157,13 @@ func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.loading = true
 			return p, p.load()
 		}
+	case queueDecidedMsg:
+		// A decision on held mail made in this session: the count of held
+		// mail waiting changes, and the directory tells nobody of it.
+		if msg.err != nil {
+			return p, nil
+		}
+		return p, p.reload()
 	case storeChangedMsg:
 		// Counting a large directory costs: logins alone never reload it,
 		// and other changes at most every homeReloadGap.
@@ -191,6 +198,26 @@ func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 	}
 	return p, nil
+}
+
+// reload reads everything again now, or once more after the read under way.
+func (p *homePane) reload() tea.Cmd {
+	if p.loading {
+		p.dirty = true
+		return nil
+	}
+	p.loading = true
+	return p.load()
+}
+
+// Shown reads again when Home comes back on screen after homeReloadGap:
+// held mail, decisions and violations change in the spool, which tells
+// no one.
+func (p *homePane) Shown(on bool) tea.Cmd {
+	if !on || p.loading || p.s.Now().Sub(p.loadedAt) < homeReloadGap {
+		return nil
+	}
+	return p.reload()
 }
 
 func (p *homePane) View() string {

@@ -2,8 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
 
@@ -24,5 +27,46 @@ func TestHomeGolden(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestHomeAfterDecision: a head's Home counts the held mail waiting for
+// them; after they decide it in Held mail (which the directory tells no
+// one), Home counts again, and it reads again when shown after a while.
+func TestHomeAfterDecision(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("head", "en")
+	now := testNow
+	s.Now = func() time.Time { return now }
+	home, held := newHomePane(s), newHeldPane(s)
+	home.SetSize(100, 30)
+	held.SetSize(100, 30)
+	drive(home, home.Init())
+	drive(held, held.Init())
+	waiting := s.Sprintf(s.T.Home.HeldForYou, 1)
+	if !strings.Contains(ansi.Strip(home.View()), waiting) {
+		t.Fatalf("Home before the decision:\n%s", ansi.Strip(home.View()))
+	}
+	decided := held.decide("release", f.held1, "")().(queueDecidedMsg)
+	if decided.err != nil {
+		t.Fatal(decided.err)
+	}
+	// The App gives a background result to every pane.
+	_, cmd := home.Update(decided)
+	drive(home, cmd)
+	if v := ansi.Strip(home.View()); strings.Contains(v, waiting) {
+		t.Errorf("Home still counts the released message:\n%s", v)
+	}
+
+	// A decision elsewhere: Home reads again when it comes back on screen
+	// after homeReloadGap, not sooner.
+	home.data.heldForMe = 5
+	if home.Shown(true) != nil {
+		t.Errorf("Home read again right after a read")
+	}
+	now = now.Add(homeReloadGap)
+	drive(home, home.Shown(true))
+	if home.data.heldForMe != 0 {
+		t.Errorf("Home shown after a while kept its old count %d", home.data.heldForMe)
 	}
 }

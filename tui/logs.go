@@ -308,15 +308,16 @@ func (p *logsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case storeChangedMsg:
 		cmds := []tea.Cmd{p.reload()}
 		if !msg.onlyLogins() {
-			// Queue decisions and policy changes show in the mail log.
-			if p.mail.loaded {
-				cmds = append(cmds, p.reloadMail())
-			}
-			if p.top.loaded && p.view == logsTop {
-				cmds = append(cmds, p.reloadTop())
-			}
+			cmds = append(cmds, p.reloadMailViews())
 		}
 		return p, tea.Batch(cmds...)
+	case queueDecidedMsg:
+		// A decision made in this session's queue: it is in the operation
+		// log and the mail log, and the directory tells no one of it.
+		if msg.err != nil {
+			return p, nil
+		}
+		return p, tea.Batch(p.reload(), p.reloadMailViews())
 	case tea.KeyPressMsg:
 		if !p.allowed() {
 			return p, nil
@@ -334,6 +335,19 @@ func (p *logsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, cmd
 	}
 	return p, nil
+}
+
+// reloadMailViews reads the mail views again where they were read: queue
+// decisions and policy changes show in them.
+func (p *logsPane) reloadMailViews() tea.Cmd {
+	var cmds []tea.Cmd
+	if p.mail.loaded {
+		cmds = append(cmds, p.reloadMail())
+	}
+	if p.top.loaded && p.view == logsTop {
+		cmds = append(cmds, p.reloadTop())
+	}
+	return tea.Batch(cmds...)
 }
 
 // count is how many records a list view holds.

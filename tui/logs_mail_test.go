@@ -191,3 +191,26 @@ func TestHomeViolations(t *testing.T) {
 		t.Errorf("the head's Home:\n%s", v)
 	}
 }
+
+// TestLogsAfterDecision: a decision made in this session's queue is in
+// the operation log and the mail log at once (the directory tells no one
+// of it, so the Logs pane reads again on the decision itself).
+func TestLogsAfterDecision(t *testing.T) {
+	f := newMailFix(t)
+	p := mailLogsPane(t, f, "admin")
+	q := newQueuePane(p.s)
+	decided := q.decide("release", f.held1, "")().(queueDecidedMsg)
+	if decided.err != nil {
+		t.Fatal(decided.err)
+	}
+	_, cmd := p.Update(decided)
+	drive(p, cmd)
+	if len(p.ops) == 0 || p.ops[0].Op != "queue.release" {
+		t.Errorf("the operation log does not show the release first")
+	}
+	for _, r := range p.mail.recs {
+		if r.ID == f.held1 && r.Status != "released" {
+			t.Errorf("the mail log shows the released message as %s", r.Status)
+		}
+	}
+}
