@@ -70,11 +70,7 @@ func New(opt Options) (*Relay, error) {
 	if err := r.cfg.check(); err != nil {
 		return nil, err
 	}
-	cert, key := r.cfg.TLSPaths(opt.DataDir)
-	if err := EnsureCertificate(cert, key, r.cfg.Hostname, r.now()); err != nil {
-		return nil, fmt.Errorf("TLS certificate: %w", err)
-	}
-	t, err := loadTLS(cert, key)
+	t, err := listenerTLS(opt.DataDir, r.cfg, r.now(), r.log.Printf)
 	if err != nil {
 		return nil, err
 	}

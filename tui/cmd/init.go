@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -87,6 +88,12 @@ func LocalActor(s *store.Store, as string) (model.Actor, error) {
 	return act, err
 }
 
+// MakeCertificate, when set, makes the mail relay's self-signed TLS
+// certificate in a new data directory during init (main sets it to
+// mail.InitCertificate: this package may not import the relay). logf reports
+// an unusable pair that was made again.
+var MakeCertificate func(dataDir string, now time.Time, logf func(format string, args ...any)) error
+
 // InitCmd is `postroom init`, for the local door only.
 func InitCmd(dataDir *string, stdin io.Reader, stdout, stderr io.Writer, opt store.Options) *cobra.Command {
 	var org, domain, admin, adminName, keyFile string
@@ -132,6 +139,17 @@ func InitCmd(dataDir *string, stdin io.Reader, stdout, stderr io.Writer, opt sto
 			path := filepath.Join(*dataDir, DBFile)
 			if _, err := os.Stat(path); err == nil {
 				return model.Existsf("%s already holds postroom data; pick an empty --data directory", *dataDir)
+			}
+			if MakeCertificate != nil {
+				now := time.Now
+				if opt.Now != nil {
+					now = opt.Now
+				}
+				if err := MakeCertificate(*dataDir, now(), func(format string, args ...any) {
+					fmt.Fprintf(stderr, "init: "+format+"\n", args...)
+				}); err != nil {
+					return fmt.Errorf("init: the mail relay's TLS certificate: %w", err)
+				}
 			}
 			s, err := store.Open(path, opt)
 			if err != nil {
