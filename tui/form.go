@@ -166,10 +166,10 @@ func (f *form) headLines() []string {
 		out = append(out, st.Title.Render(f.title))
 	}
 	if f.intro != "" {
-		out = append(out, lipgloss.NewStyle().Width(max(10, f.width-2)).Render(f.intro))
+		out = append(out, wrapText(f.intro, max(10, f.width-2))...)
 	}
 	if f.err != "" {
-		out = append(out, st.Error.Width(max(10, f.width-2)).Render(f.err))
+		out = append(out, wrapStyled(st.Error, f.err, max(10, f.width-2))...)
 	}
 	if len(out) > 0 {
 		out = append(out, "")

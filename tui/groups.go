@@ -10,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"postroom/model"
 	"postroom/store"
@@ -988,7 +987,7 @@ func (p *groupsPane) rightLines(h int) ([]string, int) {
 // at spaces (and inside long words only when it must), never at the hyphen
 // of an address.
 func wrapStyled(style lipgloss.Style, text string, w int) []string {
-	lines := strings.Split(ansi.Wrap(text, max(10, w), ""), "\n")
+	lines := wrapText(text, max(10, w))
 	for i, l := range lines {
 		lines[i] = style.Render(strings.TrimRight(l, " "))
 	}

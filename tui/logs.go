@@ -956,7 +956,7 @@ func (p *logsPane) filterText() string {
 func (p *logsPane) verifyBox() []string {
 	st := p.s.Styles
 	t := p.s.T.Logs
-	wrap := func(s string) string { return ansi.Wrap(s, max(10, p.width), "") }
+	wrap := func(s string) string { return strings.Join(wrapText(s, max(10, p.width)), "\n") }
 	switch {
 	case p.verifying:
 		return []string{st.Subtle.Render(t.Verifying)}
@@ -1002,7 +1002,7 @@ func (p *logsPane) listRows() int {
 func (p *logsPane) View() string {
 	st := p.s.Styles
 	if !p.allowed() {
-		return st.Title.Render(p.Title()) + "\n\n" + st.Error.Render(ansi.Wrap(p.s.T.Logs.Refused, max(10, p.width), ""))
+		return st.Title.Render(p.Title()) + "\n\n" + strings.Join(wrapStyled(st.Error, p.s.T.Logs.Refused, p.width), "\n")
 	}
 	if p.form != nil {
 		return p.form.View()
@@ -1019,7 +1019,7 @@ func (p *logsPane) View() string {
 		m := &p.mail
 		switch {
 		case m.err != "":
-			return strings.Join(append(out, st.Error.Render(ansi.Wrap(m.err, max(10, p.width), ""))), "\n")
+			return strings.Join(append(out, strings.Join(wrapStyled(st.Error, m.err, p.width), "\n")), "\n")
 		case !m.loaded || (m.loading && len(m.recs) == 0):
 			return strings.Join(append(out, st.Subtle.Render(p.s.T.Common.Loading)), "\n")
 		case len(m.recs) == 0:
@@ -1031,7 +1031,7 @@ func (p *logsPane) View() string {
 	}
 	switch {
 	case p.err != "":
-		return strings.Join(append(out, st.Error.Render(ansi.Wrap(p.err, max(10, p.width), ""))), "\n")
+		return strings.Join(append(out, strings.Join(wrapStyled(st.Error, p.err, p.width), "\n")), "\n")
 	case !p.loaded || (p.loading && p.count(p.view) == 0):
 		return strings.Join(append(out, st.Subtle.Render(p.s.T.Common.Loading)), "\n")
 	case p.count(p.view) == 0:
@@ -1248,12 +1248,11 @@ func (p *logsPane) fields(w int, rows [][2]string) []string {
 		v := logClean(r[1])
 		// A long word (a hash) that fits on a line of its own goes there,
 		// whole, so it can be read and copied in one piece.
-		if vw := lipgloss.Width(v); vw > w-lw && vw <= w && !strings.Contains(v, " ") {
+		if vw := lipgloss.Width(v); vw > w-lw && vw <= w && !strings.Contains(v, " ") && !hasWide(v) {
 			out = append(out, p.s.Styles.Label.Render(r[0]), strings.Repeat(" ", min(2, w-vw))+v)
 			continue
 		}
-		val := ansi.Wrap(v, max(8, w-lw), "")
-		for i, line := range strings.Split(val, "\n") {
+		for i, line := range wrapText(v, max(8, w-lw)) {
 			label := strings.Repeat(" ", lw)
 			if i == 0 {
 				label = p.s.Styles.Label.Render(padRight(r[0], lw))
@@ -1287,7 +1286,7 @@ func (p *logsPane) jsonLines(raw json.RawMessage, none string, w int) []string {
 // logWrapIndent wraps a line to width w with every piece indented by n.
 func logWrapIndent(s string, n, w int) []string {
 	pad := strings.Repeat(" ", n)
-	lines := strings.Split(ansi.Wrap(s, max(8, w-n), ""), "\n")
+	lines := wrapText(s, max(8, w-n))
 	for i, l := range lines {
 		lines[i] = pad + l
 	}

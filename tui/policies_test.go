@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"postroom/model"
@@ -353,6 +355,38 @@ func TestPoliciesTopAndPageUp(t *testing.T) {
 		}
 		if p.row != first || p.top != 0 {
 			t.Errorf("%s from the end: row %d top %d, want row %d top 0", k.String(), p.row, p.top, first)
+		}
+	}
+}
+
+// TestWrapText: Chinese breaks between characters, so a sentence fills
+// the line it starts on; punctuation stays with its neighbour; English
+// breaks at spaces; what is wider than a line is cut.
+func TestWrapText(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		w    int
+		want []string
+	}{
+		{"填好后按 ctrl+s（或在最后一栏按回车），这里会列出判定结果。", 30,
+			[]string{"填好后按 ctrl+s（或在最后一栏", "按回车），这里会列出判定结果。"}},
+		{"原因：主题含有放假，只能由人力资源部发出", 12,
+			[]string{"原因：主题含", "有放假，只能", "由人力资源部", "发出"}},
+		{"heads 销售部/华北大区, above", 12, []string{"heads 销售", "部/华北大区,", "above"}},
+		{"the sender reads the reason you give", 16, []string{"the sender reads", "the reason you", "give"}},
+		{"  - indented text here", 12, []string{"  - indented", "text here"}},
+		{"abcdefghijklmnop", 6, []string{"abcdef", "ghijkl", "mnop"}},
+		{"第一段\n第二段", 20, []string{"第一段", "第二段"}},
+		{"", 10, []string{""}},
+	} {
+		got := wrapText(tt.text, tt.w)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("wrapText(%q, %d) = %q, want %q", tt.text, tt.w, got, tt.want)
+		}
+		for _, l := range got {
+			if lipgloss.Width(l) > tt.w {
+				t.Errorf("wrapText(%q, %d): %q is wider than the line", tt.text, tt.w, l)
+			}
 		}
 	}
 }

@@ -2,8 +2,10 @@ package tui
 
 import (
 	"strings"
+	"unicode"
 
 	"charm.land/bubbles/v2/textinput"
+	"charm.land/lipgloss/v2"
 )
 
 // newInput makes a text input that draws the terminal's real cursor (so a
@@ -28,4 +30,141 @@ func tabs(st *Styles, names []string, active int) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// wrapText wraps plain text to w cells a line, at spaces and between
+// Chinese (wide) characters, which need no space to break: a Chinese
+// sentence fills the line it starts on instead of jumping to the next
+// whole. Closing punctuation (，。）and the like) never starts a line and
+// opening punctuation (（「) never ends one. A word wider than a line is
+// cut where the line ends. Newlines in the text start new lines; spaces
+// at the start of a paragraph stay, spaces at a break go.
+func wrapText(text string, w int) []string {
+	w = max(1, w)
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		out = append(out, wrapParagraph(para, w)...)
+	}
+	return out
+}
+
+// wrapUnit is a piece of text no line break may split (a word, or one
+// wide character with the punctuation bound to it), with the spaces that
+// stood before it.
+type wrapUnit struct {
+	space, text string
+	width       int
+}
+
+func wrapParagraph(para string, w int) []string {
+	indent := para[:len(para)-len(strings.TrimLeft(para, " "))]
+	units := wrapUnits(para[len(indent):])
+	var lines []string
+	line, lw := indent, lipgloss.Width(indent)
+	empty := true // nothing but the indent on the line yet
+	flush := func() {
+		lines = append(lines, strings.TrimRight(line, " "))
+		line, lw, empty = "", 0, true
+	}
+	for _, u := range units {
+		sw := len(u.space)
+		if empty {
+			sw = 0
+		}
+		if !empty && lw+sw+u.width > w {
+			flush()
+			sw = 0
+		}
+		if !empty {
+			line += u.space
+			lw += sw
+		}
+		if lw+u.width <= w {
+			line += u.text
+			lw += u.width
+			empty = false
+			continue
+		}
+		// Wider than what is left of an empty line: cut it, cell by cell.
+		for _, r := range u.text {
+			rw := lipgloss.Width(string(r))
+			if lw+rw > w && !empty {
+				flush()
+			}
+			line += string(r)
+			lw += rw
+			empty = false
+		}
+	}
+	if !empty || len(lines) == 0 {
+		flush()
+	}
+	return lines
+}
+
+// wrapUnits cuts text into the pieces wrapText may put on different
+// lines: at spaces, and where breakBetween allows.
+func wrapUnits(text string) []wrapUnit {
+	var units []wrapUnit
+	var space strings.Builder
+	var prev rune
+	fresh := true // the next character starts a unit (text start, or after spaces)
+	for _, r := range text {
+		if r == ' ' {
+			space.WriteRune(r)
+			fresh = true
+			continue
+		}
+		s := string(r)
+		rw := lipgloss.Width(s)
+		breaks := fresh || (rw > 0 && breakBetween(prev, r))
+		if breaks {
+			units = append(units, wrapUnit{space: space.String(), text: s, width: rw})
+		} else {
+			u := &units[len(units)-1]
+			u.text += s
+			u.width += rw
+		}
+		space.Reset()
+		prev, fresh = r, false
+	}
+	return units
+}
+
+// hasWide reports whether text holds a wide (Chinese) character.
+func hasWide(text string) bool {
+	for _, r := range text {
+		if lipgloss.Width(string(r)) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// breakBetween reports whether a line may break between two characters
+// with no space between them: between two wide ones, or a wide one and a
+// letter or digit (not in 销售部/华北大区, not before ， or after （).
+func breakBetween(a, b rune) bool {
+	wa, wb := lipgloss.Width(string(a)) > 1, lipgloss.Width(string(b)) > 1
+	switch {
+	case opening(a) || closing(b):
+		return false
+	case wa && wb:
+		return true
+	case wa:
+		return unicode.IsLetter(b) || unicode.IsDigit(b)
+	case wb:
+		return unicode.IsLetter(a) || unicode.IsDigit(a)
+	}
+	return false
+}
+
+// closing reports punctuation that may not start a line.
+func closing(r rune) bool {
+	return strings.ContainsRune("，。、；：！？）」』”’》〉】〕…—,.;:!?)]}%", r)
+}
+
+// opening reports punctuation that may not end a line.
+func opening(r rune) bool {
+	return strings.ContainsRune("（「『“‘《〈【〔([{", r)
 }
