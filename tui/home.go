@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"postroom/model"
 	"postroom/store"
@@ -41,7 +42,14 @@ type homeData struct {
 	violations []store.Violation
 	violCount  int
 	heldForMe  int
+	// outcome is what became of each listed held message, by id: "held"
+	// while it waits, else the decision ("released" or "rejected"); none
+	// once it has left the queue.
+	outcome map[string]string
 }
+
+// homeReasonLines is how many lines a violation's reason may take.
+const homeReasonLines = 2
 
 // homeViolations is how many of the person's violations Home lists.
 const homeViolations = 3
@@ -134,6 +142,21 @@ func homeMail(s *Session, d *homeData) error {
 	}
 	d.mail, d.violCount = true, len(vs)
 	d.violations = vs[:min(len(vs), homeViolations)]
+	d.outcome = map[string]string{}
+	for _, v := range d.violations {
+		if v.Action != "hold" || v.MessageID == "" {
+			continue
+		}
+		// A message that has left the queue has no state to tell.
+		if m, err := s.Spool.Message(v.MessageID); err == nil {
+			switch {
+			case m.Status == store.MsgHeld:
+				d.outcome[v.MessageID] = string(store.MsgHeld)
+			case m.Decision != "":
+				d.outcome[v.MessageID] = m.Decision
+			}
+		}
+	}
 	held, err := s.Spool.List(store.QueueFilter{Status: store.MsgHeld, Approver: s.Actor.Address})
 	d.heldForMe = len(held)
 	return err
@@ -270,13 +293,28 @@ func (p *homePane) View() string {
 	}
 	if d.mail {
 		out = append(out, "", st.Label.Render(t.YourMail))
+		w := max(10, p.width-4)
 		if d.heldForMe > 0 {
-			out = append(out, "  "+st.Warn.Render("! ")+p.s.Sprintf(t.HeldForYou, d.heldForMe))
+			for i, l := range wrapText(p.s.Sprintf(t.HeldForYou, d.heldForMe), w) {
+				lead := "    "
+				if i == 0 {
+					lead = "  " + st.Warn.Render("! ")
+				}
+				out = append(out, lead+l)
+			}
 		}
 		if d.violCount == 0 {
 			out = append(out, "  "+st.Subtle.Render(t.NoViolations))
 		} else {
-			out = append(out, "  "+p.s.Sprintf(t.Violations, d.violCount))
+			for _, l := range wrapText(p.s.Sprintf(t.Violations, d.violCount), max(10, p.width-2)) {
+				out = append(out, "  "+l)
+			}
+		}
+		// Each reason gets its own lines, as many as the pane has room
+		// for (up to homeReasonLines), under the announcements' three.
+		reasons := 0
+		if n := len(d.violations); n > 0 {
+			reasons = min(homeReasonLines, (p.height-len(out)-n-3)/n)
 		}
 		for _, v := range d.violations {
 			act := p.s.T.Mail.ActHold
@@ -284,10 +322,25 @@ func (p *homePane) View() string {
 				act = p.s.T.Mail.ActRefuse
 			}
 			line := v.Time.Local().Format("01-02 15:04") + "  " + act + "  " + quoteSubject(p.s, v.Subject)
-			if v.Reason != "" {
-				line += "  " + v.Reason
+			if o := d.outcome[v.MessageID]; o != "" {
+				line += "  [" + mailStatus(p.s, o) + "]"
 			}
-			out = append(out, "  - "+truncate(logClean(line), max(10, p.width-4)))
+			out = append(out, "  - "+ellipsize(st, logClean(line), w))
+			if v.Reason == "" || reasons <= 0 {
+				continue
+			}
+			lines := wrapText(logClean(v.Reason), w)
+			if len(lines) > reasons {
+				lines = lines[:reasons]
+				last := lines[reasons-1]
+				if ew := lipgloss.Width(st.Ellipsis); lipgloss.Width(last)+ew > w {
+					last = truncate(last, w-ew)
+				}
+				lines[reasons-1] = last + st.Ellipsis
+			}
+			for _, l := range lines {
+				out = append(out, "    "+st.Subtle.Render(l))
+			}
 		}
 	}
 	out = append(out, "", st.Label.Render(t.Announcements), "  "+st.Subtle.Render(t.NoAnnounce))

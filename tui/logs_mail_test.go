@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -211,6 +212,58 @@ func TestLogsAfterDecision(t *testing.T) {
 	for _, r := range p.mail.recs {
 		if r.ID == f.held1 && r.Status != "released" {
 			t.Errorf("the mail log shows the released message as %s", r.Status)
+		}
+	}
+}
+
+// TestHomeViolationOutcome: the member's Home tells what became of each
+// held message (waiting, then released), and gives each reason lines of
+// its own, fewer when the pane is short, never cut without a mark.
+func TestHomeViolationOutcome(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("member", "en")
+	p := newHomePane(s)
+	p.SetSize(60, 30)
+	drive(p, p.Init())
+	line := func(subject string) string {
+		for _, l := range strings.Split(ansi.Strip(p.View()), "\n") {
+			if strings.Contains(l, subject) {
+				return l
+			}
+		}
+		t.Fatalf("no line for %s:\n%s", subject, ansi.Strip(p.View()))
+		return ""
+	}
+	if l := line("日计划 11-28"); !strings.HasSuffix(l, "["+s.T.Mail.Held+"]") {
+		t.Errorf("the waiting message: %q", l)
+	}
+	head := f.session("head", "en")
+	if msg := newHeldPane(head).decide("release", f.held1, "")().(queueDecidedMsg); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	drive(p, keyPress(p, "ctrl+r"))
+	drive(p, p.load())
+	if l := line("日计划 11-28"); !strings.HasSuffix(l, "["+s.T.Mail.Released+"]") {
+		t.Errorf("the released message: %q", l)
+	}
+	v := ansi.Strip(p.View())
+	if !strings.Contains(v, "\n    hr@example.com\n") || !strings.Contains(v, "\n    the rule daily-weekly-reports") {
+		t.Errorf("the reasons are not on lines of their own:\n%s", v)
+	}
+	// Short: one line a reason, marked where it was cut, and nothing
+	// pushed off the pane.
+	p.SetSize(60, 17)
+	v = ansi.Strip(p.View())
+	if !strings.Contains(v, "\n    holiday notices to the whole company come only from"+s.Styles.Ellipsis+"\n") {
+		t.Errorf("short pane, the cut reason:\n%s", v)
+	}
+	lines := strings.Split(v, "\n")
+	if len(lines) > 17 || !strings.Contains(v, s.T.Home.NoAnnounce) {
+		t.Errorf("short pane: %d lines for 17:\n%s", len(lines), v)
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) > 60 {
+			t.Errorf("wider than the pane: %q", l)
 		}
 	}
 }

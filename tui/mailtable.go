@@ -77,6 +77,12 @@ func fitCell(st *Styles, s string, w int) string {
 	return padRight(truncate(s, w), w)
 }
 
+// ellipsize cuts s to w cells, with an ellipsis where it was cut, and
+// never pads it.
+func ellipsize(st *Styles, s string, w int) string {
+	return strings.TrimRight(fitCell(st, s, w), " ")
+}
+
 // fitKeepTail fits a cell of a head and a tail (a recipient and "+3") to
 // exactly w cells, cutting the head, not the tail.
 func fitKeepTail(st *Styles, head, tail string, w int) string {
