@@ -76,7 +76,7 @@ type Queue struct {
 	RetryMin   Duration `toml:"retry_min"`   // first retry
 	RetryMax   Duration `toml:"retry_max"`   // backoff cap
 	Workers    int      `toml:"workers"`     // concurrent deliveries
-	BatchDelay Duration `toml:"batch_delay"` // group-commit window
+	BatchDelay Duration `toml:"batch_delay"` // wait before each spool commit to gather more writes; 0: commit at once
 	MaxBytes   int64    `toml:"max_bytes"`   // spool.db may not grow past this; 0: no limit
 	// HoldFor is how long held mail waits for its approver; then it is
 	// rejected (OnExpiry "reject") or released ("release") by itself and
@@ -155,11 +155,10 @@ func DefaultConfig() Config {
 			AuthFailures:    3,
 		},
 		Queue: Queue{
-			Lifetime:   Duration(5 * 24 * time.Hour),
-			RetryMin:   Duration(time.Minute),
-			RetryMax:   Duration(time.Hour),
+			Lifetime:     Duration(5 * 24 * time.Hour),
+			RetryMin:     Duration(time.Minute),
+			RetryMax:     Duration(time.Hour),
 			Workers:      8,
-			BatchDelay:   Duration(time.Millisecond),
 			HoldFor:      Duration(7 * 24 * time.Hour),
 			OnExpiry:     "reject",
 			KeepFinished: Duration(7 * 24 * time.Hour),

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"postroom/model"
@@ -117,6 +118,8 @@ type Deliverer struct {
 	maildir *Maildir
 	pools   *clientPools
 	kick    chan struct{}
+	offers  chan job
+	offered atomic.Int64 // bytes of the bodies in offers
 
 	randMu sync.Mutex
 	rng    *rand.Rand
@@ -206,6 +209,7 @@ func newDelivererOn(cfg DeliveryConfig, sp deliverySpool) (*Deliverer, error) {
 		maildir: NewMaildir(filepath.Join(cfg.DataDir, "mail"), cfg.Hostname, cfg.Now),
 		pools:   newClientPools(cfg.Hostname, cfg.MaxConnsPerHop, cfg.IdleTimeout, cfg.RootCAs),
 		kick:    make(chan struct{}, 1),
+		offers:  make(chan job, maxOffers),
 		rng:     rng,
 	}, nil
 }
@@ -218,6 +222,96 @@ func (d *Deliverer) Kick() {
 	}
 }
 
+// Offer hands the workers a message that Enqueue has just made durable,
+// with its recipients and body, so that its first round reads nothing back
+// from the spool. When the workers are behind (the offers are full) the
+// message waits in the spool's due list like any other. The caller must
+// not change body afterwards.
+func (d *Deliverer) Offer(m *store.QueueMessage, rcpts []store.QueueRcpt, body []byte) {
+	if m.Status != store.MsgQueued || len(rcpts) > rcptPage || d.offered.Load()+int64(len(body)) > maxOffered {
+		d.Kick()
+		return
+	}
+	mc := *m
+	select {
+	case d.offers <- job{m: &mc, rcpts: slices.Clone(rcpts), body: body, offered: time.Now()}:
+		d.offered.Add(int64(len(body)))
+	default:
+		d.Kick()
+	}
+}
+
+// maxOffers and maxOffered bound the offers waiting for a worker: their
+// number and the bytes of their bodies.
+const (
+	maxOffers  = 8192
+	maxOffered = 64 << 20
+)
+
+// job is a message handed to a worker: from the due list (only m), or
+// offered fresh (with its recipients and body).
+type job struct {
+	m       *store.QueueMessage
+	rcpts   []store.QueueRcpt
+	body    []byte
+	offered time.Time
+}
+
+// due gives the recipients of an offered job when they are all there and
+// all due: then one round delivers the whole message.
+func (j job) due(now time.Time) ([]store.QueueRcpt, bool) {
+	if j.body == nil || len(j.rcpts) == 0 || len(j.rcpts) != j.m.Rcpts {
+		return nil, false
+	}
+	for _, r := range j.rcpts {
+		if r.Status != store.RcptPending || r.NextAttempt.After(now) {
+			return nil, false
+		}
+	}
+	return j.rcpts, true
+}
+
+// load reads the body and the due recipients of a message from the due
+// list, so that a message whose recipients are all due is delivered in one
+// round like an offered one. Whatever fails here is left to deliverMessage.
+func (d *Deliverer) load(j job) job {
+	if j.m.Pending != j.m.Rcpts || j.m.Rcpts > rcptPage {
+		return j
+	}
+	body, err := d.spool.Body(j.m.ID)
+	if err != nil {
+		return j
+	}
+	rcpts, err := d.spool.DueRcpts(j.m.ID, d.cfg.Now(), rcptPage)
+	if err != nil {
+		return j
+	}
+	j.body, j.rcpts = body, rcpts
+	return j
+}
+
+// record records the results of an offered message's round and concludes
+// the message when nothing is left pending.
+func (d *Deliverer) record(m *store.QueueMessage, results []store.RcptResult) roundDone {
+	rd := roundDone{id: m.ID}
+	upd, err := d.spool.Record(m.ID, results)
+	if err != nil {
+		d.cfg.Logf("delivery: %s: record results: %v", m.ID, err)
+		return rd
+	}
+	rd.progressed = true
+	if upd.Status == store.MsgQueued && upd.Pending == 0 {
+		d.conclude(upd)
+	}
+	rd.pending = upd.Status == store.MsgQueued && upd.Pending > 0
+	return rd
+}
+
+// offerTTL bounds how late an offer may be taken. An older one is left to
+// the due list; a message handed out from the due list is remembered this
+// long, so that an offer of it that comes later is not delivered again.
+const offerTTL = 10 * time.Second
+
 // maxSleep bounds a wait for the next due message, so a clock that jumps
 // is noticed.
 const maxSleep = 5 * time.Minute
@@ -225,18 +319,40 @@ const maxSleep = 5 * time.Minute
 // Run delivers until ctx ends, then lets the deliveries under way finish
 // (for at most ShutdownGrace; a delivery cut short is simply tried again
 // later), closes the idle connections and returns. Call it once.
+//
+// Work comes two ways: offers of fresh messages (Offer), handed out as
+// they come, and the spool's due list, read when kicked, when the next
+// due time comes, and after a round that left recipients to retry.
 func (d *Deliverer) Run(ctx context.Context) {
 	d.finishStranded()
 
-	work := make(chan *store.QueueMessage)
+	work := make(chan job)
 	done := make(chan roundDone, d.cfg.Workers)
 	dctx, cancelDeliveries := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelDeliveries()
-	var wg sync.WaitGroup
+	var wg, records sync.WaitGroup
+	// A worker that delivered an offered message leaves recording the
+	// results to a goroutine of its own and takes the next message: the
+	// records of many deliveries share a commit, and no worker waits for
+	// an fsync. recording bounds how many are under way.
+	recording := make(chan struct{}, 4*d.cfg.Workers)
 	for range d.cfg.Workers {
 		wg.Go(func() {
-			for m := range work {
-				done <- roundDone{m.ID, d.deliverMessage(dctx, m)}
+			for j := range work {
+				if j.body == nil {
+					j = d.load(j)
+				}
+				rcpts, ok := j.due(d.cfg.Now())
+				if !ok {
+					done <- d.deliverMessage(dctx, j)
+					continue
+				}
+				results := d.attempt(dctx, j.m, rcpts, j.body, d.cfg.Now())
+				recording <- struct{}{}
+				records.Go(func() {
+					done <- d.record(j.m, results)
+					<-recording
+				})
 			}
 		})
 	}
@@ -246,10 +362,34 @@ func (d *Deliverer) Run(ctx context.Context) {
 	// spool failed, or listed a message without a due recipient): they
 	// wait a while instead of being handed out again at once.
 	stuck := map[string]time.Time{}
+	// listed remembers the messages handed out from the due list for
+	// offerTTL (listedOrder keeps them in time order for pruning).
+	listed := map[string]time.Time{}
+	var listedOrder []string
+	scan := true // read the due list at the top of the loop
+	var timer <-chan time.Time
+
 	finished := func(r roundDone) {
 		delete(inflight, r.id)
 		if !r.progressed {
 			stuck[r.id] = time.Now().Add(stuckPause)
+		}
+		if r.pending {
+			scan = true // its next try may be earlier than the timer
+		}
+	}
+	// hand gives j to a worker, taking finished rounds while it waits.
+	hand := func(j job) bool {
+		for {
+			select {
+			case work <- j:
+				inflight[j.m.ID] = true
+				return true
+			case r := <-done:
+				finished(r)
+			case <-ctx.Done():
+				return false
+			}
 		}
 	}
 	idle := time.NewTicker(max(d.cfg.IdleTimeout/2, time.Second))
@@ -259,64 +399,85 @@ func (d *Deliverer) Run(ctx context.Context) {
 
 loop:
 	for ctx.Err() == nil {
-		for id, until := range stuck {
-			if time.Now().After(until) {
-				delete(stuck, id)
+		if scan {
+			scan = false
+			now := time.Now()
+			for id, until := range stuck {
+				if now.After(until) {
+					delete(stuck, id)
+				}
 			}
-		}
-		limit := len(inflight) + len(stuck) + 2*d.cfg.Workers
-		due, dueErr := d.spool.Due(d.cfg.Now(), limit)
-		if dueErr != nil {
-			d.cfg.Logf("delivery: list due mail: %v", dueErr)
-		}
-		fresh, skipped := 0, 0
-		for _, m := range due {
-			if inflight[m.ID] {
+			for len(listedOrder) > 0 && now.Sub(listed[listedOrder[0]]) > offerTTL {
+				delete(listed, listedOrder[0])
+				listedOrder = listedOrder[1:]
+			}
+			limit := len(inflight) + len(stuck) + 2*d.cfg.Workers
+			due, dueErr := d.spool.Due(d.cfg.Now(), limit)
+			if dueErr != nil {
+				d.cfg.Logf("delivery: list due mail: %v", dueErr)
+			}
+			fresh, skipped := 0, 0
+			for _, m := range due {
+				if inflight[m.ID] {
+					continue
+				}
+				if _, ok := stuck[m.ID]; ok {
+					skipped++
+					continue
+				}
+				if _, ok := listed[m.ID]; !ok {
+					listedOrder = append(listedOrder, m.ID)
+				}
+				listed[m.ID] = now
+				if !hand(job{m: m}) {
+					break loop
+				}
+				fresh++
+			}
+			if fresh > 0 && len(due) == limit {
+				scan = true // there may be more due now
 				continue
 			}
-			if _, ok := stuck[m.ID]; ok {
-				skipped++
-				continue
+			switch next, ok, err := d.spool.NextDue(); {
+			case err != nil || dueErr != nil:
+				if err != nil {
+					d.cfg.Logf("delivery: next due mail: %v", err)
+				}
+				timer = time.After(10 * time.Second)
+			case ok && next.After(d.cfg.Now()):
+				timer = time.After(min(next.Sub(d.cfg.Now()), maxSleep))
+			case ok && skipped > 0 && fresh == 0 && len(inflight) == 0:
+				timer = time.After(stuckPause)
+			case ok && fresh == 0 && len(inflight) == 0:
+				// Due but not listed (a race with Record): look again soon.
+				timer = time.After(100 * time.Millisecond)
+			case ok:
+				// Due and in flight: a finished round with recipients
+				// left sets scan; look again in a while in any case.
+				timer = time.After(stuckPause)
+			default:
+				timer = time.After(maxSleep)
 			}
-			for sent := false; !sent; {
-				select {
-				case work <- m:
-					inflight[m.ID], sent = true, true
-					fresh++
-				case r := <-done:
-					finished(r)
-				case <-ctx.Done():
+		}
+		select {
+		case j := <-d.offers:
+			d.offered.Add(-int64(len(j.body)))
+			_, wasListed := listed[j.m.ID]
+			switch {
+			case inflight[j.m.ID] || wasListed:
+			case time.Since(j.offered) > offerTTL:
+				scan = true // the due list has it
+			default:
+				if !hand(j) {
 					break loop
 				}
 			}
-		}
-		if fresh > 0 && len(due) == limit {
-			continue // there may be more due now
-		}
-
-		var timer <-chan time.Time
-		switch next, ok, err := d.spool.NextDue(); {
-		case err != nil || dueErr != nil:
-			if err != nil {
-				d.cfg.Logf("delivery: next due mail: %v", err)
-			}
-			timer = time.After(10 * time.Second)
-		case ok && next.After(d.cfg.Now()):
-			timer = time.After(min(next.Sub(d.cfg.Now()), maxSleep))
-		case ok && skipped > 0 && fresh == 0 && len(inflight) == 0:
-			timer = time.After(stuckPause)
-		case ok && fresh == 0 && len(inflight) == 0:
-			// Due but not listed (a race with Record): look again soon.
-			timer = time.After(100 * time.Millisecond)
-		case !ok:
-			timer = time.After(maxSleep)
-		}
-		// Due and in flight: the worker's done wakes us.
-		select {
 		case <-d.kick:
+			scan = true
 		case r := <-done:
 			finished(r)
 		case <-timer:
+			scan = true
 		case <-idle.C:
 			d.pools.closeIdle(false)
 		case <-stranded.C:
@@ -329,6 +490,7 @@ loop:
 	grace := time.AfterFunc(d.cfg.ShutdownGrace, cancelDeliveries)
 	go func() {
 		wg.Wait()
+		records.Wait()
 		close(done)
 	}()
 	for range done {
@@ -338,10 +500,11 @@ loop:
 }
 
 // roundDone is a worker's word that it is done with a message: whether
-// its round recorded anything.
+// its round recorded anything, and whether recipients are left to retry.
 type roundDone struct {
 	id         string
 	progressed bool
+	pending    bool
 }
 
 // stuckPause is how long a message whose round did nothing waits before
@@ -363,20 +526,39 @@ func (d *Deliverer) finishStranded() {
 	}
 }
 
-// deliverMessage makes one delivery round for the due recipients of m. It
-// reports whether it recorded any result.
-func (d *Deliverer) deliverMessage(ctx context.Context, m *store.QueueMessage) (progressed bool) {
-	body, err := d.spool.Body(m.ID)
-	if errors.Is(err, model.ErrNotFound) {
-		return true // finished meanwhile
+// deliverMessage makes one delivery round for the due recipients of a
+// message: an offered one starts with the recipients and body it came
+// with, one from the due list reads them from the spool.
+func (d *Deliverer) deliverMessage(ctx context.Context, j job) (rd roundDone) {
+	m := j.m
+	rd.id = m.ID
+	body, err := j.body, error(nil)
+	if body == nil {
+		body, err = d.spool.Body(m.ID)
+		if errors.Is(err, model.ErrNotFound) {
+			rd.progressed = true // finished meanwhile
+			return rd
+		}
 	}
 	now := d.cfg.Now()
 	seen := map[int]bool{}
+	first := j.rcpts
 	for {
-		rcpts, rerr := d.spool.DueRcpts(m.ID, now, rcptPage)
-		if rerr != nil {
-			d.cfg.Logf("delivery: %s: recipients: %v", m.ID, rerr)
-			return progressed
+		var rcpts []store.QueueRcpt
+		if first != nil {
+			for _, r := range first {
+				if r.Status == store.RcptPending && !r.NextAttempt.After(now) {
+					rcpts = append(rcpts, r)
+				}
+			}
+			first = nil
+		} else {
+			var rerr error
+			rcpts, rerr = d.spool.DueRcpts(m.ID, now, rcptPage)
+			if rerr != nil {
+				d.cfg.Logf("delivery: %s: recipients: %v", m.ID, rerr)
+				return rd
+			}
 		}
 		rcpts = slices.DeleteFunc(rcpts, func(r store.QueueRcpt) bool { return seen[r.Index] })
 		if len(rcpts) == 0 {
@@ -399,9 +581,9 @@ func (d *Deliverer) deliverMessage(ctx context.Context, m *store.QueueMessage) (
 		upd, rerr := d.spool.Record(m.ID, results)
 		if rerr != nil {
 			d.cfg.Logf("delivery: %s: record results: %v", m.ID, rerr)
-			return progressed
+			return rd
 		}
-		progressed = true
+		rd.progressed = true
 		m = upd
 		if m.Pending == 0 || err != nil {
 			break
@@ -410,10 +592,11 @@ func (d *Deliverer) deliverMessage(ctx context.Context, m *store.QueueMessage) (
 	if m.Status == store.MsgQueued && m.Pending == 0 {
 		d.conclude(m)
 	}
-	if !progressed {
+	rd.pending = m.Status == store.MsgQueued && m.Pending > 0
+	if !rd.progressed {
 		d.cfg.Logf("delivery: %s was due but had no recipient due", m.ID)
 	}
-	return progressed
+	return rd
 }
 
 // attempt delivers body to rcpts: local Maildir recipients one by one,

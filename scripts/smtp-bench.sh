@@ -25,7 +25,8 @@
 #   SHORT=1 scripts/smtp-bench.sh               # 1 run, N=2000, N1=200, LATN=1000
 #   RUNS=5 SYSTEMS=postroom scripts/smtp-bench.sh
 #   PR_BATCH_DELAY=2ms PR_WORKERS=16 scripts/smtp-bench.sh   # written to [queue]
-#   SERVE_FLAGS="--cpuprofile /tmp/cpu.out" SYSTEMS=postroom RUNS=1 scripts/smtp-bench.sh
+#   SERVE_FLAGS="--cpuprofile /tmp/cpu-%NAME%.out" SYSTEMS=postroom RUNS=1 scripts/smtp-bench.sh
+#                                               # %NAME% is the test's name (postroom-e2e20-1 ...)
 #   KEEP=1 scripts/smtp-bench.sh                # keep the temp dir (logs, results.txt)
 #   PERF=1 KEEP=1 scripts/smtp-bench.sh         # perf record serve in run 1's e2e tests:
 #                                               # WORK/perf-postroom-e2e*-1.{data,txt}
@@ -250,7 +251,7 @@ pr_start() { # NAME
 	PR_LOG="$WORK/serve-$1.log"
 	# shellcheck disable=SC2086 # SERVE_FLAGS is a list of words
 	"$WORK/postroom" serve --data "$PRD" --ssh 127.0.0.1:"$PRSSH" --smtp 127.0.0.1:"$PRSMTP" \
-		--submission 127.0.0.1:"$PRSUB" --smarthost 127.0.0.1:"$SINKP" $SERVE_FLAGS >"$PR_LOG" 2>&1 &
+		--submission 127.0.0.1:"$PRSUB" --smarthost 127.0.0.1:"$SINKP" ${SERVE_FLAGS//%NAME%/$1} >"$PR_LOG" 2>&1 &
 	PR_PID=$!
 	wait_port "$PRSMTP" 20 "$PR_PID" || { say "smtp-bench: postroom serve has no SMTP listener on $PRSMTP:"; tail -20 "$PR_LOG" >&2; return 1; }
 }

@@ -28,10 +28,11 @@
 // recipient has one rcptdue entry under its NextAttempt; a finished message
 // (done, bounced, dropped, rejected) has no body, no due, held or rcptdue
 // entry; the log indexes hold exactly the keys logKeys gives for the stored
-// record. Enqueue runs inside DB.Batch, which may run a function more than
-// once: the functions given to Batch compute from the transaction and
-// assign their results last, and every side effect outside bbolt (a body
-// file) happens before the batch or after it has committed.
+// record. Enqueue, Record and the log's writes run inside the group commit
+// (spool_commit.go), which may run a function more than once: the
+// functions given to it compute from the transaction and assign their
+// results last, and every side effect outside bbolt (a body file) happens
+// before the commit or after it.
 
 package store
 
@@ -67,6 +68,9 @@ const SpoolSchemaVersion = 1
 // Expires: then it is bounced.
 const DefaultLifetime = 5 * 24 * time.Hour
 
+// recordWait is how long Record waits for a commit to share.
+const recordWait = time.Millisecond
+
 // DefaultRetry is the wait after a temporary failure reported without a
 // Retry time.
 const DefaultRetry = 15 * time.Minute
@@ -96,10 +100,14 @@ var ErrSpoolFull = errors.New("the mail spool is full (its size limit is reached
 
 // SpoolOptions are what the spool is given instead of reading the world itself.
 type SpoolOptions struct {
-	Now        func() time.Time // time.Now when nil
-	Rand       io.Reader        // crypto/rand when nil
-	NoSync     bool             // tests of CPU cost only
-	BatchDelay time.Duration    // bbolt MaxBatchDelay for Enqueue's group commit; 1 ms when zero
+	Now    func() time.Time // time.Now when nil
+	Rand   io.Reader        // crypto/rand when nil
+	NoSync bool             // tests of CPU cost only
+	// BatchDelay is how long the group commit waits before each commit
+	// to gather more writes; 0 (the default) commits at once when no
+	// commit is under way, and writes that come during a commit share
+	// the next one.
+	BatchDelay time.Duration
 	// MaxSize bounds the spool: spool.db never grows past it, and Enqueue
 	// returns ErrSpoolFull once the data in use (spool.db's pages and the
 	// body files under DIR/spool/) would pass it less a reserve of an
@@ -120,6 +128,7 @@ type Spool struct {
 	dir   string // DIR/spool: big bodies
 	opt   SpoolOptions
 	files atomic.Int64 // bytes of body files
+	group *groupCommit // Enqueue's, Record's and the log's writes
 }
 
 // MessageStatus is where a message stands in the queue.
@@ -220,9 +229,6 @@ func OpenSpool(path string, opt SpoolOptions) (*Spool, error) {
 	if opt.Rand == nil {
 		opt.Rand = rand.Reader
 	}
-	if opt.BatchDelay <= 0 {
-		opt.BatchDelay = time.Millisecond
-	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = time.Second
 	}
@@ -241,9 +247,8 @@ func OpenSpool(path string, opt SpoolOptions) (*Spool, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db.MaxBatchDelay = opt.BatchDelay
-	db.MaxBatchSize = 200
-	s := &Spool{db: db, path: path, dir: filepath.Join(filepath.Dir(path), "spool"), opt: opt}
+	s := &Spool{db: db, path: path, dir: filepath.Join(filepath.Dir(path), "spool"), opt: opt,
+		group: &groupCommit{db: db, delay: max(opt.BatchDelay, 0), max: 200}}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -466,9 +471,9 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 	m.Rcpts, m.Pending, m.Delivered, m.Failed = len(rcpts), 0, 0, 0
 	id := m.ID
 
-	// Everything the batch writes is made here, once: the function given
-	// to Batch only puts these keys and values, so running it again writes
-	// the same.
+	// Everything the commit writes is made here, once: the function given
+	// to the group commit only puts these keys and values, so running it
+	// again writes the same.
 	type kv struct{ k, v []byte }
 	rkv := make([]kv, len(rcpts))
 	var dueKeys [][]byte
@@ -552,7 +557,7 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 			return err
 		}
 	}
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.group.do(func(tx *bolt.Tx) error {
 		msgs := tx.Bucket(sMsgs)
 		if msgs.Get([]byte(id)) != nil {
 			return fmt.Errorf("enqueue: message %s is already in the spool", id)
@@ -886,10 +891,14 @@ type RcptResult struct {
 // "done" when all were delivered (the body is removed, the log says
 // "delivered"), or stays "queued" with Failed>0 until Finish (the log
 // says "bounced").
+//
+// Record's write waits up to recordWait for a commit to share (the next
+// enqueue's, usually) before it commits alone: the delivered mail is at
+// the next hop already, so the wait only delays the bookkeeping.
 func (s *Spool) Record(id string, results []RcptResult) (*QueueMessage, error) {
 	now := s.opt.Now().UTC()
 	var out *QueueMessage
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.group.doLazy(func(tx *bolt.Tx) error {
 		m, err := getMsg(tx, id)
 		if err != nil {
 			return err
@@ -987,7 +996,7 @@ func (s *Spool) Record(id string, results []RcptResult) (*QueueMessage, error) {
 		}
 		out = m
 		return nil
-	})
+	}, recordWait)
 	if err != nil {
 		return nil, spoolErr(err)
 	}
@@ -1063,7 +1072,7 @@ func (s *Spool) Finish(id string, status MessageStatus, reason string) error {
 	}
 	now := s.opt.Now().UTC()
 	var file bool
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.group.do(func(tx *bolt.Tx) error {
 		file = false
 		m, err := getMsg(tx, id)
 		if err != nil {

@@ -199,7 +199,7 @@ func (s *Spool) Log(rec MailRecord) error {
 			return err
 		}
 	}
-	return spoolErr(s.db.Batch(func(tx *bolt.Tx) error {
+	return spoolErr(s.group.do(func(tx *bolt.Tx) error {
 		if err := writeLog(tx, rec.ID, raw, keys); err != nil {
 			return err
 		}
@@ -424,7 +424,7 @@ func (s *Spool) AddViolation(v Violation) error {
 		return err
 	}
 	key := violationKey(&v)
-	return spoolErr(s.db.Batch(func(tx *bolt.Tx) error {
+	return spoolErr(s.group.do(func(tx *bolt.Tx) error {
 		return tx.Bucket(sViolations).Put(key, raw)
 	}))
 }
