@@ -862,15 +862,16 @@ func (p *queuePane) detailLines() []string {
 		out = append(out, logWrapIndent(logClean("- "+r), 2, w)...)
 	}
 	out = append(out, "", st.Label.Render(p.s.Sprintf(t.RcptTitle, m.Rcpts)))
-	out = append(out, p.rcptTable(d.rcpts, w)...)
+	out = append(out, p.rcptTable(d.rcpts, m.Status == store.MsgHeld, w)...)
 	if len(d.rcpts) < m.Rcpts {
 		out = append(out, st.Subtle.Render(p.s.Sprintf(t.RcptMore, len(d.rcpts), m.Rcpts)))
 	}
 	return out
 }
 
-// rcptTable lists recipients with their states, one line each.
-func (p *queuePane) rcptTable(rs []store.QueueRcpt, w int) []string {
+// rcptTable lists recipients with their states, one line each. Held
+// mail has no next attempt: it waits for a decision, not for a time.
+func (p *queuePane) rcptTable(rs []store.QueueRcpt, held bool, w int) []string {
 	st := p.s.Styles
 	t := p.s.T.Queue
 	heads := []string{t.ColRcpt, t.ColStatus, t.ColAttempts, t.ColNext, t.ColError}
@@ -881,7 +882,7 @@ func (p *queuePane) rcptTable(rs []store.QueueRcpt, w int) []string {
 			addr += " (" + r.Folder + ")"
 		}
 		next := "-"
-		if r.Status == store.RcptPending && !r.NextAttempt.IsZero() {
+		if r.Status == store.RcptPending && !r.NextAttempt.IsZero() && !held {
 			next = mailTime(r.NextAttempt, true)
 		}
 		cells[i] = logCleanAll(addr, rcptStatus(p.s, r.Status), strconv.Itoa(r.Attempts), next, r.LastError)

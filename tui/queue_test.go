@@ -7,8 +7,10 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"postroom/model"
 	"postroom/store"
 )
 
@@ -352,5 +354,40 @@ func TestQueueLive(t *testing.T) {
 	other := newQueuePane(s)
 	if _, cmd := q.Update(queueTickMsg{pane: other, gen: q.tickGen}); cmd != nil {
 		t.Errorf("a tick for another pane reloaded this one")
+	}
+}
+
+// TestQueueHeldDetail: a held message's recipients wait for a decision,
+// not for a time: the detail names no next attempt for them.
+func TestQueueHeldDetail(t *testing.T) {
+	f := newMailFix(t)
+	// The relay gives each recipient of a new message its first attempt's
+	// time, held or not.
+	m := &store.QueueMessage{Account: "wangwei@example.com", From: "wangwei@example.com", Door: "submission", Direction: "internal",
+		Subject: "周末聚餐", Status: store.MsgHeld, Approver: model.Address(loginOf(t, "head").Address)}
+	if err := f.sp.Enqueue(m, []store.QueueRcpt{{Addr: "chenyang@example.com", Local: true, Status: store.RcptPending, NextAttempt: f.clock}},
+		[]byte("Subject: x\r\n\r\nbody\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	s := f.session("head", "en")
+	p := newHeldPane(s)
+	p.SetSize(100, 40)
+	drive(p, p.Init())
+	if p.selectedID() != m.ID {
+		t.Fatalf("the new held message is not first")
+	}
+	drive(p, keyPress(p, "enter"))
+	if p.detail == nil || p.detail.msg == nil || len(p.detail.rcpts) == 0 {
+		t.Fatalf("no detail:\n%s", p.View())
+	}
+	v := ansi.Strip(p.View())
+	i := strings.Index(v, s.T.Queue.ColRcpt+" ")
+	if i < 0 {
+		t.Fatalf("no recipient table:\n%s", v)
+	}
+	for _, l := range strings.Split(v[i:], "\n")[1:] {
+		if strings.Contains(l, "@") && strings.Contains(l, testNow.Local().Format("01-02")) {
+			t.Errorf("a held recipient shows a next attempt: %q", l)
+		}
 	}
 }
