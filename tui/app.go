@@ -471,16 +471,26 @@ func (a *App) View() tea.View {
 			}
 		}
 	}
-	status := ""
+	status, bottom := "", truncate(helpLine, a.width)
 	if a.flash != "" && a.s.Now().Before(a.flashUntil) {
+		style := st.OK
 		if a.flashErr {
-			status = st.Error.Render(truncate(a.flash, a.width))
-		} else {
-			status = st.OK.Render(truncate(a.flash, a.width))
+			style = st.Error
+		}
+		// A message too long for its line takes the help line too, for
+		// the seconds it shows: the end of an error is often what to do.
+		lines := wrapText(a.flash, max(1, a.width))
+		if len(lines) > 2 {
+			lines = lines[:2]
+			lines[1] = markCut(st, lines[1], a.width)
+		}
+		status = style.Render(lines[0])
+		if len(lines) > 1 {
+			bottom = style.Render(lines[1])
 		}
 	}
 	body = lipgloss.NewStyle().Height(a.height - 3).MaxHeight(a.height - 3).Render(body)
-	v.SetContent(lipgloss.JoinVertical(lipgloss.Left, header, body, status, truncate(helpLine, a.width)))
+	v.SetContent(lipgloss.JoinVertical(lipgloss.Left, header, body, status, bottom))
 	v.Cursor = cur
 	return v
 }

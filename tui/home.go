@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"postroom/model"
 	"postroom/store"
@@ -332,11 +331,7 @@ func (p *homePane) View() string {
 			lines := wrapText(logClean(v.Reason), w)
 			if len(lines) > reasons {
 				lines = lines[:reasons]
-				last := lines[reasons-1]
-				if ew := lipgloss.Width(st.Ellipsis); lipgloss.Width(last)+ew > w {
-					last = truncate(last, w-ew)
-				}
-				lines[reasons-1] = last + st.Ellipsis
+				lines[reasons-1] = markCut(st, lines[reasons-1], w)
 			}
 			for _, l := range lines {
 				out = append(out, "    "+st.Subtle.Render(l))

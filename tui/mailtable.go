@@ -83,6 +83,15 @@ func ellipsize(st *Styles, s string, w int) string {
 	return strings.TrimRight(fitCell(st, s, w), " ")
 }
 
+// markCut ends s with an ellipsis, to say that more followed, within w
+// cells.
+func markCut(st *Styles, s string, w int) string {
+	if ew := lipgloss.Width(st.Ellipsis); lipgloss.Width(s)+ew > w {
+		s = truncate(s, max(0, w-ew))
+	}
+	return s + st.Ellipsis
+}
+
 // fitKeepTail fits a cell of a head and a tail (a recipient and "+3") to
 // exactly w cells, cutting the head, not the tail.
 func fitKeepTail(st *Styles, head, tail string, w int) string {

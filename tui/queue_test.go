@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -388,6 +389,43 @@ func TestQueueHeldDetail(t *testing.T) {
 	for _, l := range strings.Split(v[i:], "\n")[1:] {
 		if strings.Contains(l, "@") && strings.Contains(l, testNow.Local().Format("01-02")) {
 			t.Errorf("a held recipient shows a next attempt: %q", l)
+		}
+	}
+}
+
+// TestQueueLongFlash: the refusal of a decision someone else made first
+// is longer than an 80-column line; its end (who decided, when) shows on
+// the help line's place instead of being cut.
+func TestQueueLongFlash(t *testing.T) {
+	f := newMailFix(t)
+	if msg := newHeldPane(f.session("head", "zh-CN")).decide("release", f.held1, "")().(queueDecidedMsg); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	s := f.session("admin", "zh-CN")
+	q := newQueuePane(s)
+	app := newAppWith(s, "", []Pane{q, newAccountPane(s)})
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	msg := q.decide("release", f.held1, "")().(queueDecidedMsg)
+	if msg.err == nil {
+		t.Fatal("a second release was taken")
+	}
+	text := s.ErrText(msg.err)
+	if lipgloss.Width(text) <= 80 {
+		t.Fatalf("the refusal fits one line; the test needs a longer one: %q", text)
+	}
+	app.Update(flashMsg{text: text, err: true})
+	screen := screenText(app)
+	lines := strings.Split(screen, "\n")
+	if len(lines) != 24 {
+		t.Fatalf("%d lines for 24", len(lines))
+	}
+	tail := strings.ReplaceAll(lines[22]+lines[23], " ", "")
+	if !strings.HasSuffix(tail, strings.ReplaceAll(text[len(text)-16:], " ", "")) {
+		t.Errorf("the end of the refusal is not on screen:\n%s", screen)
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) > 80 {
+			t.Errorf("wider than the screen: %q", l)
 		}
 	}
 }
