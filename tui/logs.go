@@ -873,7 +873,12 @@ func (p *logsPane) columns(view int) (heads []string, mins, soft []int) {
 	case logsOps:
 		return []string{t.ColTime, t.ColActor, t.ColDoor, t.ColOp, t.ColTarget, t.ColNotes}, []int{tw, 8, 4, 10, 10, 4}, []int{0, 0, 0, 0, 20, 0}
 	case logsMail:
-		return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColReason}, []int{tw, 8, 8, 6, 9, 4}, []int{0, 20, 24, 16, 0, 0}
+		if p.narrow() {
+			// No room for a reason worth reading: the selected message's
+			// has a line of its own under the list.
+			return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus}, []int{tw, 8, 8, 6, 9}, []int{0, 20, 24, 16, 0}
+		}
+		return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColReason}, []int{tw, 8, 8, 6, 9, 4}, []int{0, 20, 24, 30, 0, 0}
 	}
 	return []string{t.ColTime, t.ColAccount, t.ColSource, t.ColMethod, t.ColResult}, []int{tw, 12, 12, 8, 8}, []int{0, 0, 0, 0, 0}
 }
@@ -1102,7 +1107,7 @@ func (p *logsPane) table() []string {
 		if reason == "" {
 			out = append(out, "")
 		} else {
-			out = append(out, st.Warn.Render(truncate(logClean(p.s.Sprintf(t.ReasonLine, reason)), p.width)))
+			out = append(out, st.Warn.Render(ellipsize(st, logClean(p.s.Sprintf(t.ReasonLine, reason)), p.width)))
 		}
 	}
 	foot := t.Rows

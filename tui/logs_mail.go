@@ -296,6 +296,9 @@ func (p *logsPane) mailCells(layout string) [][]string {
 		}
 		cells[i] = logCleanAll(r.Time.Local().Format(layout), from, toText(p.s, first, r.Count), r.Subject,
 			mailStatus(p.s, r.Status), r.Reason)
+		if p.narrow() {
+			cells[i] = cells[i][:5] // no reason column
+		}
 	}
 	return cells
 }

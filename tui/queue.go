@@ -625,8 +625,10 @@ func (p *queuePane) columns() (heads []string, mins, soft []int) {
 		return []string{t.ColReceived, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColAttempts},
 			[]int{tw, 8, 8, 8, 4, 2}, []int{0, 12, 14, 0, 0, 0}
 	}
+	// The subject stops at 40 cells until the addresses are whole: on a
+	// wide screen a long subject took all the room and cut them.
 	return []string{t.ColID, t.ColReceived, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColAttempts, t.ColNext},
-		[]int{8, tw, 10, 10, 8, 4, 2, 5}, []int{8, 0, 20, 22, 0, 0, 0, 0}
+		[]int{8, tw, 10, 10, 8, 4, 2, 5}, []int{8, 0, 20, 22, 40, 0, 0, 0}
 }
 
 // cells are one message's cells, in the order of columns.

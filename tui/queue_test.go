@@ -429,3 +429,34 @@ func TestQueueLongFlash(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueWideAddresses: on a wide screen a long subject no longer takes
+// the room the addresses need: they show whole, the subject after them.
+func TestQueueWideAddresses(t *testing.T) {
+	f := newMailFix(t)
+	long := strings.Repeat("下周三部门例会改到下午三点，请大家互相转告。", 4)
+	f.enqueue(&store.QueueMessage{Account: "wangwei@example.com", From: "wangwei@example.com", Direction: "internal",
+		Subject: long, Status: store.MsgQueued}, "yangjianjun@example.com")
+	s := f.session("admin", "en")
+	p := newQueuePane(s)
+	p.SetSize(185, 40)
+	drive(p, p.Init())
+	v := ansi.Strip(p.View())
+	row := ""
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "下周三") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, " wangwei@example.com ") || !strings.Contains(row, " yangjianjun@example.com  下周三") {
+		t.Errorf("the addresses are cut:\n%s", v)
+	}
+	// The mail log on a narrow screen has no reason column (the selected
+	// message's reason has a line of its own): the subject gets the room.
+	lp := mailLogsPane(t, f, "auditor")
+	lp.SetSize(65, 21)
+	v = ansi.Strip(lp.View())
+	if strings.Contains(strings.Split(v, "\n")[2], lp.s.T.Logs.ColReason) || !strings.Contains(v, "报价单（第二版）") {
+		t.Errorf("the narrow mail log:\n%s", v)
+	}
+}
