@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-smtp"
 
@@ -107,7 +108,7 @@ func (r *Relay) accept(s *session, body []byte) error {
 		reason := model.Localize(j.dec.Reason, "en")
 		r.logRefusal(m, j.res, reason)
 		r.violation(m, "refuse", reason)
-		return s.reply(550, [3]int{5, 7, 1}, "%s", shortReason(j.dec))
+		return s.reply(550, [3]int{5, 7, 1}, "%s", shortReason(j.dec, s.nameInReply))
 	case model.ActionHold:
 		m.Status = store.MsgHeld
 		m.Approver = j.dec.Approver
@@ -135,32 +136,99 @@ func (r *Relay) accept(s *session, body []byte) error {
 	if m.Status == store.MsgHeld {
 		r.violation(m, "hold", model.Localize(j.dec.Reason, "en"))
 		r.noticeHeld(m, j.dec)
+		approver := string(m.Approver)
+		if approver == "" {
+			approver = "an administrator" // nobody above the sender (a trusted system's mail): queue.manage decides
+		}
 		return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0},
-			Message: cleanReply(fmt.Sprintf("Message held for approval: request %s (%s); %s decides", m.ID, shortReason(j.dec), m.Approver), s.utf8)}
+			Message: cleanReply(fmt.Sprintf("Message held for approval: request %s (%s); %s decides", m.ID, shortReason(j.dec, s.nameInReply), approver), s.utf8)}
 	}
-	r.del.Kick()
+	r.del.Offer(m, rcptList, body)
 	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "OK: queued as " + m.ID}
 }
 
-// shortReason is the first reason of a decision, for a one-line SMTP
-// reply; the notice mail and the mail log carry them all.
-func shortReason(dec model.Decision) string {
+// shortReason is the first reason of a decision, in English, for a
+// one-line SMTP reply; the notice mail and the mail log carry them all.
+// name may change the words the reason was made from (nameInReply).
+func shortReason(dec model.Decision, name func(string) string) string {
 	n, first := 0, ""
 	for _, h := range dec.Hits {
 		if h.Action == dec.Action && h.Reason != nil {
 			if n == 0 {
-				first = model.Localize(h.Reason, "en")
+				first = reasonText(h.Reason, name)
 			}
 			n++
 		}
 	}
 	switch {
 	case n == 0:
-		return model.Localize(dec.Reason, "en")
+		return reasonText(dec.Reason, name)
 	case n > 1:
 		return fmt.Sprintf("%s; and %d more rule(s): see the notice mail", first, n-1)
 	}
 	return first
+}
+
+// nameInReply gives a trusted system's name that is not ASCII as the
+// address it sends as, in the reasons of replies to it; other words are
+// kept (cleanReply spells them in ASCII where it must).
+func (s *session) nameInReply(w string) string {
+	if s.system != nil && w == s.system.Name {
+		return s.systemName()
+	}
+	return w
+}
+
+// reasonText is the English text of a policy reason (model.Localize "en")
+// with each string it was made from passed through name: the user errors
+// in it are formatted again from their English formats.
+func reasonText(err error, name func(string) string) string {
+	switch e := err.(type) {
+	case nil:
+		return ""
+	case *model.UserError:
+		args := make([]any, len(e.Args))
+		for i, a := range e.Args {
+			switch v := a.(type) {
+			case string:
+				a = name(v)
+			case error:
+				a = reasonText(v, name)
+			}
+			args[i] = a
+		}
+		return fmt.Sprintf(e.Format, args...)
+	case interface{ Unwrap() []error }:
+		// Several reasons joined: each part is found in the text after
+		// the one before.
+		var b strings.Builder
+		rest := err.Error()
+		for _, inner := range e.Unwrap() {
+			if inner == nil {
+				continue
+			}
+			old := inner.Error()
+			i := strings.Index(rest, old)
+			if i < 0 {
+				continue
+			}
+			b.WriteString(rest[:i])
+			b.WriteString(reasonText(inner, name))
+			rest = rest[i+len(old):]
+		}
+		b.WriteString(rest)
+		return b.String()
+	case interface{ Unwrap() error }:
+		text := err.Error()
+		if inner := e.Unwrap(); inner != nil {
+			old := inner.Error()
+			if i := strings.LastIndex(text, old); i >= 0 {
+				return text[:i] + reasonText(inner, name) + text[i+len(old):]
+			}
+		}
+		return text
+	}
+	return model.Localize(err, "en")
 }
 
 // judgeInbound drops the local mailboxes whose lists refuse the sender.
@@ -254,7 +322,15 @@ func (r *Relay) received(s *session, id string, now time.Time) string {
 	if s.account != nil {
 		with += "A"
 	}
-	helo := cleanReply(s.conn.Hostname(), false)
+	helo := strings.Map(func(r rune) rune { // as given, with "?" for what a header may not hold
+		switch {
+		case r < 0x20 || r == 0x7f:
+			return ' '
+		case r >= utf8.RuneSelf:
+			return '?'
+		}
+		return r
+	}, s.conn.Hostname())
 	return fmt.Sprintf("from %s ([%s]) by %s (postroom) with %s id %s; %s",
 		helo, s.ip, r.cfg.Hostname, with, id, now.Format(time.RFC1123Z))
 }

@@ -9,10 +9,14 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/mozillazg/go-pinyin"
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 
 	"postroom/model"
 	"postroom/store"
@@ -47,24 +51,115 @@ type session struct {
 }
 
 // reply makes an SMTP error reply. Only printable text reaches the wire:
-// CR, LF and NUL never do, and without SMTPUTF8 neither does non-ASCII.
+// CR, LF and NUL never do, and without SMTPUTF8 the text is ASCII.
 func (s *session) reply(code int, enh [3]int, format string, args ...any) *smtp.SMTPError {
 	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode(enh), Message: cleanReply(fmt.Sprintf(format, args...), s.utf8)}
 }
 
+// cleanReply makes msg fit for a reply line: control characters become
+// spaces, and unless the transaction asked for SMTPUTF8 the rest is spelt
+// in ASCII (asciiSpelling), since a client that did not ask shows other bytes
+// as "?".
 func cleanReply(msg string, utf8OK bool) string {
 	var b strings.Builder
 	for _, r := range msg {
-		switch {
-		case r < 0x20 || r == 0x7f:
-			b.WriteByte(' ')
-		case r >= utf8.RuneSelf && !utf8OK:
-			b.WriteByte('?')
-		default:
-			b.WriteRune(r)
+		if r < 0x20 || r == 0x7f {
+			r = ' '
 		}
+		b.WriteRune(r)
+	}
+	if utf8OK {
+		return b.String()
+	}
+	return asciiSpelling(b.String())
+}
+
+// asciiSpelling spells s in ASCII, readably rather than with "?": Chinese
+// characters in toneless pinyin, a run of them as one word with an
+// apostrophe where a syllable starting with a, o or e would run into the
+// one before ("销售部/华北大区" → "xiaoshoubu/huabeidaqu", "西安" → "xi'an");
+// full-width forms and CJK punctuation as their ASCII counterparts; Latin
+// letters without their accents; anything else as U+XXXX.
+func asciiSpelling(s string) string {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	args := pinyin.NewArgs()
+	inHan, escaped := false, false
+	for _, r := range s[i:] {
+		han := unicode.Is(unicode.Han, r)
+		if han {
+			if py := pinyin.SinglePinyin(r, args); len(py) > 0 && py[0] != "" && asciiText(py[0]) {
+				if inHan && strings.ContainsRune("aoe", rune(py[0][0])) {
+					b.WriteByte('\'')
+				}
+				b.WriteString(py[0])
+				inHan, escaped = true, false
+				continue
+			}
+		}
+		inHan = false
+		if a, ok := runeASCII(r); ok {
+			b.WriteString(a)
+			escaped = false
+			continue
+		}
+		if escaped {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "U+%04X", r)
+		escaped = true
 	}
 	return b.String()
+}
+
+// cjkPunct spells the CJK punctuation that has no narrow form.
+var cjkPunct = map[rune]string{
+	'、': ",", '。': ".", '·': ".", '・': ".", '「': `"`, '」': `"`, '『': `"`, '』': `"`,
+	'“': `"`, '”': `"`, '‘': "'", '’': "'", '《': "<<", '》': ">>", '〈': "<", '〉': ">",
+	'【': "[", '】': "]", '〔': "(", '〕': ")", '—': "-", '–': "-", '…': "...", '〜': "~",
+	'\u00a0': " ",
+}
+
+// runeASCII spells one non-Chinese rune in ASCII when it has a plain
+// counterpart: ASCII itself, a full-width form, CJK punctuation, or a
+// Latin letter with accents.
+func runeASCII(r rune) (string, bool) {
+	if r < utf8.RuneSelf {
+		return string(r), true
+	}
+	if n := width.LookupRune(r).Narrow(); n != 0 && n < utf8.RuneSelf {
+		return string(n), true
+	}
+	if a, ok := cjkPunct[r]; ok {
+		return a, true
+	}
+	d := norm.NFD.String(string(r))
+	if d[0] < utf8.RuneSelf && ('a' <= d[0]|0x20 && d[0]|0x20 <= 'z') {
+		for _, m := range d[1:] {
+			if !unicode.Is(unicode.Mn, m) {
+				return "", false
+			}
+		}
+		return d[:1], true
+	}
+	return "", false
+}
+
+// systemName is how a reply names the session's trusted system: its name,
+// or the address it sends as when the name is not ASCII (a name the client
+// may not be able to show).
+func (s *session) systemName() string {
+	if asciiText(s.system.Name) {
+		return s.system.Name
+	}
+	return string(s.system.sender)
 }
 
 // newSession starts a session for a connection.
@@ -206,7 +301,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 		}
 	case s.system != nil:
 		if !strings.EqualFold(p.String(), string(s.system.sender)) {
-			return s.reply(550, [3]int{5, 7, 1}, "The system %s sends as %s only", s.system.Name, s.system.sender)
+			return s.reply(550, [3]int{5, 7, 1}, "The system %s sends as %s only", s.systemName(), s.system.sender)
 		}
 	case s.door == doorInbound && local:
 		// Mail from outside claiming one of our own domains, unauthenticated.
@@ -233,7 +328,7 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 		case s.account != nil:
 		case s.system != nil:
 			if !s.system.External {
-				return s.reply(550, [3]int{5, 7, 1}, "The system %s may send inside the company only", s.system.Name)
+				return s.reply(550, [3]int{5, 7, 1}, "The system %s may send inside the company only", s.systemName())
 			}
 		default:
 			return s.reply(550, [3]int{5, 7, 1}, "Relaying denied: %s is not a domain of this server", p.Domain)
