@@ -1085,7 +1085,7 @@ func (p *logsPane) table() []string {
 				first = r.To[0]
 			}
 			if p.narrow() {
-				first = localPart(first)
+				first = shortAddr(p.s, first)
 			}
 			cells = slices.Clone(cells)
 			cells[2] = fitKeepTail(st, logClean(first), rcptTail(p.s, r.Count), widths[2])

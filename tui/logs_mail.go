@@ -292,7 +292,7 @@ func (p *logsPane) mailCells(layout string) [][]string {
 			first = r.To[0]
 		}
 		if p.narrow() {
-			from, first = localPart(from), localPart(first)
+			from, first = shortAddr(p.s, from), shortAddr(p.s, first)
 		}
 		cells[i] = logCleanAll(r.Time.Local().Format(layout), from, toText(p.s, first, r.Count), r.Subject,
 			mailStatus(p.s, r.Status), r.Reason)

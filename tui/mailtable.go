@@ -190,11 +190,19 @@ func mailTime(t time.Time, narrow bool) string {
 	return t.Local().Format("2006-01-02 15:04")
 }
 
-// localPart is an address without its domain, for narrow tables (the
-// detail shows it whole).
-func localPart(a string) string {
-	l, _, _ := strings.Cut(a, "@")
-	return l
+// shortAddr is an address in a narrow table: its local part, and for a
+// domain other than the person's own (the company's) an @ and an
+// ellipsis after it, so that mail from or to outside reads as such. The
+// detail shows every address whole.
+func shortAddr(s *Session, a string) string {
+	local, domain, ok := strings.Cut(a, "@")
+	if !ok {
+		return a
+	}
+	if _, mine, _ := strings.Cut(string(s.Actor.Address), "@"); strings.EqualFold(domain, mine) {
+		return local
+	}
+	return local + "@" + s.Styles.Ellipsis
 }
 
 // toText is a recipient list in a table cell: the first, and how many more.

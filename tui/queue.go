@@ -636,7 +636,7 @@ func (p *queuePane) cells(m *store.QueueMessage) []string {
 	narrow := p.narrow()
 	from, first := queueSender(m), p.firstTo[m.ID]
 	if narrow {
-		from, first = localPart(from), localPart(first)
+		from, first = shortAddr(p.s, from), shortAddr(p.s, first)
 	}
 	to := toText(p.s, logClean(first), m.Rcpts)
 	status := mailStatus(p.s, string(m.Status))
@@ -747,7 +747,7 @@ func (p *queuePane) table() []string {
 		m := p.msgs[i]
 		first := p.firstTo[m.ID]
 		if p.narrow() {
-			first = localPart(first)
+			first = shortAddr(p.s, first)
 		}
 		cells[i][to] = fitKeepTail(st, logClean(first), rcptTail(p.s, m.Rcpts), widths[to])
 		mark := "  "

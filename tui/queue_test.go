@@ -460,3 +460,20 @@ func TestQueueWideAddresses(t *testing.T) {
 		t.Errorf("the narrow mail log:\n%s", v)
 	}
 }
+
+// TestShortAddr: narrow tables drop the company's domain, and mark an
+// outside address as such instead of passing it for a colleague's.
+func TestShortAddr(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("admin", "en")
+	for in, want := range map[string]string{
+		"wangwei@example.com":   "wangwei",
+		"WangWei@Example.COM":   "WangWei",
+		"partner@external.test": "partner@" + s.Styles.Ellipsis,
+		"postroom":              "postroom",
+	} {
+		if got := shortAddr(s, in); got != want {
+			t.Errorf("shortAddr(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
