@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"postroom/assets"
+	"postroom/mail"
 	"postroom/model"
 	"postroom/store"
 	"postroom/tui/cmd"
@@ -84,6 +85,7 @@ func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if len(rest) > 0 {
 		switch rest[0] {
 		case "init":
+			cmd.MakeCertificate = mail.InitCertificate
 			c := cmd.InitCmd(&data, stdin, stdout, stderr, store.Options{})
 			c.SetArgs(rest[1:])
 			c.SetIn(stdin)

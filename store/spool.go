@@ -49,6 +49,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -129,6 +130,9 @@ type Spool struct {
 	opt   SpoolOptions
 	files atomic.Int64 // bytes of body files
 	group *groupCommit // Enqueue's, Record's and the log's writes
+
+	idMu   sync.Mutex
+	lastID [10]byte // the newest id NewID made
 }
 
 // MessageStatus is where a message stands in the queue.
@@ -320,7 +324,8 @@ func (s *Spool) Path() string { return s.path }
 func (s *Spool) Now() time.Time { return s.opt.Now() }
 
 // NewID returns a new message id: 12 hex digits of unix milliseconds and 8
-// random ones, so ids sort by time.
+// random ones, so ids sort by time; ids made by one Spool also sort in the
+// order they were made (within a millisecond, one more than the last).
 func (s *Spool) NewID() string {
 	var b [10]byte
 	ms := uint64(s.opt.Now().UnixMilli())
@@ -331,6 +336,18 @@ func (s *Spool) NewID() string {
 	if _, err := io.ReadFull(s.opt.Rand, b[6:]); err != nil {
 		rand.Read(b[6:])
 	}
+	s.idMu.Lock()
+	if bytes.Compare(b[:], s.lastID[:]) <= 0 {
+		b = s.lastID
+		for i := len(b) - 1; i >= 0; i-- {
+			b[i]++
+			if b[i] != 0 {
+				break
+			}
+		}
+	}
+	s.lastID = b
+	s.idMu.Unlock()
 	return hex.EncodeToString(b[:])
 }
 

@@ -118,3 +118,21 @@ func TestGroupCommitFailureIsolated(t *testing.T) {
 		})
 	}
 }
+
+// Ids made one after another sort in that order, within one millisecond too.
+func TestNewIDMonotonic(t *testing.T) {
+	fixed := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+	sp, err := OpenSpool(filepath.Join(t.TempDir(), SpoolFile), SpoolOptions{Now: func() time.Time { return fixed }, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	prev := ""
+	for range 1000 {
+		id := sp.NewID()
+		if !validID(id) || id <= prev {
+			t.Fatalf("id %q after %q", id, prev)
+		}
+		prev = id
+	}
+}
