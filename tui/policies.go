@@ -821,14 +821,14 @@ func (p *policiesPane) render() ([]string, int, int) {
 					line, col = len(out), 4
 					out = append(out, st.Cursor.Render(st.Bullet)+"   "+p.input.View())
 				} else {
-					out = append(out, st.Selected.Render(padRight(truncate(st.Bullet+" "+text, p.width), p.width)))
+					out = append(out, st.Selected.Render(padRight(ellipsize(st, st.Bullet+" "+text, p.width), p.width)))
 				}
 			} else {
 				style := st.Value
 				if r.kind == polAdd {
 					style = st.Subtle
 				}
-				out = append(out, "  "+style.Render(truncate(text, p.width-2)))
+				out = append(out, "  "+style.Render(ellipsize(st, text, p.width-2)))
 			}
 			if sel {
 				hint = p.rowHint(r)
@@ -855,10 +855,10 @@ func (p *policiesPane) render() ([]string, int, int) {
 			if r.note != "" {
 				plain += "  " + r.note
 			}
-			out = append(out, st.Selected.Render(padRight(truncate(st.Bullet+" "+plain, p.width), p.width)))
+			out = append(out, st.Selected.Render(padRight(ellipsize(st, st.Bullet+" "+plain, p.width), p.width)))
 			hint = p.rowHint(r)
 		} else {
-			out = append(out, truncate("  "+body, p.width))
+			out = append(out, ellipsize(st, "  "+body, p.width))
 		}
 	}
 	for len(out) < h+len(p.head()) {

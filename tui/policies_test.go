@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"postroom/model"
@@ -389,4 +390,21 @@ func TestWrapText(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPoliciesCutMarked: a rule too long for its line ends in an
+// ellipsis; cut silently, the list of permitted classes read as if it
+// were whole.
+func TestPoliciesCutMarked(t *testing.T) {
+	p := policiesPaneFor(t, demoStore(t), "admin", "zh-CN")
+	p.SetSize(65, 21)
+	for _, l := range strings.Split(ansi.Strip(p.View()), "\n") {
+		if strings.Contains(l, "O级及以上领导") {
+			if !strings.HasSuffix(strings.TrimRight(l, " "), p.s.Styles.Ellipsis) {
+				t.Errorf("cut without a mark: %q", l)
+			}
+			return
+		}
+	}
+	t.Fatalf("no permitted classes:\n%s", ansi.Strip(p.View()))
 }
