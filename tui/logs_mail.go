@@ -23,6 +23,9 @@ import (
 // logsTopN is how many senders and receivers the top lists name per domain.
 const logsTopN = 15
 
+// logsTopWidth is the widest a top list's column gets.
+const logsTopWidth = 50
+
 // logsTopRanges are the top lists' ranges in days, today included.
 var logsTopRanges = []int{1, 7, 30}
 
@@ -247,7 +250,9 @@ func (p *logsPane) topView() []string {
 	case len(tp.tops) == 0:
 		return []string{st.Subtle.Render(t.TopEmpty)}
 	}
-	colW := max(20, (p.width-3)/2)
+	// Half the pane each, but no wider than logsTopWidth: on a wide
+	// screen a count stood 90 cells from its address.
+	colW := max(20, min(logsTopWidth, (p.width-3)/2))
 	column := func(es []store.TopEntry, i int) string {
 		if i >= len(es) {
 			return strings.Repeat(" ", colW)

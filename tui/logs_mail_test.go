@@ -267,3 +267,20 @@ func TestHomeViolationOutcome(t *testing.T) {
 		}
 	}
 }
+
+// TestLogsTopWide: on a wide screen the top lists keep each count near
+// its address.
+func TestLogsTopWide(t *testing.T) {
+	f := newMailFix(t)
+	p := mailLogsPane(t, f, "auditor")
+	p.SetSize(185, 40)
+	drive(p, keyPress(p, "v"))
+	if !p.top.loaded {
+		t.Fatalf("the top lists did not load: %s", p.top.err)
+	}
+	for _, l := range strings.Split(ansi.Strip(p.View()), "\n") {
+		if strings.HasPrefix(l, "1  ") && lipgloss.Width(strings.TrimRight(l, " ")) > 2*logsTopWidth+3 {
+			t.Errorf("a top list row spreads over %d cells: %q", lipgloss.Width(l), l)
+		}
+	}
+}
