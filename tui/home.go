@@ -320,11 +320,13 @@ func (p *homePane) View() string {
 			if v.Action == "refuse" {
 				act = p.s.T.Mail.ActRefuse
 			}
-			line := v.Time.Local().Format("01-02 15:04") + "  " + act + "  " + quoteSubject(p.s, v.Subject)
+			line := logClean(v.Time.Local().Format("01-02 15:04") + "  " + act + "  " + quoteSubject(p.s, v.Subject))
+			// What became of it stays when the subject is cut.
+			outcome := ""
 			if o := d.outcome[v.MessageID]; o != "" {
-				line += "  [" + mailStatus(p.s, o) + "]"
+				outcome = "  [" + mailStatus(p.s, o) + "]"
 			}
-			out = append(out, "  - "+ellipsize(st, logClean(line), w))
+			out = append(out, "  - "+strings.TrimRight(fitKeepTail(st, line, outcome, w), " "))
 			if v.Reason == "" || reasons <= 0 {
 				continue
 			}

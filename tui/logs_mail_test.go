@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"postroom/model"
+	"postroom/store"
 )
 
 // TestLogsMailGolden: the mail log, one record's detail and the top
@@ -283,4 +284,34 @@ func TestLogsTopWide(t *testing.T) {
 			t.Errorf("a top list row spreads over %d cells: %q", lipgloss.Width(l), l)
 		}
 	}
+}
+
+// TestHomeOutcomeKept: on a narrow Home a long subject is cut, not what
+// became of the message.
+func TestHomeOutcomeKept(t *testing.T) {
+	f := newMailFix(t)
+	member := model.Address(loginOf(t, "member").Address)
+	long := "Quarterly kickoff — dinner on Friday at the usual place, families welcome"
+	m := &store.QueueMessage{Account: member, From: string(member), Door: "submission", Direction: "internal", Subject: long,
+		Status: store.MsgHeld, Approver: model.Address(loginOf(t, "head").Address)}
+	if err := f.sp.Enqueue(m, []store.QueueRcpt{{Addr: "all@example.com", Local: true}}, []byte("Subject: x\r\n\r\nbody\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sp.AddViolation(store.Violation{Member: member, Time: f.clock, MessageID: m.ID, Action: "hold", Subject: long,
+		Reason: "whole-company mail needs approval"}); err != nil {
+		t.Fatal(err)
+	}
+	s := f.session("member", "en")
+	p := newHomePane(s)
+	p.SetSize(65, 21)
+	drive(p, p.Init())
+	for _, l := range strings.Split(ansi.Strip(p.View()), "\n") {
+		if strings.Contains(l, "Quarterly") {
+			if !strings.HasSuffix(l, s.Styles.Ellipsis+"  ["+s.T.Mail.Held+"]") || lipgloss.Width(l) > 65 {
+				t.Errorf("the subject line: %q", l)
+			}
+			return
+		}
+	}
+	t.Fatalf("no line for the message:\n%s", ansi.Strip(p.View()))
 }
