@@ -192,15 +192,21 @@ func (f *form) View() string {
 		lines = append(lines, label+fl.input.View())
 		switch {
 		case fl.err != "":
-			msg := st.Error.Width(max(10, f.width-lw-1)).Render(fl.err)
-			for _, l := range strings.Split(msg, "\n") {
+			for _, l := range f.noteLines(st.Error, fl.err) {
 				lines = append(lines, strings.Repeat(" ", lw)+l)
 			}
 		case fl.hint != "" && i == f.focus:
-			lines = append(lines, strings.Repeat(" ", lw)+st.Subtle.Render(fl.hint))
+			for _, l := range f.noteLines(st.Subtle, fl.hint) {
+				lines = append(lines, strings.Repeat(" ", lw)+l)
+			}
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// noteLines are a field's error or hint, wrapped under its input.
+func (f *form) noteLines(style lipgloss.Style, text string) []string {
+	return wrapStyled(style, text, max(10, f.width-f.labelWidth()-1))
 }
 
 // Cursor is where the focused input's cursor stands, relative to the form.
@@ -228,7 +234,7 @@ func (f *form) Cursor() *tea.Cursor {
 	for i := 0; i < f.focus; i++ {
 		y++
 		if f.fields[i].err != "" {
-			y += lipgloss.Height(f.s.Styles.Error.Width(max(10, f.width-f.labelWidth()-1)).Render(f.fields[i].err))
+			y += len(f.noteLines(f.s.Styles.Error, f.fields[i].err))
 		}
 	}
 	c.X += f.labelWidth()

@@ -315,3 +315,21 @@ func TestHomeOutcomeKept(t *testing.T) {
 	}
 	t.Fatalf("no line for the message:\n%s", ansi.Strip(p.View()))
 }
+
+// TestFilterFormHintWraps: a field's hint wider than the pane wraps under
+// its input instead of running off the screen.
+func TestFilterFormHintWraps(t *testing.T) {
+	f := newMailFix(t)
+	p := mailLogsPane(t, f, "auditor")
+	p.SetSize(50, 21)
+	drive(p, keyPress(p, "/"))
+	v := ansi.Strip(p.View())
+	if !strings.Contains(v, "empty for all") {
+		t.Errorf("the hint is cut:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if lipgloss.Width(l) > 50 {
+			t.Errorf("wider than the pane: %q", l)
+		}
+	}
+}
