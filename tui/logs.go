@@ -229,7 +229,8 @@ func (p *logsPane) export() tea.Cmd {
 	case logsMail:
 		kind = "maillog"
 	}
-	name := kind + "-" + p.s.Now().Local().Format("20060102-150405") + ".csv"
+	// The session's Export puts the time before the name.
+	name := kind + ".csv"
 	if view == logsMail {
 		return p.exportMail(name)
 	}
