@@ -879,7 +879,7 @@ func (p *logsPane) columns(view int) (heads []string, mins, soft []int) {
 			// has a line of its own under the list.
 			return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus}, []int{tw, 8, 8, 6, 9}, []int{0, 20, 24, 16, 0}
 		}
-		return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColReason}, []int{tw, 8, 8, 6, 9, 4}, []int{0, 20, 24, 30, 0, 0}
+		return []string{t.ColTime, t.ColFrom, t.ColTo, t.ColSubject, t.ColStatus, t.ColReason}, []int{tw, 8, 8, 6, 9, 4}, []int{0, 22, 30, 30, 0, 0}
 	}
 	return []string{t.ColTime, t.ColAccount, t.ColSource, t.ColMethod, t.ColResult}, []int{tw, 12, 12, 8, 8}, []int{0, 0, 0, 0, 0}
 }

@@ -459,6 +459,12 @@ func TestQueueWideAddresses(t *testing.T) {
 	if strings.Contains(strings.Split(v, "\n")[2], lp.s.T.Logs.ColReason) || !strings.Contains(v, "报价单（第二版）") {
 		t.Errorf("the narrow mail log:\n%s", v)
 	}
+	// A wide one shows a recipient and the count whole before the reason
+	// gets the rest.
+	lp.SetSize(185, 30)
+	if v = ansi.Strip(lp.View()); !strings.Contains(v, " liuyang@example.com +2 ") {
+		t.Errorf("the wide mail log cuts the recipient:\n%s", v)
+	}
 }
 
 // TestShortAddr: narrow tables drop the company's domain, and mark an
