@@ -263,7 +263,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	}
 	// Background results go to every pane; each takes its own.
-	cmds := make([]tea.Cmd, 0, len(a.panes))
+	cmds := make([]tea.Cmd, 0, len(a.panes)+1)
+	if a.heldArrived(msg) {
+		cmds = append(cmds, a.rebuild(true))
+	}
 	for i, p := range a.panes {
 		var c tea.Cmd
 		a.panes[i], c = p.Update(msg)
@@ -318,8 +321,14 @@ func (a *App) setActor(msg actorMsg) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	a.s.Actor = msg.actor
+	return a, a.rebuild(msg.held)
+}
+
+// rebuild builds the rail again for the person's roles, and for whether
+// held mail waits for them, staying on the pane that was on screen.
+func (a *App) rebuild(held bool) tea.Cmd {
 	name := a.current().Title()
-	a.panes = panesFor(a.s, msg.held)
+	a.panes = panesFor(a.s, held)
 	a.active = 0
 	var cmds []tea.Cmd
 	for i, p := range a.panes {
@@ -332,7 +341,23 @@ func (a *App) setActor(msg actorMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, sp.Shown(true))
 	}
 	a.resize()
-	return a, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
+}
+
+// heldArrived reports whether Home has just counted held mail waiting for
+// the person, who has no Held mail pane yet (it was held after they
+// logged in): Home says to see that pane, so the rail must have it.
+func (a *App) heldArrived(msg tea.Msg) bool {
+	m, ok := msg.(homeLoadedMsg)
+	if !ok || m.data == nil || m.data.heldForMe == 0 {
+		return false
+	}
+	for _, p := range a.panes {
+		if q, ok := p.(*queuePane); ok && q.approver {
+			return false
+		}
+	}
+	return len(panesFor(a.s, true)) > len(a.panes)
 }
 
 func rolesKey(a model.Actor) string {

@@ -483,3 +483,38 @@ func TestShortAddr(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldPaneArrives: mail held for a head after they logged in shows
+// on Home, and the rail gains Held mail (Home says to look there); the
+// person stays on the pane they were on. An admin's rail stays as it is.
+func TestHeldPaneArrives(t *testing.T) {
+	f := newMailFix(t)
+	s := f.session("head", "en")
+	app := newAppWith(s, "", panesFor(s, false))
+	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if len(app.panes) != 2 {
+		t.Fatalf("the head's rail without held mail: %d panes", len(app.panes))
+	}
+	home := app.panes[0].(*homePane)
+	app.Update(home.load()())
+	var held *queuePane
+	for _, p := range app.panes {
+		if q, ok := p.(*queuePane); ok && q.approver {
+			held = q
+		}
+	}
+	if held == nil || app.current().Title() != s.T.Nav.Home {
+		t.Fatalf("after Home counted held mail: %d panes, on %s", len(app.panes), app.current().Title())
+	}
+	if !strings.Contains(screenText(app), s.T.Nav.Held) {
+		t.Errorf("the rail does not name Held mail:\n%s", screenText(app))
+	}
+
+	admin := f.session("admin", "en")
+	aapp := newAppWith(admin, "", panesFor(admin, false))
+	n := len(aapp.panes)
+	aapp.Update(homeLoadedMsg{data: &homeData{me: &model.Member{Name: "x"}, heldForMe: 1}})
+	if len(aapp.panes) != n {
+		t.Errorf("the admin's rail changed: %d panes, was %d", len(aapp.panes), n)
+	}
+}
