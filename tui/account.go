@@ -304,7 +304,7 @@ func (p *accountPane) View() string {
 		f := p.s.T.Fields
 		rows := [][2]string{
 			{f.Address, string(m.Address)}, {f.Name, m.Name}, {f.Departments, strings.Join(p.depts, "; ")},
-			{f.Title, m.Title}, {f.Roles, p.s.Actor.RoleNames(nil)}, {f.Status, statusText(p.s, m.Status)},
+			{f.Title, m.Title}, {f.Roles, roleNames(p.s)}, {f.Status, statusText(p.s, m.Status)},
 		}
 		out = append(out, labelled(p.s, rows)...)
 		out = append(out, "", st.Subtle.Render(p.s.T.Account.ChangePassword+": enter"))

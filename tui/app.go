@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
 )
@@ -542,6 +544,30 @@ func (a *App) header() string {
 
 func roleLabel(s *Session) string {
 	return roleName(s, s.Actor.Top())
+}
+
+// roleNames are all the person's roles in their language, each once,
+// highest first.
+func roleNames(s *Session) string {
+	var roles []model.Role
+	for _, g := range s.Actor.Roles {
+		if !slices.Contains(roles, g.Role) {
+			roles = append(roles, g.Role)
+		}
+	}
+	if len(roles) == 0 {
+		roles = []model.Role{model.RoleMember}
+	}
+	slices.SortFunc(roles, func(a, b model.Role) int { return int(b) - int(a) })
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = roleName(s, r)
+	}
+	sep := ", "
+	if assets.IsChinese(s.T.Lang) {
+		sep = "、"
+	}
+	return strings.Join(names, sep)
 }
 
 // roleName is a role's name in the person's language.

@@ -70,3 +70,20 @@ func TestHomeAfterDecision(t *testing.T) {
 		t.Errorf("Home shown after a while kept its old count %d", home.data.heldForMe)
 	}
 }
+
+// TestAccountRolesNamed: My account names the person's roles in their
+// language (it showed "member", "head" in English to everyone).
+func TestAccountRolesNamed(t *testing.T) {
+	st := demoStore(t)
+	for _, tt := range []struct{ role, lang string }{{"member", "zh-CN"}, {"head", "zh-CN"}, {"admin", "en"}} {
+		s := sessionAs(t, st, tt.role, tt.lang)
+		p := newAccountPane(s)
+		p.SetSize(80, 21)
+		drive(p, p.Init())
+		want := roleName(s, s.Actor.Top())
+		v := ansi.Strip(p.View())
+		if !strings.Contains(v, want) || (tt.lang == "zh-CN" && strings.Contains(v, s.Actor.Top().String())) {
+			t.Errorf("%s %s: roles not named %q:\n%s", tt.role, tt.lang, want, v)
+		}
+	}
+}
