@@ -249,9 +249,9 @@ func (p *accountPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, k.Tab), key.Matches(msg, k.Right):
-			p.section = (p.section + 1) % len(p.sections())
+			p.section = p.step(1)
 		case key.Matches(msg, k.ShiftTab), key.Matches(msg, k.Left):
-			p.section = (p.section + len(p.sections()) - 1) % len(p.sections())
+			p.section = p.step(-1)
 		case key.Matches(msg, k.Enter) && p.section == 0:
 			p.section = 1
 		case p.section == 2 && key.Matches(msg, k.New):
@@ -284,6 +284,19 @@ func (p *accountPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, cmd
 	}
 	return p, nil
+}
+
+// step is the section d away from this one, past Change password: its
+// form takes every key, Tab included, so a Tab into it never got further
+// (the keys, logins and preferences were out of reach); it opens with
+// enter on the details, as they say.
+func (p *accountPane) step(d int) int {
+	n := len(p.sections())
+	next := (p.section + d + n) % n
+	if next == 1 {
+		next = (next + d + n) % n
+	}
+	return next
 }
 
 func (p *accountPane) tabs() string { return tabs(p.s.Styles, p.sections(), p.section) }

@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
@@ -85,5 +87,32 @@ func TestAccountRolesNamed(t *testing.T) {
 		if !strings.Contains(v, want) || (tt.lang == "zh-CN" && strings.Contains(v, s.Actor.Top().String())) {
 			t.Errorf("%s %s: roles not named %q:\n%s", tt.role, tt.lang, want, v)
 		}
+	}
+}
+
+// TestAccountSections: Tab goes through every section of My account and
+// back; Change password opens with enter (its form keeps Tab for its
+// fields, so Tab must not lead into it).
+func TestAccountSections(t *testing.T) {
+	s := sessionAs(t, demoStore(t), "member", "zh-CN")
+	p := newAccountPane(s)
+	p.SetSize(80, 21)
+	drive(p, p.Init())
+	var seen []int
+	for range 4 {
+		p.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+		seen = append(seen, p.section)
+	}
+	if !slices.Equal(seen, []int{2, 3, 4, 0}) {
+		t.Errorf("tab went through sections %v, want [2 3 4 0]", seen)
+	}
+	p.Update(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	if p.section != 4 {
+		t.Errorf("shift+tab from the details: section %d, want 4", p.section)
+	}
+	p.section = 0
+	drive(p, keyPress(p, "enter"))
+	if p.section != 1 || !p.Capturing() {
+		t.Errorf("enter on the details: section %d", p.section)
 	}
 }
