@@ -299,7 +299,9 @@ func (p *accountPane) step(d int) int {
 	return next
 }
 
-func (p *accountPane) tabs() string { return tabs(p.s.Styles, p.sections(), p.section) }
+func (p *accountPane) tabs() string {
+	return fitTabs(p.s.Styles, p.sections(), p.section, max(10, p.width-1))
+}
 
 func (p *accountPane) View() string {
 	st := p.s.Styles

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
@@ -114,5 +115,19 @@ func TestAccountSections(t *testing.T) {
 	drive(p, keyPress(p, "enter"))
 	if p.section != 1 || !p.Capturing() {
 		t.Errorf("enter on the details: section %d", p.section)
+	}
+}
+
+// TestAccountTabsFit: My account's section names fit an 80-column screen
+// in English (Preferences ran off it), the active one still marked.
+func TestAccountTabsFit(t *testing.T) {
+	s := sessionAs(t, demoStore(t), "member", "en")
+	p := newAccountPane(s)
+	p.SetSize(64, 21)
+	drive(p, p.Init())
+	p.section = 4
+	line := strings.Split(ansi.Strip(p.View()), "\n")[1]
+	if lipgloss.Width(line) > 64 || !strings.Contains(line, " "+s.T.Account.Prefs+" ") || !strings.Contains(line, s.T.Account.Details) {
+		t.Errorf("the section names: %q", line)
 	}
 }

@@ -891,7 +891,9 @@ func (p *settingsPane) labelWidth() int {
 	return w + 2
 }
 
-func (p *settingsPane) tabs() string { return tabs(p.s.Styles, p.sectionNames(), p.section) }
+func (p *settingsPane) tabs() string {
+	return fitTabs(p.s.Styles, p.sectionNames(), p.section, max(10, p.width-1))
+}
 
 // View draws the section tabs and the current section.
 func (p *settingsPane) View() string {

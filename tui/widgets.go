@@ -32,6 +32,24 @@ func tabs(st *Styles, names []string, active int) string {
 	return strings.Join(parts, " ")
 }
 
+// fitTabs draws tabs within w cells: as tabs does where they fit, else
+// closer together (the active one still marked), else cut with an
+// ellipsis.
+func fitTabs(st *Styles, names []string, active, w int) string {
+	if line := tabs(st, names, active); lipgloss.Width(line) <= w {
+		return line
+	}
+	parts := make([]string, 0, len(names))
+	for i, name := range names {
+		if i == active {
+			parts = append(parts, st.Selected.Render(" "+name+" "))
+		} else {
+			parts = append(parts, st.Subtle.Render(name))
+		}
+	}
+	return ellipsize(st, strings.Join(parts, "  "), w)
+}
+
 // wrapText wraps plain text to w cells a line, at spaces and between
 // Chinese (wide) characters, which need no space to break: a Chinese
 // sentence fills the line it starts on instead of jumping to the next
