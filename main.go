@@ -102,6 +102,10 @@ func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		case "serve":
 			return serve(data, rest[1:], stdout, stderr)
 		case "tui":
+			if len(rest) == 2 && (rest[1] == "--help" || rest[1] == "-h") {
+				fmt.Fprint(stdout, "postroom tui [--data DIR] [--as ADDR]: the UI on this terminal, when serve is not running\n")
+				return 0
+			}
 			if len(rest) > 1 {
 				fmt.Fprintln(stderr, "postroom: tui takes only --data DIR and --as ADDR")
 				return 2

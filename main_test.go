@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -281,5 +282,41 @@ func TestUsage(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "postroom init --data DIR") {
 			t.Errorf("%v: exit %d, %q", args, code, out)
 		}
+	}
+}
+
+// TestSubcommandHelp: serve --help and tui --help print their usage and exit
+// 0 without opening any data, like the other commands' --help.
+func TestSubcommandHelp(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--help"}, "--smarthost HOST:PORT"},
+		{[]string{"serve", "-h"}, "--submission HOST:PORT"},
+		{[]string{"--data", "/nonexistent", "serve", "--ssh", "127.0.0.1:0", "--help"}, "postroom serve --data DIR"},
+		{[]string{"tui", "--help"}, "postroom tui [--data DIR] [--as ADDR]"},
+		{[]string{"init", "--help"}, "--admin-key"},
+	} {
+		out, errs, code := postroom(t, "", c.args...)
+		if code != 0 || !strings.Contains(out, c.want) || errs != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 0 and %q", c.args, code, out, errs, c.want)
+		}
+	}
+}
+
+// TestParseServe: serve's flags with a space or '=', and an unknown one refused.
+func TestParseServe(t *testing.T) {
+	t.Parallel()
+	f, err := parseServe([]string{"--ssh", "127.0.0.1:1", "--smtp=127.0.0.1:2", "--config", "c.toml"})
+	if err != nil || f.ssh != "127.0.0.1:1" || f.smtp != "127.0.0.1:2" || f.config != "c.toml" {
+		t.Errorf("parseServe: %+v, %v", f, err)
+	}
+	if _, err := parseServe([]string{"--config", "--help"}); err != nil {
+		t.Errorf("--help as --config's value: %v", err)
+	}
+	if _, err := parseServe([]string{"--bogus"}); err == nil || errors.Is(err, errServeHelp) {
+		t.Errorf("--bogus: %v, want an unknown-argument error", err)
 	}
 }

@@ -32,6 +32,26 @@ type serveFlags struct {
 	cpuprofile                               string // write a Go CPU profile here until serve stops
 }
 
+// errServeHelp is parseServe's answer to --help: print serveUsage, exit 0.
+var errServeHelp = errors.New("serve: help asked for")
+
+// serveUsage is what serve --help prints.
+const serveUsage = `postroom serve: the server (SSH door with the UI and the commands, the SMTP relay)
+
+Usage:
+  postroom serve --data DIR [--ssh HOST:PORT] [--smtp HOST:PORT] [--submission HOST:PORT] [--smarthost HOST:PORT] [--config FILE]
+
+Flags (each overrides DIR/postroom.toml or the --config file):
+      --data DIR               the data directory (default ./data)
+      --ssh HOST:PORT          the SSH door (default 127.0.0.1:2222)
+      --smtp HOST:PORT         inbound SMTP (default 127.0.0.1:2525)
+      --submission HOST:PORT   SMTP submission for members' mail clients (default 127.0.0.1:2587)
+      --smarthost HOST:PORT    where mail for other domains goes
+      --config FILE            the configuration file instead of DIR/postroom.toml
+      --cpuprofile FILE        write a Go CPU profile to FILE until serve stops
+  -h, --help                   this help
+`
+
 func parseServe(args []string) (serveFlags, error) {
 	var f serveFlags
 	flags := map[string]*string{"--ssh": &f.ssh, "--smtp": &f.smtp, "--submission": &f.submission,
@@ -41,6 +61,8 @@ func parseServe(args []string) (serveFlags, error) {
 		name, val, hasVal := strings.Cut(a, "=")
 		p, ok := flags[name]
 		switch {
+		case a == "--help" || a == "-h" || a == "help":
+			return f, errServeHelp
 		case ok && hasVal:
 			*p = val
 		case ok && i+1 < len(args):
@@ -174,6 +196,10 @@ func (s *servers) close() {
 // serve runs the server until SIGINT or SIGTERM.
 func serve(data string, args []string, stdout, stderr io.Writer) int {
 	f, err := parseServe(args)
+	if errors.Is(err, errServeHelp) {
+		fmt.Fprint(stdout, serveUsage)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "postroom:", err)
 		return 2
