@@ -2,7 +2,10 @@ package store
 
 // Event says that something changed; it is published after the commit.
 type Event struct {
-	Kind string // member, dept, group, shared, login (an attempt was logged)
+	// Kind is member, dept, group, shared, login (an attempt was logged)
+	// or queue (a QueueDecision: mail released, rejected, retried or
+	// dropped; Key is the message id, or "all").
+	Kind string
 	Key  string
 }
 

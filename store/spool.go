@@ -1428,8 +1428,12 @@ func (d *QueueDecision) Authorize(v model.View, a model.Actor) error {
 }
 
 // Apply writes nothing to the directory: the operation-log record carries
-// the decision's notes.
+// the decision's notes, and a "queue" event tells other sessions that the
+// queue changed (the door has acted on the spool before it applies this).
 func (d *QueueDecision) Apply(tx model.Tx, env model.Env) error {
+	if w, ok := tx.(*writeTx); ok {
+		w.event("queue", d.ID)
+	}
 	tx.Note("message", d.ID)
 	if d.From != "" {
 		tx.Note("from", d.From)

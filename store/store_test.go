@@ -301,3 +301,43 @@ func TestEventsAfterCommit(t *testing.T) {
 		t.Error("the channel stays open after the subscription ended")
 	}
 }
+
+// TestQueueDecisionEvent: a decision on the queue (a held message released
+// by its approver, everything retried by an admin) tells subscribers, so
+// other sessions' queue and Home reload; a refused one tells nobody.
+func TestQueueDecisionEvent(t *testing.T) {
+	t.Parallel()
+	f := newCompany(t)
+	f.addMember("head@example.com", "王经理")
+	f.addMember("zhangsan@example.com", "张三")
+	head, stranger := f.actor("head@example.com"), f.actor("zhangsan@example.com")
+	events, stop := f.s.Subscribe()
+	defer stop()
+
+	for _, c := range []struct {
+		actor model.Actor
+		d     *store.QueueDecision
+	}{
+		{head, &store.QueueDecision{Action: "release", ID: "0190a1b2c3d4e5f60708", Approver: "head@example.com"}},
+		{f.admin, &store.QueueDecision{Action: "retry", ID: "all"}},
+	} {
+		f.apply(c.actor, c.d)
+		select {
+		case e := <-events:
+			if e.Kind != "queue" || e.Key != c.d.ID {
+				t.Errorf("%s %s: event %+v, want queue %s", c.d.Op(), c.d.ID, e, c.d.ID)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s %s: no event", c.d.Op(), c.d.ID)
+		}
+	}
+
+	if err := f.s.Apply(stranger, &store.QueueDecision{Action: "reject", ID: "0190a1b2c3d4e5f60708", Approver: "head@example.com"}); err == nil {
+		t.Fatal("a member who is not the approver rejected held mail")
+	}
+	select {
+	case e := <-events:
+		t.Errorf("event %+v after a refused decision", e)
+	default:
+	}
+}
