@@ -472,6 +472,31 @@ func TestDeliverLifetimeEndBounces(t *testing.T) {
 	}
 }
 
+// TestDeliverReleasedAfterLongHoldRetries: mail held for the whole
+// hold_for (168h, past the 120h queue lifetime) and then released is
+// retried after a temporary failure, not bounced as expired.
+func TestDeliverReleasedAfterLongHoldRetries(t *testing.T) {
+	hop := newFakeHop(t, fakeHopOptions{})
+	hop.setRcpt("x@ext.example", &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try later"})
+	r := newDeliveryRig(t, func(c *DeliveryConfig) { c.Smarthost = NextHop{Addr: hop.addr} })
+	r.start()
+	now := r.clock.now()
+	m := r.enqueue(&store.QueueMessage{From: "zhangsan@corp.example", Status: store.MsgHeld, Expires: now.Add(120 * time.Hour),
+		Approver: "boss@corp.example", HoldUntil: now.Add(168 * time.Hour), OnExpiry: "release"}, sampleMail, remote("x@ext.example"))
+	r.clock.add(168 * time.Hour)
+	if _, err := r.spool.Release(m.ID, "", r.clock.now()); err != nil {
+		t.Fatal(err)
+	}
+	r.d.Kick()
+	m2, rc := r.waitFor(m.ID, "first attempt", func(_ *store.QueueMessage, rc []store.QueueRcpt) bool { return rc[0].Attempts == 1 })
+	if m2.Status != store.MsgQueued || rc[0].Status != store.RcptPending {
+		t.Fatalf("after a temporary failure the released mail is %s, its recipient %s (%s); want queued and pending", m2.Status, rc[0].Status, rc[0].LastError)
+	}
+	if want := r.clock.now().Add(120 * time.Hour); !m2.Expires.Equal(want) {
+		t.Errorf("Expires %v, want the release time plus the lifetime, %v", m2.Expires, want)
+	}
+}
+
 func TestDeliverNoBounceForBounce(t *testing.T) {
 	hop := newFakeHop(t, fakeHopOptions{})
 	hop.setRcpt("nobody@ext.example", &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"})

@@ -1138,6 +1138,11 @@ func decider(a model.Address) string {
 // second call (or one after a rejection) returns a Conflict user error that
 // says who decided and when. by is the person releasing it ("" for the
 // sweeper). The mail log says "released".
+//
+// A held message's lifetime starts when it is released: Expires becomes
+// now plus the lifetime it was given (Expires − Received at Enqueue), so
+// mail held for days, up to hold_for, still gets every retry the queue
+// lifetime allows instead of bouncing at its first temporary failure.
 func (s *Spool) Release(id string, by model.Address, now time.Time) (*QueueMessage, error) {
 	now = now.UTC()
 	var out *QueueMessage
@@ -1153,6 +1158,7 @@ func (s *Spool) Release(id string, by model.Address, now time.Time) (*QueueMessa
 			return err
 		}
 		m.Status, m.Decision, m.DecidedBy, m.Decided = MsgQueued, "released", by, now
+		m.Expires = now.Add(lifetime(m))
 		if m.Pending > 0 {
 			m.NextAttempt = now
 			if err := tx.Bucket(sDue).Put(dueKey(now, id), nil); err != nil {
@@ -1169,6 +1175,15 @@ func (s *Spool) Release(id string, by model.Address, now time.Time) (*QueueMessa
 		return nil, spoolErr(err)
 	}
 	return out, nil
+}
+
+// lifetime is how long m is tried once queued: what Enqueue was given
+// (Expires − Received), else DefaultLifetime.
+func lifetime(m *QueueMessage) time.Duration {
+	if d := m.Expires.Sub(m.Received); d > 0 {
+		return d
+	}
+	return DefaultLifetime
 }
 
 // Reject refuses a held message, exactly once like Release: it is finished

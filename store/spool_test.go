@@ -530,6 +530,40 @@ func TestSpoolExpireHeldAndPurge(t *testing.T) {
 	}
 }
 
+// TestSpoolReleaseRenewsLifetime: a held message's lifetime starts when it
+// is released, by a person or by the sweeper at the end of hold_for, so
+// mail held longer than the queue lifetime does not bounce at its first
+// temporary failure.
+func TestSpoolReleaseRenewsLifetime(t *testing.T) {
+	f := newSpool(t, false)
+	const life, holdFor = 120 * time.Hour, 168 * time.Hour
+	for _, c := range []struct {
+		name    string
+		expires time.Time // given to Enqueue
+		release time.Time
+		want    time.Time
+	}{
+		{"released by the sweeper when hold_for ends", epoch.Add(life), epoch.Add(holdFor), epoch.Add(holdFor + life)},
+		{"released by a person after an hour", epoch.Add(life), epoch.Add(time.Hour), epoch.Add(time.Hour + life)},
+		{"no lifetime given", time.Time{}, epoch.Add(holdFor), epoch.Add(holdFor + store.DefaultLifetime)},
+	} {
+		m := msg(store.MsgHeld, c.name)
+		m.Received, m.Expires = epoch, c.expires
+		m.HoldUntil, m.OnExpiry = epoch.Add(holdFor), "release"
+		f.enqueue(m, "x", "buyer@customer.cn")
+		got, err := f.sp.Release(m.ID, "", c.release)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !got.Expires.Equal(c.want) || !f.message(m.ID).Expires.Equal(c.want) {
+			t.Errorf("%s: Expires %v (stored %v), want %v", c.name, got.Expires, f.message(m.ID).Expires, c.want)
+		}
+		if !got.Expires.After(c.release) {
+			t.Errorf("%s: released mail expires at %v, no later than its release at %v", c.name, got.Expires, c.release)
+		}
+	}
+}
+
 // Test50000Recipients: one message to 50,000 recipients is on disk (fsync)
 // well within a second; its log record names the first 1000.
 func Test50000Recipients(t *testing.T) {

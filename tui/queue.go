@@ -829,8 +829,11 @@ func (p *queuePane) detailLines() []string {
 		[2]string{t.Recipients, p.s.Sprintf(t.Counts, m.Rcpts, m.Pending, m.Delivered, m.Failed)},
 		[2]string{t.Attempts, strconv.Itoa(m.Attempts)},
 		[2]string{t.Next, mailTime(m.NextAttempt, false)},
-		[2]string{t.Expires, mailTime(m.Expires, false)},
 	)
+	if m.Status != store.MsgHeld {
+		// Held mail's lifetime starts when it is released.
+		rows = append(rows, [2]string{t.Expires, mailTime(m.Expires, false)})
+	}
 	if m.Approver != "" {
 		rows = append(rows, [2]string{t.Approver, string(m.Approver)})
 	}

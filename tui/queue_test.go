@@ -359,7 +359,8 @@ func TestQueueLive(t *testing.T) {
 }
 
 // TestQueueHeldDetail: a held message's recipients wait for a decision,
-// not for a time: the detail names no next attempt for them.
+// not for a time: the detail names no next attempt for them, and no
+// lifetime's end (it starts when the message is released).
 func TestQueueHeldDetail(t *testing.T) {
 	f := newMailFix(t)
 	// The relay gives each recipient of a new message its first attempt's
@@ -382,6 +383,9 @@ func TestQueueHeldDetail(t *testing.T) {
 		t.Fatalf("no detail:\n%s", p.View())
 	}
 	v := ansi.Strip(p.View())
+	if strings.Contains(v, s.T.Queue.Expires) {
+		t.Errorf("held mail shows when its lifetime ends:\n%s", v)
+	}
 	i := strings.Index(v, s.T.Queue.ColRcpt+" ")
 	if i < 0 {
 		t.Fatalf("no recipient table:\n%s", v)
