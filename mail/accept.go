@@ -119,7 +119,7 @@ func (r *Relay) accept(s *session, body []byte) error {
 		m.Status = store.MsgQueued
 	}
 
-	rcptList := queueRcpts(j.res, j.dropped, now)
+	rcptList := queueRcpts(j.res, j.dropped)
 	if len(rcptList) == 0 {
 		// Every recipient refuses this sender (their own block lists).
 		r.logRefusal(m, j.res, "every recipient blocks this sender")
@@ -266,8 +266,9 @@ func direction(outside bool, res *model.Resolution) string {
 }
 
 // queueRcpts lists a message's recipients for the spool: local mailboxes
-// (minus those that refuse the sender) and remote addresses.
-func queueRcpts(res *model.Resolution, dropped []model.Address, now time.Time) []store.QueueRcpt {
+// (minus those that refuse the sender) and remote addresses, never tried
+// (no NextAttempt: due with their message).
+func queueRcpts(res *model.Resolution, dropped []model.Address) []store.QueueRcpt {
 	out := make([]store.QueueRcpt, 0, len(res.Local)+len(res.Remote))
 	skip := map[model.Address]bool{}
 	for _, a := range dropped {
@@ -277,10 +278,10 @@ func queueRcpts(res *model.Resolution, dropped []model.Address, now time.Time) [
 		if skip[mb.Address] {
 			continue
 		}
-		out = append(out, store.QueueRcpt{Addr: mb.Address, Local: true, Folder: mb.Folder, Status: store.RcptPending, NextAttempt: now})
+		out = append(out, store.QueueRcpt{Addr: mb.Address, Local: true, Folder: mb.Folder, Status: store.RcptPending})
 	}
 	for _, a := range res.Remote {
-		out = append(out, store.QueueRcpt{Addr: a, Status: store.RcptPending, NextAttempt: now})
+		out = append(out, store.QueueRcpt{Addr: a, Status: store.RcptPending})
 	}
 	return out
 }

@@ -91,6 +91,17 @@ func TestAllStaffHeldThenReleasedOnce(t *testing.T) {
 	if m.Approver == "" || m.Approver == from {
 		t.Fatalf("approver %q", m.Approver)
 	}
+	// Never tried: no recipient has a next attempt (zero is due with its
+	// message, whenever that is released).
+	rs, err := ts.spool.Rcpts(m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range rs {
+		if !rc.NextAttempt.IsZero() {
+			t.Fatalf("recipient %s of new mail has a next attempt %v; want none until a temporary failure", rc.Addr, rc.NextAttempt)
+		}
+	}
 	vs, _ := ts.spool.Violations(from, 10)
 	if len(vs) != 1 || vs[0].Action != "hold" {
 		t.Fatalf("violations: %+v", vs)

@@ -363,8 +363,8 @@ func TestQueueLive(t *testing.T) {
 // lifetime's end (it starts when the message is released).
 func TestQueueHeldDetail(t *testing.T) {
 	f := newMailFix(t)
-	// The relay gives each recipient of a new message its first attempt's
-	// time, held or not.
+	// A recipient that carries a next attempt (one queued by an older
+	// relay, which gave every new recipient one) while its mail is held.
 	m := &store.QueueMessage{Account: "wangwei@example.com", From: "wangwei@example.com", Door: "submission", Direction: "internal",
 		Subject: "周末聚餐", Status: store.MsgHeld, Approver: model.Address(loginOf(t, "head").Address)}
 	if err := f.sp.Enqueue(m, []store.QueueRcpt{{Addr: "chenyang@example.com", Local: true, Status: store.RcptPending, NextAttempt: f.clock}},
