@@ -71,6 +71,8 @@ func (r *Relay) noticeData(m *store.QueueMessage) NoticeData {
 		Subject:    m.Subject,
 		Received:   m.Received,
 		SSHHost:    r.cfg.Hostname,
+
+		RecipientCount: m.Rcpts,
 	}
 	if rc, err := r.spool.RcptRange(m.ID, 0, 10); err == nil {
 		for _, x := range rc {

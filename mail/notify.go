@@ -40,9 +40,12 @@ type NoticeData struct {
 	Sender     model.Address
 	SenderName string
 	Subject    string   // decoded
-	Recipients []string // its recipients (ten are listed)
+	Recipients []string // its first recipients (ten are listed)
 	Received   time.Time
 	Reasons    []string // why it is held, in the reader's language
+	// RecipientCount is how many recipients it has in all (0: as many as
+	// Recipients lists); the notices say how many are not listed.
+	RecipientCount int
 
 	Approver     model.Address // who decides (held), who decided (released, rejected); "" for a lapsed hold
 	ApproverName string
@@ -53,6 +56,12 @@ type NoticeData struct {
 	SSHHost string // how the approver reaches the SSH door
 	SSHPort int
 }
+
+// AllRecipients is how many recipients the held message has in all.
+func (d NoticeData) AllRecipients() int { return max(d.RecipientCount, len(d.Recipients)) }
+
+// MoreRecipients is how many of them are not among the first n listed.
+func (d NoticeData) MoreRecipients(n int) int { return max(d.AllRecipients()-n, 0) }
 
 // BuildNotice returns the complete message (RFC 5322, CRLF) of a notice of
 // the given kind in the language lang (zh-CN for anything Chinese, else
@@ -166,7 +175,6 @@ var mailTemplateFuncs = template.FuncMap{
 	"first": func(n int, l []string) []string {
 		return l[:min(n, len(l))]
 	},
-	"more": func(n int, l []string) int { return max(len(l)-n, 0) },
 	"mailbox": func(name string, addr model.Address) string {
 		if name == "" {
 			return string(addr)

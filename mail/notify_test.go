@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -111,6 +112,56 @@ func TestBuildNoticeEveryKindAndLanguage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBuildNoticeCountsUnlisted: a notice lists ten recipients and says
+// how many more there are, or, in Chinese, how many in all.
+func TestBuildNoticeCountsUnlisted(t *testing.T) {
+	ten := make([]string, 10)
+	for i := range ten {
+		ten[i] = fmt.Sprintf("m%d@corp.example", i)
+	}
+	for _, tt := range []struct {
+		lang    string
+		listed  []string
+		count   int
+		want    string // how the recipients' line ends
+		notWant string
+	}{
+		{"en", ten, 326, "m9@corp.example and 316 more", ""},
+		{"zh-CN", ten, 326, "m9@corp.example 等 326 人", ""},
+		{"en", ten, 10, "", " more"},
+		{"zh-CN", ten, 10, "", " 人"},
+		{"en", ten[:2], 0, "m1@corp.example", " more"},
+		{"zh-CN", ten[:2], 0, "m1@corp.example", " 人"},
+	} {
+		for _, kind := range []string{NoticeHeld, NoticeReleased, NoticeRejected, NoticeApproval} {
+			d := sampleNotice()
+			d.Recipients, d.RecipientCount = tt.listed, tt.count
+			msg, err := BuildNotice(kind, tt.lang, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, text := readNotice(t, msg)
+			line := recipientLine(text)
+			if tt.want != "" && !strings.HasSuffix(line, tt.want) {
+				t.Errorf("%s/%s, %d of %d listed: the recipients' line %q does not end in %q", kind, tt.lang, len(tt.listed), tt.count, line, tt.want)
+			}
+			if tt.notWant != "" && strings.Contains(line, tt.notWant) {
+				t.Errorf("%s/%s, %d of %d listed: %q says there are more", kind, tt.lang, len(tt.listed), tt.count, line)
+			}
+		}
+	}
+}
+
+// recipientLine is the notice's line that lists the recipients.
+func recipientLine(text string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, "m0@corp.example") {
+			return strings.TrimRight(l, "\r")
+		}
+	}
+	return ""
 }
 
 func TestBuildNoticeRefusesAndCleans(t *testing.T) {

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,6 +167,18 @@ func TestLapsedHoldIsRejectedAndTold(t *testing.T) {
 		t.Fatalf("after the hold lapsed: %s, want rejected", m.Status)
 	}
 	waitFor(t, "rejected notice", func() bool { return len(ts.maildirFiles(from, "")) == 2 })
+	// Both notices list ten of the whole company and say how many more
+	// (in the sender's language: "and N more" or "等 N 人").
+	n := held[0].Rcpts
+	if n <= 10 {
+		t.Fatalf("all@ expanded to %d recipients; the test needs more than ten", n)
+	}
+	for _, raw := range ts.maildirFiles(from, "") {
+		_, text := readNotice(t, []byte(raw))
+		if !strings.Contains(text, fmt.Sprintf(" and %d more", n-10)) && !strings.Contains(text, fmt.Sprintf(" 等 %d 人", n)) {
+			t.Errorf("the notice does not say how many recipients are not listed (%d in all):\n%s", n, text)
+		}
+	}
 }
 
 // grantChange gives a member a permission grant (the perm commands come
