@@ -11,6 +11,23 @@ func ErrorFormat(english string) (zh string, ok bool) {
 	return zh, ok
 }
 
+// ErrorWord returns the Chinese for an English word given to an error
+// helper as a model.Word (a message's status or a decision on held mail),
+// and whether there is one.
+func ErrorWord(english string) (zh string, ok bool) {
+	zh, ok = errorWordsZH[english]
+	return zh, ok
+}
+
+// errorWordsZH holds the words of ErrorWord, read-only like errorsZH. They
+// agree with the mail panes' words (MailText) for the same states.
+var errorWordsZH = map[string]string{
+	// store.MessageStatus
+	"queued": "排队中", "held": "待审", "done": "已投递", "bounced": "已退信", "rejected": "已退回", "dropped": "已删除",
+	// QueueMessage.Decision (and "rejected" above)
+	"released": "已放行",
+}
+
 // errorsZH maps each English error format to its Chinese form. It is built
 // once, when the program starts, and never written again, so every session
 // may read it.
@@ -502,9 +519,9 @@ var errorPairs = [][2]string{
 	{"message %s was already %s by %s at %s",
 		"邮件 %[1]s 已被处理过（%[2]s），处理人 %[3]s，时间 %[4]s"},
 	{"message %s is not held for approval: it is %s",
-		"邮件 %s 不在待审状态：当前为 %s"},
+		"邮件 %s 不在待审状态：当前状态为“%s”"},
 	{"message %s is %s; only queued mail is retried",
-		"邮件 %s 当前为 %s：只有排队中的邮件可以重试"},
+		"邮件 %s 当前状态为“%s”：只有排队中的邮件可以重试"},
 
 	// store/view.go
 	{"no enterprise here yet: run postroom init first",
@@ -542,7 +559,7 @@ var errorPairs = [][2]string{
 	{"say why with --comment; the sender reads it",
 		"请用 --comment 说明原因：发件人会看到"},
 	{"message %s is already %s; there is nothing to drop",
-		"邮件 %s 已是 %s 状态，无需删除"},
+		"邮件 %s 已是“%s”状态，无需删除"},
 	{"--restrict takes on or off",
 		"--restrict 只能取 on 或 off"},
 	{"--site %q: write it as NAME=NETWORK, like 北京总部=10.1.0.0/16",

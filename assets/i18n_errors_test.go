@@ -249,3 +249,13 @@ func TestFormatArgs(t *testing.T) {
 		t.Errorf("formatArgs does not tell %%s/%%d from %%d/%%s")
 	}
 }
+
+// TestErrorWordsChinese: every word model.Word may stand for has a Chinese
+// form.
+func TestErrorWordsChinese(t *testing.T) {
+	for en, zh := range errorWordsZH {
+		if zh == "" || !strings.ContainsFunc(zh, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			t.Errorf("ErrorWord(%q) = %q, which is not Chinese", en, zh)
+		}
+	}
+}

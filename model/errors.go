@@ -51,6 +51,14 @@ func IsUserError(err error) bool {
 	return errors.As(err, &u)
 }
 
+// Word is an argument of a user error that comes from a fixed set of
+// English words, such as a queued message's status ("released",
+// "bounced"). Localize tells it in the reader's language (its Chinese is in
+// assets.ErrorWord), where a plain string argument stays as it is.
+type Word string
+
+func (w Word) String() string { return string(w) }
+
 func userErr(kind error, format string, args ...any) error {
 	return &UserError{Kind: kind, Msg: fmt.Sprintf(format, args...), Format: format, Args: args}
 }

@@ -13,7 +13,7 @@ import (
 // error wrapped around it keeps its own words (such as the
 // "member.add zhangsan@example.com: " prefix of store.ApplyAll, which names
 // a command and an address) and only the UserError's part is replaced.
-// Arguments that are user errors are localised too. Anything without a
+// Arguments that are user errors are localised too, and so are Words. Anything without a
 // translation, and every language but Chinese, gets err.Error() unchanged,
 // so English text is exactly what it was.
 func Localize(err error, lang string) string {
@@ -76,6 +76,11 @@ func (e *UserError) zh() string {
 	for i, a := range e.Args {
 		if inner, ok := a.(error); ok && IsUserError(inner) {
 			a = localizeZH(inner)
+		}
+		if w, ok := a.(Word); ok {
+			if zh, ok := assets.ErrorWord(string(w)); ok {
+				a = zh
+			}
 		}
 		args[i] = a
 	}

@@ -15,6 +15,8 @@ func TestLocalize(t *testing.T) {
 	wrapped := fmt.Errorf("%s %s: %w", "member.add", "lisi@example.com", notFound)
 	joined := errors.Join(Conflictf("%s is not locked", Address("a@example.com")), io.EOF, Authf("wrong address or password"))
 	nested := Invalidf("password policy: %s", NotFoundf("no member %s", Address("b@example.com")))
+	decided := Conflictf("message %s was already %s by %s at %s", "01a2", Word("released"), "lisi@example.com", "2026-11-28 09:30:00")
+	unknownWord := Conflictf("message %s is not held for approval: it is %s", "01a2", Word("sideways"))
 
 	for _, tt := range []struct {
 		name string
@@ -34,6 +36,9 @@ func TestLocalize(t *testing.T) {
 		{"wrapped, English", wrapped, "en", "member.add lisi@example.com: no member zhangsan@example.com"},
 		{"joined", joined, "zh-CN", "a@example.com 没有被锁定\nEOF\n地址或密码错误"},
 		{"a user error as an argument", nested, "zh-CN", "密码策略有误：没有成员 b@example.com"},
+		{"a word as an argument", decided, "zh-CN", "邮件 01a2 已被处理过（已放行），处理人 lisi@example.com，时间 2026-11-28 09:30:00"},
+		{"a word, English", decided, "en", "message 01a2 was already released by lisi@example.com at 2026-11-28 09:30:00"},
+		{"a word without a translation stays", unknownWord, "zh-CN", "邮件 01a2 不在待审状态：当前状态为“sideways”"},
 	} {
 		if got := Localize(tt.err, tt.lang); got != tt.want {
 			t.Errorf("%s: Localize(%q, %q) = %q, want %q", tt.name, tt.err, tt.lang, got, tt.want)

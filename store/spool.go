@@ -1122,9 +1122,9 @@ func (s *Spool) Finish(id string, status MessageStatus, reason string) error {
 // decided is the user error for a second decision on a held message.
 func decided(m *QueueMessage) error {
 	if m.Decision != "" {
-		return model.Conflictf("message %s was already %s by %s at %s", m.ID, m.Decision, decider(m.DecidedBy), m.Decided.Local().Format("2006-01-02 15:04:05"))
+		return model.Conflictf("message %s was already %s by %s at %s", m.ID, model.Word(m.Decision), decider(m.DecidedBy), m.Decided.Local().Format("2006-01-02 15:04:05"))
 	}
-	return model.Conflictf("message %s is not held for approval: it is %s", m.ID, m.Status)
+	return model.Conflictf("message %s is not held for approval: it is %s", m.ID, model.Word(m.Status))
 }
 
 func decider(a model.Address) string {
@@ -1232,7 +1232,7 @@ func (s *Spool) Retry(id string, now time.Time) error {
 			return err
 		}
 		if m.Status != MsgQueued {
-			return model.Conflictf("message %s is %s; only queued mail is retried", id, m.Status)
+			return model.Conflictf("message %s is %s; only queued mail is retried", id, model.Word(m.Status))
 		}
 		return retryTx(tx, m, now.UTC())
 	}))

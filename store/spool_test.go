@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
 )
@@ -348,6 +349,52 @@ func TestSpoolReleaseExactlyOnce(t *testing.T) {
 	m3 := f.enqueue(msg(store.MsgQueued, "普通"), "x", "a@example.com")
 	if _, err := f.sp.Release(m3.ID, "it.admin@example.com", now); !errors.Is(err, model.ErrConflict) || !strings.Contains(err.Error(), "not held") {
 		t.Errorf("release of a queued message: %v", err)
+	}
+}
+
+// TestSpoolDecidedInChinese: the refusal of a second decision names the
+// first one and the message's state in the reader's language, and every
+// state and decision has its Chinese word.
+func TestSpoolDecidedInChinese(t *testing.T) {
+	f := newSpool(t, false)
+	now := f.clock.Now()
+	released := f.enqueue(msg(store.MsgHeld, "日计划"), "x", "all@example.com")
+	rejected := f.enqueue(msg(store.MsgHeld, "周结果"), "x", "all@example.com")
+	queued := f.enqueue(msg(store.MsgQueued, "普通"), "x", "a@example.com")
+	if _, err := f.sp.Release(released.ID, "liuyang@example.com", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.sp.Reject(rejected.ID, "liuyang@example.com", "请按部门发送", now); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		err  func() error
+		want string
+	}{
+		{"released twice", func() error { _, err := f.sp.Release(released.ID, "it.admin@example.com", now); return err }, "（已放行）"},
+		{"rejected, then released", func() error { _, err := f.sp.Release(rejected.ID, "it.admin@example.com", now); return err }, "（已退回）"},
+		{"queued, never held", func() error { _, err := f.sp.Reject(queued.ID, "it.admin@example.com", "", now); return err }, "“排队中”"},
+		{"retry of rejected mail", func() error { return f.sp.Retry(rejected.ID, now) }, "“已退回”"},
+	} {
+		err := c.err()
+		if !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("%s: %v, want a conflict", c.name, err)
+		}
+		zh := model.Localize(err, "zh-CN")
+		if !strings.Contains(zh, c.want) {
+			t.Errorf("%s: %q, want %q in it", c.name, zh, c.want)
+		}
+		for _, w := range []string{"released", "rejected", "queued"} {
+			if strings.Contains(zh, "（"+w) || strings.Contains(zh, "“"+w) {
+				t.Errorf("%s: %q leaves %q in English", c.name, zh, w)
+			}
+		}
+	}
+	for _, w := range []store.MessageStatus{store.MsgQueued, store.MsgHeld, store.MsgDone, store.MsgBounced, store.MsgRejected, store.MsgDropped, "released"} {
+		if _, ok := assets.ErrorWord(string(w)); !ok {
+			t.Errorf("%q has no Chinese word in assets.ErrorWord", w)
+		}
 	}
 }
 

@@ -275,7 +275,7 @@ func (p *queuePane) decide(action string, id, comment string) tea.Cmd {
 			out, err = sp.Reject(m.ID, actor.Address, comment, now)
 		case "drop":
 			if m.Status.Finished() {
-				err = model.Conflictf("message %s is already %s; there is nothing to drop", m.ID, m.Status)
+				err = model.Conflictf("message %s is already %s; there is nothing to drop", m.ID, model.Word(m.Status))
 				break
 			}
 			why := "dropped by " + string(actor.Address)

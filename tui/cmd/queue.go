@@ -500,7 +500,7 @@ func queueDropCmd(env *Env) *cobra.Command {
 					return err
 				}
 				if m.Status.Finished() {
-					return model.Conflictf("message %s is already %s; there is nothing to drop", m.ID, m.Status)
+					return model.Conflictf("message %s is already %s; there is nothing to drop", m.ID, model.Word(m.Status))
 				}
 				why := "dropped by " + string(env.Actor.Address)
 				if reason != "" {
