@@ -26,6 +26,8 @@ type HomeText struct {
 	Violations   string // "%d of your messages were held or refused"
 	NoViolations string
 	HeldForYou   string // "%d held messages wait for your decision (Held mail)"
+	// HeldForYouOne is HeldForYou for one message: "%d held message waits…".
+	HeldForYouOne string
 }
 
 var homeZH = HomeText{
@@ -37,6 +39,7 @@ var homeZH = HomeText{
 	LastLogin: "上次登录 %s，来自 %s", Announcements: "公告", NoAnnounce: "暂无公告", AuditHead: "操作日志：%d 条记录",
 	YourMail: "我的邮件", Violations: "您有 %d 封邮件被扣留或拒收（违规记录），最近几条：",
 	NoViolations: "没有违规记录", HeldForYou: "有 %d 封邮件等您审批（见“待审邮件”）",
+	HeldForYouOne: "有 %d 封邮件等您审批（见“待审邮件”）",
 }
 
 var homeEN = HomeText{
@@ -48,4 +51,5 @@ var homeEN = HomeText{
 	LastLogin: "last login %s from %s", Announcements: "Announcements", NoAnnounce: "No announcements", AuditHead: "operation log: %d records",
 	YourMail: "Your mail", Violations: "%d of your messages were held or refused (violations); the latest:",
 	NoViolations: "no violations", HeldForYou: "%d held messages wait for your decision (see Held mail)",
+	HeldForYouOne: "%d held message waits for your decision (see Held mail)",
 }

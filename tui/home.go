@@ -294,7 +294,11 @@ func (p *homePane) View() string {
 		out = append(out, "", st.Label.Render(t.YourMail))
 		w := max(10, p.width-4)
 		if d.heldForMe > 0 {
-			for i, l := range wrapText(p.s.Sprintf(t.HeldForYou, d.heldForMe), w) {
+			held := t.HeldForYou
+			if d.heldForMe == 1 {
+				held = t.HeldForYouOne
+			}
+			for i, l := range wrapText(p.s.Sprintf(held, d.heldForMe), w) {
 				lead := "    "
 				if i == 0 {
 					lead = "  " + st.Warn.Render("! ")

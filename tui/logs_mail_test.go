@@ -189,7 +189,7 @@ func TestHomeViolations(t *testing.T) {
 	p := newHomePane(s)
 	p.SetSize(100, 30)
 	drive(p, p.Init())
-	if v := ansi.Strip(p.View()); !strings.Contains(v, s.Sprintf(s.T.Home.HeldForYou, 1)) || !strings.Contains(v, s.T.Home.NoViolations) {
+	if v := ansi.Strip(p.View()); !strings.Contains(v, s.Sprintf(s.T.Home.HeldForYouOne, 1)) || !strings.Contains(v, s.T.Home.NoViolations) {
 		t.Errorf("the head's Home:\n%s", v)
 	}
 }
