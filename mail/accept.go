@@ -42,7 +42,7 @@ func (r *Relay) accept(s *session, body []byte) error {
 	}
 	var j judged
 	err := r.store.Read(func(rd *store.Reader) error {
-		pol, err := rd.MailPolicy()
+		pol, err := rd.ReadOnlyMailPolicy()
 		if err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (r *Relay) accept(s *session, body []byte) error {
 			HeaderFrom: hdr.From,
 			Rcpts:      j.res,
 			Subject:    hdr.Subject,
-			Text:       TextExcerpt(body, textExcerptBytes),
+			TextOf:     func() string { return TextExcerpt(body, textExcerptBytes) },
 			Now:        now,
 		}
 		if s.system != nil {

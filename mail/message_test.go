@@ -380,3 +380,26 @@ func FuzzAddContactLine(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlainBody: the short way of TextExcerpt for a plain message says
+// what the MIME reader says, for every message both can read.
+func FuzzPlainBody(f *testing.F) {
+	f.Add([]byte("Subject: a\r\n\r\nhello\r\n.\r\nworld\r\n"))
+	f.Add([]byte("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n报价单\r\n"))
+	f.Add([]byte("Content-Type: text/plain;\r\n charset=\"US-ASCII\"\r\n\r\n  spaced  \r\n\r\n"))
+	f.Add([]byte("content-type: TEXT/PLAIN\r\n\r\nx"))
+	f.Add([]byte("no header at all"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if _, ok := plainBody(body); !ok {
+			return
+		}
+		if _, err := gomessage.Read(bytes.NewReader(body)); err != nil {
+			return // a header the MIME reader refuses: the short way still reads the text
+		}
+		for _, max := range []int{5, 64 << 10} {
+			if got, want := TextExcerpt(body, max), mimeExcerpt(body, max); got != want {
+				t.Fatalf("max %d: short way %q, MIME reader %q", max, got, want)
+			}
+		}
+	})
+}

@@ -146,7 +146,7 @@ func (r *Relay) localMailbox(a model.Address) (model.Address, bool) {
 		if !rd.IsLocal(a.Domain()) {
 			return nil
 		}
-		pol, err := rd.MailPolicy()
+		pol, err := rd.ReadOnlyMailPolicy()
 		if err != nil {
 			return err
 		}
@@ -228,7 +228,7 @@ func (r *Relay) isLocal(domain string) bool {
 func (r *Relay) senderAllowed(m *model.Member, p Path) error {
 	from := model.Address(strings.ToLower(p.Local) + "@" + p.Domain)
 	return r.store.Read(func(rd *store.Reader) error {
-		pol, err := rd.MailPolicy()
+		pol, err := rd.ReadOnlyMailPolicy()
 		if err != nil {
 			return err
 		}
@@ -252,7 +252,7 @@ func (r *Relay) localRcptAllowed(p Path, from string, outside bool) error {
 	addr, err := model.ParseAddress(p.Local + "@" + p.Domain)
 	var refusal error
 	rerr := r.store.Read(func(rd *store.Reader) error {
-		pol, err2 := rd.MailPolicy()
+		pol, err2 := rd.ReadOnlyMailPolicy()
 		if err2 != nil {
 			return err2
 		}

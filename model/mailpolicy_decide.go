@@ -34,7 +34,11 @@ type Submission struct {
 	Rcpts      *Resolution    // nil: no recipients yet (the sender is checked alone)
 	Subject    string         // decoded
 	Text       string         // the first 64 KiB of decoded text, for keyword rules
-	Now        time.Time
+	// TextOf, when set and Text is empty, gives Text the first time a
+	// keyword rule needs it, so a message no such rule looks at is never
+	// decoded.
+	TextOf func() string
+	Now    time.Time
 }
 
 // TrustedSystem is a named sender of the ops configuration: printers, the
@@ -90,6 +94,9 @@ func DecideSubmission(v View, p MailPolicy, s Submission) (Decision, error) {
 	}
 	d.whole = s.Rcpts.AllStaff || (p.Broadcast.Threshold > 0 && s.Rcpts.Internal > p.Broadcast.Threshold)
 	d.subject.s, d.text.s = s.Subject, s.Text
+	if s.Text == "" {
+		d.text.load = s.TextOf
+	}
 	bound, err := d.bind()
 	if err != nil {
 		return Decision{}, err
@@ -802,6 +809,7 @@ func DecideInbound(v View, p MailPolicy, from Address, rcpts *Resolution) (Decis
 // cased letters (Ａ, Ж) makes it lower the whole text by Unicode's rules.
 type foldText struct {
 	s            string
+	load         func() string // gives s on first use when set
 	ascii, full  string
 	asciiLowered bool
 	fullLowered  bool
@@ -811,6 +819,9 @@ func (t *foldText) find(words []string) (string, bool) {
 	for _, w := range words {
 		if w == "" {
 			continue
+		}
+		if t.load != nil {
+			t.s, t.load = t.load(), nil
 		}
 		hay, needle := t.s, w
 		switch caseOf(w) {

@@ -598,3 +598,44 @@ func TestInboundCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestTextOf: a text given by TextOf is read only when a keyword rule that
+// applies to the message looks at the text, and then decides as Text does.
+func TestTextOf(t *testing.T) {
+	c := newCompany()
+	p := DefaultMailPolicy("example.com")
+	p.Content = append(slices.Clone(p.Content),
+		ContentRule{Name: "secret", Keywords: []string{"机密"}, Scope: ScopeAny, Depts: []DeptID{c.tech}, Action: ActionRefuse})
+	cases := []struct {
+		name     string
+		sender   Address
+		to       Address
+		wantRead bool
+		want     MailAction
+	}{
+		{"no rule covers the sender", "ww@example.com", "li@example.com", false, ActionAllow},
+		{"a department's keyword rule", "dev2@example.com", "li@example.com", true, ActionRefuse},
+		{"an external-only rule, to a customer", "ww@example.com", "buyer@customer.example", true, ActionAllow},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ResolveRecipients(c.v, p, []Address{tc.to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reads := 0
+			s := Submission{Sender: c.m(tc.sender), MailFrom: tc.sender, Rcpts: res, Subject: "hello", Now: now,
+				TextOf: func() string { reads++; return "内容机密" }}
+			d, err := DecideSubmission(c.v, p, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (reads > 0) != tc.wantRead || reads > 1 {
+				t.Errorf("TextOf called %d times, want read=%v (once at most)", reads, tc.wantRead)
+			}
+			if d.Action != tc.want {
+				t.Errorf("action %s, want %s", d.Action, tc.want)
+			}
+		})
+	}
+}

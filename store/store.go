@@ -46,6 +46,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -118,6 +119,8 @@ type Store struct {
 
 	dummyOnce sync.Once
 	dummy     string // a hash to check against for unknown accounts
+
+	policy atomic.Pointer[policyCache] // Reader.ReadOnlyMailPolicy
 }
 
 // Open opens (creating if needed) the database file at path.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -18,6 +19,16 @@ import (
 type Reader struct {
 	tx    *bolt.Tx
 	depts map[model.DeptID]*model.Department
+	// policy caches the decoded mail policy between read transactions
+	// (ReadOnlyMailPolicy); nil inside a write transaction.
+	policy *atomic.Pointer[policyCache]
+}
+
+// policyCache is the mail policy as of the write transaction txid: the
+// database cannot differ between read transactions that see the same txid.
+type policyCache struct {
+	txid int
+	pol  model.MailPolicy
 }
 
 func newReader(tx *bolt.Tx) *Reader {
@@ -26,7 +37,11 @@ func newReader(tx *bolt.Tx) *Reader {
 
 // Read runs fn with a consistent read-only view.
 func (s *Store) Read(fn func(r *Reader) error) error {
-	return s.db.View(func(tx *bolt.Tx) error { return fn(newReader(tx)) })
+	return s.db.View(func(tx *bolt.Tx) error {
+		r := newReader(tx)
+		r.policy = &s.policy
+		return fn(r)
+	})
 }
 
 func getJSON[T any](tx *bolt.Tx, bucket, key []byte) (*T, error) {
@@ -97,6 +112,26 @@ func (r *Reader) MailPolicy() (model.MailPolicy, error) {
 		primary = ds[0].Name
 	}
 	return model.DefaultMailPolicy(primary), nil
+}
+
+// ReadOnlyMailPolicy is MailPolicy decoded once per committed version of
+// the database and shared by every reader of that version: the relay asks
+// for it on every message. The caller must not modify it (its slices and
+// maps are shared); use MailPolicy for a policy to change.
+func (r *Reader) ReadOnlyMailPolicy() (model.MailPolicy, error) {
+	if r.policy == nil {
+		return r.MailPolicy()
+	}
+	txid := r.tx.ID()
+	if c := r.policy.Load(); c != nil && c.txid == txid {
+		return c.pol, nil
+	}
+	p, err := r.MailPolicy()
+	if err != nil {
+		return p, err
+	}
+	r.policy.Store(&policyCache{txid: txid, pol: p})
+	return p, nil
 }
 
 // Domains lists the mail domains, primary first.
