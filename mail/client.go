@@ -1,14 +1,13 @@
 package mail
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"net/textproto"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -75,9 +74,10 @@ type hopPool struct {
 
 // hopConn is one open client connection.
 type hopConn struct {
-	c        *smtp.Client
+	c        *smtpConn
 	raw      net.Conn // the TCP or unix connection under any TLS, closed to abort
 	tls      bool
+	reused   bool // it served a message before: RSET first
 	lastUsed time.Time
 }
 
@@ -138,91 +138,100 @@ func (cp *clientPools) send(ctx context.Context, hop NextHop, from string, rcpts
 		}
 		return out
 	}
-	stop := context.AfterFunc(ctx, func() { hc.raw.Close() })
-	reusable := cp.transact(hc, hop, from, rcpts, todo, body, out)
-	if !stop() {
-		reusable = false // ctx ended and closed the connection
+	for {
+		stop := context.AfterFunc(ctx, func() { hc.raw.Close() })
+		reusable, unsent := cp.transact(hc, hop, from, rcpts, todo, body, out)
+		if !stop() {
+			reusable, unsent = false, false // ctx ended and closed the connection
+		}
+		if !unsent || !hc.reused {
+			cp.put(p, hc, reusable)
+			return out
+		}
+		// An idle connection the server had closed: nothing of this
+		// message reached it, so it goes again on a new one.
+		hc.c.conn.Close()
+		if hc, err = cp.dial(ctx, hop, false); err != nil {
+			<-p.slots
+			for _, i := range todo {
+				out[i] = rcptOutcome{Text: err.Error()}
+			}
+			return out
+		}
 	}
-	cp.put(p, hc, reusable)
-	return out
 }
 
-// transact runs MAIL, RCPT for the recipients at the indexes todo, DATA. It
-// fills out and reports whether the connection can serve another message.
-func (cp *clientPools) transact(hc *hopConn, hop NextHop, from string, rcpts []model.Address, todo []int, body []byte, out []rcptOutcome) bool {
+// transact runs one transaction for the recipients at the indexes todo,
+// pipelined when the server allows (smtpconn.go). It fills out and reports
+// whether the connection can serve another message, and whether it failed
+// before the server answered anything of this message (then nothing was
+// delivered and out is untouched).
+func (cp *clientPools) transact(hc *hopConn, hop NextHop, from string, rcpts []model.Address, todo []int, body []byte, out []rcptOutcome) (reusable, unsent bool) {
 	c := hc.c
-	fail := func(idx []int, err error) bool {
-		var se *smtp.SMTPError
-		if errors.As(err, &se) {
-			for _, i := range idx {
-				out[i] = smtpOutcome(hop, se)
-			}
-			return true // the server answered: the connection still works
-		}
-		for _, i := range idx {
+	mail := "MAIL FROM:<" + from + ">"
+	if c.has("8BITMIME") {
+		mail += " BODY=8BITMIME"
+	}
+	if c.has("SIZE") {
+		mail += " SIZE=" + strconv.Itoa(len(body))
+	}
+	to := make([]string, len(todo))
+	for k, i := range todo {
+		to[k] = string(rcpts[i])
+	}
+	res, sent, err := c.transaction(hc.reused, mail, to, body)
+	hc.reused = true
+	if !sent && err != nil {
+		for _, i := range todo {
 			out[i] = rcptOutcome{Text: fmt.Sprintf("%s: %v", hop.Addr, err)}
 		}
-		return false
+		return false, true
 	}
-	if err := c.Mail(from, &smtp.MailOptions{Size: int64(len(body))}); err != nil {
-		return fail(todo, err)
+	connErr := func() rcptOutcome { return rcptOutcome{Text: fmt.Sprintf("%s: %v", hop.Addr, err)} }
+	if res.mail.code != 250 {
+		for _, i := range todo {
+			out[i] = smtpOutcome(hop, res.mail.err())
+		}
+		return err == nil, false
 	}
 	var accepted []int
 	for k, i := range todo {
-		err := c.Rcpt(string(rcpts[i]), nil)
-		if err == nil {
+		switch {
+		case k >= len(res.rcpts):
+			out[i] = connErr()
+		case res.rcpts[k].code/100 == 2:
 			accepted = append(accepted, i)
-			continue
+			out[i] = connErr() // until DATA's reply says otherwise
+		default:
+			out[i] = smtpOutcome(hop, res.rcpts[k].err())
 		}
-		var se *smtp.SMTPError
-		if !errors.As(err, &se) {
-			fail(todo[k:], err)
-			fail(accepted, err)
-			return false
-		}
-		out[i] = smtpOutcome(hop, se)
+	}
+	if err != nil {
+		return false, false
 	}
 	if len(accepted) == 0 {
-		return true // RSET before the next use
+		return true, false
 	}
-	w, err := c.Data()
-	if err != nil {
-		return fail(accepted, err)
-	}
-	if _, err := w.Write(body); err != nil {
-		fail(accepted, err)
-		return false
-	}
-	if !hop.lmtp() {
-		resp, err := w.CloseWithResponse()
-		if err != nil {
-			return fail(accepted, err)
-		}
+	if res.dataErr != nil {
 		for _, i := range accepted {
-			out[i] = rcptOutcome{Delivered: true, Text: fmt.Sprintf("%s said: 250 %s", hop.Addr, resp.StatusText)}
+			out[i] = smtpOutcome(hop, res.dataErr)
 		}
-		return true
+		return true, false
 	}
-	resp, err := w.CloseWithLMTPResponse()
-	// Per-recipient refusals come as an LMTPDataError; a connection error
-	// is joined to them.
-	var perRcpt smtp.LMTPDataError
-	errors.As(err, &perRcpt)
-	_, onlyRefusals := err.(smtp.LMTPDataError)
-	reusable := err == nil || onlyRefusals
-	for _, i := range accepted {
-		addr := string(rcpts[i])
-		switch {
-		case resp[addr] != nil:
-			out[i] = rcptOutcome{Delivered: true, Text: fmt.Sprintf("%s said: 250 %s", hop.Addr, resp[addr].StatusText)}
-		case perRcpt[addr] != nil:
-			out[i] = smtpOutcome(hop, perRcpt[addr])
-		default:
-			out[i] = rcptOutcome{Text: fmt.Sprintf("%s: no reply for this recipient after DATA: %v", hop.Addr, err)}
-			reusable = false
+	for k, i := range accepted {
+		var r reply
+		if hop.lmtp() {
+			r = res.data[k]
+		} else {
+			r = res.data[0]
+		}
+		if r.code/100 == 2 {
+			out[i] = rcptOutcome{Delivered: true, Text: fmt.Sprintf("%s said: 250 %s", hop.Addr, r.text)}
+		} else {
+			out[i] = smtpOutcome(hop, r.err())
 		}
 	}
-	return reusable
+	return true, false
 }
 
 // smtpOutcome turns a server's reply into an outcome: 5xx is permanent,
@@ -240,8 +249,9 @@ func smtpReplyText(se *smtp.SMTPError) string {
 	return fmt.Sprintf("%03d %s", se.Code, msg)
 }
 
-// get takes a slot and returns an idle connection that answers RSET, or a
-// new one.
+// get takes a slot and returns an idle connection, or a new one. An idle
+// connection is not probed: its next transaction starts with RSET, and
+// send starts again on a new connection when that finds it closed.
 func (cp *clientPools) get(ctx context.Context, p *hopPool) (*hopConn, error) {
 	select {
 	case p.slots <- struct{}{}:
@@ -262,13 +272,7 @@ func (cp *clientPools) get(ctx context.Context, p *hopPool) (*hopConn, error) {
 			cp.quit(hc)
 			continue
 		}
-		stop := context.AfterFunc(ctx, func() { hc.raw.Close() })
-		err := hc.c.Reset()
-		stop()
-		if err == nil {
-			return hc, nil
-		}
-		hc.c.Close()
+		return hc, nil
 	}
 	hc, err := cp.dial(ctx, p.hop, false)
 	if err != nil {
@@ -287,7 +291,7 @@ func (cp *clientPools) put(p *hopPool, hc *hopConn, reusable bool) {
 		p.idle = append(p.idle, hc)
 		p.mu.Unlock()
 	} else {
-		hc.c.Close()
+		hc.c.conn.Close()
 	}
 	<-p.slots
 }
@@ -325,10 +329,7 @@ func (cp *clientPools) closeIdle(all bool) {
 
 // quit says QUIT (briefly) and closes.
 func (cp *clientPools) quit(hc *hopConn) {
-	hc.c.CommandTimeout = 5 * time.Second
-	if err := hc.c.Quit(); err != nil {
-		hc.c.Close()
-	}
+	hc.c.quit()
 }
 
 // dial opens a connection, says EHLO (LHLO) with our host name and starts
@@ -344,12 +345,11 @@ func (cp *clientPools) dial(ctx context.Context, hop NextHop, plain bool) (*hopC
 	cp.dials.Add(1)
 	stop := context.AfterFunc(ctx, func() { raw.Close() })
 	defer stop()
-	hc := &hopConn{c: cp.newClient(raw, hop), raw: raw}
-	if err := hc.c.Hello(cp.hostname); err != nil {
+	hc := &hopConn{c: newSMTPConn(raw, hop.lmtp(), cp.cmdTimeout), raw: raw}
+	if err := hc.c.greet(cp.hostname); err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("%s: greeting: %w", hop.Addr, err)
 	}
-	offered, _ := hc.c.Extension("STARTTLS")
 	switch {
 	case network == "unix" || plain:
 		if hop.RequireTLS && network != "unix" {
@@ -357,54 +357,12 @@ func (cp *clientPools) dial(ctx context.Context, hop NextHop, plain bool) (*hopC
 			return nil, fmt.Errorf("%s: TLS is required for this route and could not be started", hop.Addr)
 		}
 		return hc, nil
-	case !offered:
+	case !hc.c.has("STARTTLS"):
 		if hop.RequireTLS {
 			raw.Close()
 			return nil, fmt.Errorf("%s does not offer STARTTLS, and TLS is required for this route", hop.Addr)
 		}
 		return hc, nil
-	}
-	tc, err := cp.startTLS(ctx, raw, hop)
-	if err != nil {
-		raw.Close()
-		if hop.RequireTLS || ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: STARTTLS: %w", hop.Addr, err)
-		}
-		// Opportunistic TLS that fails: send in the clear, as other MTAs do.
-		return cp.dial(ctx, hop, true)
-	}
-	hc = &hopConn{c: cp.newClient(&greetedConn{Conn: tc, greeting: []byte("220 TLS started\r\n")}, hop), raw: raw, tls: true}
-	if err := hc.c.Hello(cp.hostname); err != nil {
-		raw.Close()
-		return nil, fmt.Errorf("%s: EHLO after STARTTLS: %w", hop.Addr, err)
-	}
-	return hc, nil
-}
-
-func (cp *clientPools) newClient(conn net.Conn, hop NextHop) *smtp.Client {
-	var c *smtp.Client
-	if hop.lmtp() {
-		c = smtp.NewClientLMTP(conn)
-	} else {
-		c = smtp.NewClient(conn)
-	}
-	c.CommandTimeout = cp.cmdTimeout
-	return c
-}
-
-// startTLS sends STARTTLS on raw, whose EHLO exchange go-smtp's client has
-// just finished (so nothing is buffered), and does the TLS handshake.
-// go-smtp's client has no STARTTLS after an EHLO with our own name, hence
-// this step by hand.
-func (cp *clientPools) startTLS(ctx context.Context, raw net.Conn, hop NextHop) (*tls.Conn, error) {
-	raw.SetDeadline(time.Now().Add(cp.cmdTimeout))
-	defer raw.SetDeadline(time.Time{})
-	if _, err := raw.Write([]byte("STARTTLS\r\n")); err != nil {
-		return nil, err
-	}
-	// Read the reply a byte at a time: nothing after it may be consumed.
-	if _, _, err := textproto.NewReader(bufio.NewReaderSize(byteReader{raw}, 16)).ReadResponse(220); err != nil {
-		return nil, err
 	}
 	host, _, err := net.SplitHostPort(hop.Addr)
 	if err != nil {
@@ -416,38 +374,16 @@ func (cp *clientPools) startTLS(ctx context.Context, raw net.Conn, hop NextHop) 
 		RootCAs:            cp.rootCAs,
 		MinVersion:         tls.VersionTLS12,
 	}
-	tc := tls.Client(raw, cfg)
-	if err := tc.HandshakeContext(ctx); err != nil {
-		return nil, err
+	if err := hc.c.startTLS(cfg, cp.hostname); err != nil {
+		raw.Close()
+		if hop.RequireTLS || ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: STARTTLS: %w", hop.Addr, err)
+		}
+		// Opportunistic TLS that fails: send in the clear, as other MTAs do.
+		return cp.dial(ctx, hop, true)
 	}
-	return tc, nil
-}
-
-// byteReader reads at most one byte per call, so a bufio.Reader on it never
-// reads past what it is asked for by more than the current line.
-type byteReader struct{ c net.Conn }
-
-func (b byteReader) Read(p []byte) (int, error) {
-	if len(p) > 1 {
-		p = p[:1]
-	}
-	return b.c.Read(p)
-}
-
-// greetedConn replays a greeting before the connection's own data, so that
-// a new go-smtp client can start on a connection just switched to TLS.
-type greetedConn struct {
-	net.Conn
-	greeting []byte
-}
-
-func (g *greetedConn) Read(p []byte) (int, error) {
-	if len(g.greeting) > 0 {
-		n := copy(p, g.greeting)
-		g.greeting = g.greeting[n:]
-		return n, nil
-	}
-	return g.Conn.Read(p)
+	hc.tls = true
+	return hc, nil
 }
 
 // checkForwardAddress checks an address before it is sent to another
