@@ -244,7 +244,7 @@ func OpenSpool(path string, opt SpoolOptions) (*Spool, error) {
 		mmap = int(min(int64(mmap), opt.MaxSize))
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, NoSync: opt.NoSync, InitialMmapSize: mmap,
-		MaxSize: int(opt.MaxSize), FreelistType: bolt.FreelistMapType})
+		MaxSize: int(opt.MaxSize), FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, ErrLocked
