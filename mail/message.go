@@ -13,7 +13,6 @@ import (
 	netmail "net/mail"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	gomessage "github.com/emersion/go-message"
@@ -39,14 +38,13 @@ type HeaderFacts struct {
 	FromName  string    // its display name, decoded
 	Subject   string    // decoded (RFC 2047, raw GBK bytes too)
 	MessageID string    // without the angle brackets
-	Date      time.Time // zero when absent or malformed
 	HeaderEnd int       // offset of the body's first byte: just after the blank line, or len(body)
 }
 
 // ParseHeader reads the header of a raw message (CRLF lines). It returns the
 // facts it could read and an error when the header itself is malformed (a
 // line without a colon, a first line that is a continuation); an absent or
-// malformed From, Date or Message-ID is not an error, only a zero field.
+// malformed From or Message-ID is not an error, only a zero field.
 func ParseHeader(body []byte) (HeaderFacts, error) {
 	end := headerLength(body)
 	f := HeaderFacts{HeaderEnd: end}
@@ -70,11 +68,6 @@ func ParseHeader(body []byte) (HeaderFacts, error) {
 		}
 	}
 	f.MessageID = strings.TrimSpace(strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"))
-	if d := h.Get("Date"); d != "" {
-		if t, err := netmail.ParseDate(d); err == nil {
-			f.Date = t
-		}
-	}
 	return f, nil
 }
 
