@@ -35,10 +35,10 @@ type HeaderFacts struct {
 	// read. FromRaw is the addr-spec exactly as written.
 	From      model.Address
 	FromRaw   string
-	FromName  string    // its display name, decoded
-	Subject   string    // decoded (RFC 2047, raw GBK bytes too)
-	MessageID string    // without the angle brackets
-	HeaderEnd int       // offset of the body's first byte: just after the blank line, or len(body)
+	FromName  string // its display name, decoded
+	Subject   string // decoded (RFC 2047, raw GBK bytes too)
+	MessageID string // without the angle brackets
+	HeaderEnd int    // offset of the body's first byte: just after the blank line, or len(body)
 }
 
 // ParseHeader reads the header of a raw message (CRLF lines). It returns the

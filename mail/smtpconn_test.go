@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -447,4 +448,38 @@ func TestClientHostileReplies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzClientTransaction: whatever a next hop answers, the client neither
+// panics nor hangs, and a delivery is claimed only after a 2xx to the
+// final dot.
+func FuzzClientTransaction(f *testing.F) {
+	f.Add([]byte("220 hop\r\n250-hop\r\n250 PIPELINING\r\n250 ok\r\n250 ok\r\n354 go\r\n250 done\r\n"), false)
+	f.Add([]byte("220 hop\r\n250 hop\r\n250 ok\r\n550 5.1.1 no\r\n"), false)
+	f.Add([]byte("220 hop\r\n250-hop\r\n250 PIPELINING\r\n250 ok\r\n250 ok\r\n354 go\r\n250 a\r\n450 b\r\n"), true)
+	f.Add([]byte("220-a\r\n220 b\r\n502 no ehlo\r\n250 helo\r\n250 ok\r\n250 ok\r\n354 go\r\n250 done\r\n"), false)
+	f.Add([]byte("220 hop\r\n250-hop\r\n250 STARTTLS\r\n220 go\r\n"), false)
+	f.Fuzz(func(t *testing.T, script []byte, lmtp bool) {
+		client, server := net.Pipe()
+		defer client.Close()
+		go func() {
+			defer server.Close()
+			server.SetDeadline(time.Now().Add(time.Second))
+			go io.Copy(io.Discard, server)
+			server.Write(script)
+		}()
+		c := newSMTPConn(client, lmtp, 200*time.Millisecond)
+		if err := c.greet("relay.example"); err != nil {
+			return
+		}
+		res, _, err := c.transaction(false, "MAIL FROM:<a@corp.example>", []string{"x@far.example", "y@far.example"}, []byte(testBody))
+		for _, r := range res.data {
+			if r.code < 200 || r.code > 599 {
+				t.Fatalf("reply code %d", r.code)
+			}
+		}
+		if err == nil && res.dataErr == nil && len(res.data) > 0 && !bytes.Contains(script, []byte("354")) {
+			t.Fatalf("data replies without a 354: %+v", res)
+		}
+	})
 }
