@@ -97,10 +97,10 @@ func (r *Relay) accept(s *session, body []byte) error {
 	for _, h := range j.dec.Hits {
 		if h.Action != model.ActionAllow {
 			m.Rules = append(m.Rules, h.Rule)
-			if h.Reason != nil {
-				m.Reasons = append(m.Reasons, model.Localize(h.Reason, "en"))
-			}
 		}
+	}
+	for _, e := range j.dec.Reasons(model.ActionLog) {
+		m.Reasons = append(m.Reasons, model.Localize(e, "en"))
 	}
 
 	switch j.dec.Action {

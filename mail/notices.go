@@ -17,10 +17,8 @@ func (r *Relay) noticeHeld(m *store.QueueMessage, dec model.Decision) {
 	data := r.noticeData(m)
 	data.Approver, data.ApproverName = m.Approver, r.nameOf(m.Approver)
 	lang := r.langOf(m.Account)
-	for _, h := range dec.Hits {
-		if h.Action == model.ActionHold || h.Action == model.ActionRefuse {
-			data.Reasons = append(data.Reasons, model.Localize(h.Reason, lang))
-		}
+	for _, e := range dec.Reasons(model.ActionHold) {
+		data.Reasons = append(data.Reasons, model.Localize(e, lang))
 	}
 	data.To, data.ToName = m.Account, data.SenderName
 	if _, err := r.del.SendNotice(NoticeHeld, lang, data); err != nil {
@@ -31,10 +29,8 @@ func (r *Relay) noticeHeld(m *store.QueueMessage, dec model.Decision) {
 	}
 	alang := r.langOf(m.Approver)
 	data.Reasons = data.Reasons[:0]
-	for _, h := range dec.Hits {
-		if h.Action == model.ActionHold || h.Action == model.ActionRefuse {
-			data.Reasons = append(data.Reasons, model.Localize(h.Reason, alang))
-		}
+	for _, e := range dec.Reasons(model.ActionHold) {
+		data.Reasons = append(data.Reasons, model.Localize(e, alang))
 	}
 	data.To, data.ToName = m.Approver, data.ApproverName
 	if _, err := r.del.SendNotice(NoticeApproval, alang, data); err != nil {

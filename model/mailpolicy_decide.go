@@ -639,12 +639,7 @@ func (d *decider) finish() (Decision, error) {
 		}
 	}
 	if dec.Action != ActionAllow {
-		var rs reasons
-		for _, h := range dec.Hits {
-			if h.Action == dec.Action && h.Reason != nil {
-				rs = append(rs, h.Reason)
-			}
-		}
+		rs := uniqueReasons(dec.Hits, func(a MailAction) bool { return a == dec.Action })
 		if len(rs) == 1 {
 			dec.Reason = rs[0]
 		} else if len(rs) > 1 {
@@ -652,6 +647,29 @@ func (d *decider) finish() (Decision, error) {
 		}
 	}
 	return dec, nil
+}
+
+// Reasons lists the reasons of the hits whose action ranks at least min
+// (ActionLog: every hit but allow; ActionHold: holds and refusals), in the
+// order of the hits, each text once: a message that is both a broadcast
+// and a post to an all-staff group may be told the same thing by two rules.
+func (d Decision) Reasons(min MailAction) []error {
+	return uniqueReasons(d.Hits, func(a MailAction) bool { return a.Rank() >= min.Rank() && a != ActionAllow })
+}
+
+// uniqueReasons lists the reasons of the hits whose action keep takes, in
+// order, leaving out a text given before.
+func uniqueReasons(hits []RuleHit, keep func(MailAction) bool) reasons {
+	var rs reasons
+	for _, h := range hits {
+		if h.Reason == nil || !keep(h.Action) {
+			continue
+		}
+		if !slices.ContainsFunc(rs, func(e error) bool { return e.Error() == h.Reason.Error() }) {
+			rs = append(rs, h.Reason)
+		}
+	}
+	return rs
 }
 
 // reasons joins several reasons with "; " (one line, fit for an SMTP

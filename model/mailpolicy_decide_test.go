@@ -639,3 +639,67 @@ func TestTextOf(t *testing.T) {
 		})
 	}
 }
+
+// TestReasonsOnce: a reason two rules give in the same words (a message
+// both to the whole company and a post to the all-staff group) is told
+// once, in the decision's reason and in Decision.Reasons, in the order of
+// the hits.
+func TestReasonsOnce(t *testing.T) {
+	wide := Forbiddenf("%s wrote to the all-staff group %s; only the position classes %s or holders of the permission broadcast may send to the whole company", Address("ww@example.com"), Address("all@example.com"), "executive")
+	ext := Forbiddenf("%s may not send outside the company (to %s): the member is on the external-sending restriction list", Address("ww@example.com"), Address("x@partner.example"))
+	content := Forbiddenf("the rule %s: the subject holds %q", "reports", "周报")
+	ok := Invalidf("anyone may post to the group %s", Address("news@example.com"))
+	for _, tc := range []struct {
+		name   string
+		hits   []RuleHit
+		reason string   // the decision's Reason
+		all    []string // Decision.Reasons(ActionLog)
+		held   []string // Decision.Reasons(ActionHold)
+	}{
+		{"one reason", []RuleHit{
+			{Rule: RuleBroadcast, Action: ActionRefuse, Reason: wide},
+		}, wide.Error(), []string{wide.Error()}, []string{wide.Error()}},
+		{"the same words from two rules", []RuleHit{
+			{Rule: RuleBroadcast, Action: ActionRefuse, Reason: wide},
+			{Rule: RuleGroupPost + "all@example.com", Action: ActionRefuse, Reason: wide},
+		}, wide.Error(), []string{wide.Error()}, []string{wide.Error()}},
+		{"order kept, the repeat left out", []RuleHit{
+			{Rule: RuleBroadcast, Action: ActionRefuse, Reason: wide},
+			{Rule: RuleExternal, Action: ActionRefuse, Reason: ext},
+			{Rule: RuleGroupPost + "all@example.com", Action: ActionRefuse, Reason: wide},
+		}, wide.Error() + "; " + ext.Error(), []string{wide.Error(), ext.Error()}, []string{wide.Error(), ext.Error()}},
+		{"a logged repeat of a refusal", []RuleHit{
+			{Rule: RuleContent + "reports", Action: ActionLog, Reason: content},
+			{Rule: RuleGroupPost + "news@example.com", Action: ActionAllow, Reason: ok},
+			{Rule: RuleBroadcast, Action: ActionRefuse, Reason: wide},
+			{Rule: RuleContent + "reports2", Action: ActionLog, Reason: content},
+			{Rule: RuleGroupPost + "all@example.com", Action: ActionRefuse, Reason: wide},
+		}, wide.Error(), []string{content.Error(), wide.Error()}, []string{wide.Error()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &decider{hits: tc.hits}
+			dec, err := d.finish()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dec.Reason == nil || dec.Reason.Error() != tc.reason {
+				t.Errorf("Reason = %v, want %q", dec.Reason, tc.reason)
+			}
+			if len(dec.Hits) != len(tc.hits) {
+				t.Errorf("%d hits, want all %d (each rule keeps its hit)", len(dec.Hits), len(tc.hits))
+			}
+			for _, c := range []struct {
+				min  MailAction
+				want []string
+			}{{ActionLog, tc.all}, {ActionHold, tc.held}} {
+				var got []string
+				for _, e := range dec.Reasons(c.min) {
+					got = append(got, e.Error())
+				}
+				if !slices.Equal(got, c.want) {
+					t.Errorf("Reasons(%s) = %q, want %q", c.min, got, c.want)
+				}
+			}
+		})
+	}
+}
