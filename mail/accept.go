@@ -95,12 +95,19 @@ func (r *Relay) accept(s *session, body []byte) error {
 		m.Door, m.System = "trusted", s.system.Name
 	}
 	for _, h := range j.dec.Hits {
-		if h.Action != model.ActionAllow {
+		if h.Action != model.ActionAllow || h.Rule == model.RuleDelegation {
 			m.Rules = append(m.Rules, h.Rule)
 		}
 	}
 	for _, e := range j.dec.Reasons(model.ActionLog) {
 		m.Reasons = append(m.Reasons, model.Localize(e, "en"))
+	}
+	// A use of a lent permission is recorded even when the mail goes
+	// (PERM-3: every use of a delegated right is logged as such).
+	for _, h := range j.dec.Hits {
+		if h.Rule == model.RuleDelegation && h.Reason != nil {
+			m.Reasons = append(m.Reasons, model.Localize(h.Reason, "en"))
+		}
 	}
 
 	switch j.dec.Action {

@@ -39,6 +39,18 @@ type View interface {
 	LoginRules() (LoginRules, error)
 	// MailPolicy is the mail policy; the defaults when none was saved.
 	MailPolicy() (MailPolicy, error)
+	// Permissions lists the saved entries of the permission catalogue, in
+	// name order (Catalogue adds the defaults).
+	Permissions() ([]Permission, error)
+	// UnitOfficers lists the members holding the unit-officer role.
+	UnitOfficers() ([]Address, error)
+	// Borrowers lists the members a person lends permissions to, by
+	// delegations not marked ended.
+	Borrowers(lender Address) ([]Address, error)
+	// Request returns a request by id.
+	Request(id uint64) (*Request, error)
+	// RequestPolicy is the request policy; the defaults when none was saved.
+	RequestPolicy() (RequestPolicy, error)
 }
 
 // Tx is a View that can also write. Each write replaces or removes one
@@ -60,6 +72,11 @@ type Tx interface {
 	PutPolicy(PasswordPolicy) error
 	PutLoginRules(LoginRules) error
 	PutMailPolicy(MailPolicy) error
+	PutPermission(Permission) error
+	PutRequestPolicy(RequestPolicy) error
+	// NewRequestID allocates a request id (they count up from 1).
+	NewRequestID() (uint64, error)
+	PutRequest(*Request) error
 	// Note adds a line to the change's operation-log record (a reason, a
 	// ticket number, how a person was verified).
 	Note(key, value string)

@@ -78,8 +78,10 @@ type Member struct {
 	Keys       []SSHKey    `json:"keys,omitempty"`
 	Roles      []RoleGrant `json:"roles,omitempty"`
 	Grants     []Grant     `json:"grants,omitempty"`
-	Password   Credential  `json:"password"`
-	Prefs      Prefs       `json:"prefs,omitzero"`
+	// Delegations are the permissions others lend this member (PERM-3).
+	Delegations []Delegation `json:"delegations,omitempty"`
+	Password    Credential   `json:"password"`
+	Prefs       Prefs        `json:"prefs,omitzero"`
 	// Filter is the member's own block and allow lists for mail from
 	// outside (IN-3).
 	Filter  MailFilter `json:"filter,omitzero"`
@@ -126,6 +128,10 @@ func (m *Member) Clone() *Member {
 		c.Roles[i].Rights = slices.Clone(c.Roles[i].Rights)
 	}
 	c.Grants = slices.Clone(m.Grants)
+	c.Delegations = slices.Clone(m.Delegations)
+	for i := range c.Delegations {
+		c.Delegations[i].Perms = slices.Clone(c.Delegations[i].Perms)
+	}
 	c.Password.History = slices.Clone(m.Password.History)
 	c.Filter.Block = slices.Clone(m.Filter.Block)
 	c.Filter.Allow = slices.Clone(m.Filter.Allow)
@@ -142,14 +148,20 @@ type SSHKey struct {
 	Added       time.Time `json:"added"`
 }
 
-// Grant is a permission held by a member (PERM-2): its name, where it came
-// from and how long it holds.
+// Grant is a permission granted to a member (PERM-2): its name, who granted
+// it and how long it holds. Rights by position class, role and delegation
+// are not grants: EffectivePerms derives them at the moment of use.
 type Grant struct {
 	Perm   string    `json:"perm"`           // broadcast, external, sendas:ADDR, notify
-	Source string    `json:"source"`         // direct, delegation
-	By     Address   `json:"by,omitempty"`   // who granted or approved it
+	Source string    `json:"source"`         // direct
+	By     Address   `json:"by,omitempty"`   // who granted it (applied the request)
 	From   time.Time `json:"from,omitzero"`  // start of validity; zero: from the grant
 	Until  time.Time `json:"until,omitzero"` // end of validity; zero: no end
+	// Request is the approved request the grant came from; 0: granted
+	// directly by an admin.
+	Request uint64 `json:"request,omitempty"`
+	// Approvers are who signed the request, in the order of its chain.
+	Approvers []Address `json:"approvers,omitempty"`
 }
 
 // ActiveAt reports whether the grant is in force at t.

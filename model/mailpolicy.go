@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 )
 
 // MailAction is what a mail rule does to a message it matches.
@@ -574,16 +573,6 @@ func mustBeMailbox(v View, a Address, where string) error {
 		return Invalidf("%s: %s is %s: name a member, a shared mailbox or a department mailbox", where, a, o.Describe(a))
 	}
 	return nil
-}
-
-// hasGrant reports whether the member holds the permission at now.
-func hasGrant(m *Member, perm string, now time.Time) bool {
-	for _, g := range m.Grants {
-		if g.Perm == perm && g.ActiveAt(now) {
-			return true
-		}
-	}
-	return false
 }
 
 // PolicyImpact is what a policy change will touch, told before it is saved.

@@ -23,6 +23,7 @@ const (
 	RuleBlacklist     = "blacklist"      // IN-3
 	RuleWhitelist     = "whitelist"      // IN-3
 	RuleOwnAllow      = "own-allow"      // IN-3, the recipient's own allow list
+	RuleDelegation    = "delegation"     // PERM-3: a permission lent by someone else was used
 )
 
 // Submission is what is known about one outgoing message when it is judged.
@@ -108,6 +109,9 @@ func DecideSubmission(v View, p MailPolicy, s Submission) (Decision, error) {
 			}
 		}
 	}
+	if d.permErr != nil {
+		return Decision{}, d.permErr
+	}
 	return d.finish()
 }
 
@@ -125,6 +129,49 @@ type decider struct {
 	notice string
 
 	subject, text foldText
+
+	// basis is the permission catalogue with the policy, read on first need.
+	basis     PermBasis
+	basisRead bool
+	permErr   error
+}
+
+// holds reports whether the sender holds the permission now, by any source
+// but the mail policy's own position classes (each rule looks at those
+// itself, and a group's permitted classes may differ from them). A use of
+// a delegated permission adds a hit that says whose it is (PERM-3).
+func (d *decider) holds(perm string) bool {
+	m, now := d.m, d.s.Now
+	if m == nil || m.Status != StatusActive {
+		return false
+	}
+	for _, g := range m.Grants {
+		if g.Perm == perm && g.ActiveAt(now) {
+			return true // the common case, without reading the catalogue
+		}
+	}
+	if !d.basisRead {
+		d.basisRead = true
+		d.basis.Policy = d.p
+		d.basis.Catalogue, d.permErr = Catalogue(d.v)
+	}
+	if d.permErr != nil {
+		return false
+	}
+	if _, ok := holdsOwn(d.basis, m, perm, now, false); ok {
+		return true
+	}
+	h, ok, err := holdsLent(d.v, d.basis, m, perm, now)
+	if err != nil {
+		d.permErr = err
+		return false
+	}
+	if !ok {
+		return false
+	}
+	d.hit(RuleDelegation, ActionAllow, "", Invalidf("%s uses the permission %s lent by %s until %s (request %d)",
+		m.Address, perm, h.Lender, h.Until.UTC().Format(time.RFC3339), h.Request))
+	return true
 }
 
 func (d *decider) hit(rule string, a MailAction, reviewer Address, reason error) {
@@ -209,7 +256,7 @@ func (d *decider) mayUse(a Address) (why error, err error) {
 	if o.Kind != OwnerShared && o.Kind != OwnerDept {
 		return nil, nil
 	}
-	if hasGrant(m, PermSendAs+string(a), d.s.Now) {
+	if d.holds(PermSendAs + string(a)) {
 		return Invalidf("%s may send as %s through the permission sendas:%s", m.Address, a, a), nil
 	}
 	if o.Kind == OwnerDept {
@@ -244,7 +291,7 @@ func (d *decider) broadcast() error {
 		d.hit(RuleBroadcast, ActionAllow, "", Invalidf("%s may send to the whole company: the position class %s holds the right", d.m.Address, d.m.Position))
 		return nil
 	}
-	if hasGrant(d.m, PermBroadcast, d.s.Now) {
+	if d.holds(PermBroadcast) {
 		d.hit(RuleBroadcast, ActionAllow, "", Invalidf("%s may send to the whole company through the permission broadcast", d.m.Address))
 		return nil
 	}
@@ -339,7 +386,7 @@ func (d *decider) postTo(g *Group, m *Member, sys *TrustedSystem) {
 		case m != nil && slices.Contains(classes, m.Position):
 			d.hit(rule, ActionAllow, "", Invalidf("%s may post to the group %s: the position class %s is permitted", m.Address, g.Address, m.Position))
 			return
-		case m != nil && hasGrant(m, PermBroadcast, d.s.Now):
+		case m != nil && d.holds(PermBroadcast):
 			d.hit(rule, ActionAllow, "", Invalidf("%s may post to the group %s through the permission broadcast", m.Address, g.Address))
 			return
 		case m != nil && d.notice != "":
@@ -448,7 +495,7 @@ func (d *decider) skipLevel() error {
 			d.hit(RuleSkipLevel, ActionAllow, "", Invalidf("%s heads %s, above your own head, but mail to the whole company is excepted from the skip-level rule", r, d.v.DeptPath(dept)))
 		case slices.Contains(d.p.SkipLevel.Positions, d.m.Position):
 			d.hit(RuleSkipLevel, ActionAllow, "", Invalidf("%s may write to %s past its own head: the position class %s is permitted", d.m.Address, r, d.m.Position))
-		case hasGrant(d.m, PermSkipLevel, d.s.Now):
+		case d.holds(PermSkipLevel):
 			d.hit(RuleSkipLevel, ActionAllow, "", Invalidf("%s may write to %s past its own head through the permission skip-level", d.m.Address, r))
 		default:
 			var head Address
@@ -595,7 +642,7 @@ func (d *decider) external() error {
 	if !ok {
 		return nil
 	}
-	if hasGrant(d.m, PermExternal, d.s.Now) {
+	if d.holds(PermExternal) {
 		d.hit(RuleExternal, ActionAllow, "", Invalidf("%s is on the external-sending restriction list but holds the permission external", d.m.Address))
 		return nil
 	}

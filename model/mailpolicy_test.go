@@ -24,6 +24,8 @@ type memView struct {
 	nextID      DeptID
 	// memberReads counts Member calls, to show where expansion reads members.
 	memberReads int
+	// perms holds the catalogue and the requests (perm_test.go).
+	perms memPerms
 }
 
 func newMemView(domains ...string) *memView {

@@ -106,6 +106,12 @@ const (
 	RightPolicyManage  Right = "policy.manage"  // mail policy: rules, thresholds, lists, actions
 	RightQueueManage   Right = "queue.manage"   // the mail queue: retry, release, drop any message
 	RightMailLogRead   Right = "maillog.read"   // the mail log, the top senders, violations
+	RightPermManage    Right = "perm.manage"    // the permission catalogue: owners, classes, roles (PERM-1)
+	RightPermGrant     Right = "perm.grant"     // grant and revoke permissions directly (IT sets them)
+	RightPermRead      Right = "perm.read"      // the user and permission list (PERM-4)
+	RightRequestFile   Right = "request.file"   // file requests about other people (REQ-1)
+	RightRequestRead   Right = "request.read"   // see other people's requests
+	RightRequestApply  Right = "request.apply"  // apply approved requests: the IT step (REQ-2)
 )
 
 // rightsOf lists what one grant allows.
@@ -114,11 +120,12 @@ func rightsOf(g RoleGrant) []Right {
 	case RoleAdmin:
 		return []Right{RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset,
 			RightAccountUnlock, RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
-			RightPolicyManage, RightQueueManage, RightMailLogRead}
+			RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
+			RightRequestFile, RightRequestRead, RightRequestApply}
 	case RoleSubadmin:
 		rs := []Right{RightMemberRead}
 		if slices.Contains(g.Rights, SubMembers) {
-			rs = append(rs, RightDeptManage, RightMemberManage, RightPasswordReset, RightAccountUnlock, RightImport)
+			rs = append(rs, RightDeptManage, RightMemberManage, RightPasswordReset, RightAccountUnlock, RightImport, RightRequestFile)
 		}
 		if slices.Contains(g.Rights, SubGroups) {
 			rs = append(rs, RightGroupManage)
@@ -127,11 +134,13 @@ func rightsOf(g RoleGrant) []Right {
 	case RoleHelpdesk:
 		return []Right{RightMemberRead, RightPasswordReset, RightAccountUnlock}
 	case RoleAuditor:
-		return []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead}
-	case RoleHR, RoleUnitOfficer:
-		return []Right{RightMemberRead}
+		return []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead, RightPermRead, RightRequestRead}
+	case RoleHR:
+		return []Right{RightMemberRead, RightRequestFile, RightRequestRead}
+	case RoleUnitOfficer:
+		return []Right{RightMemberRead, RightPermRead, RightRequestRead}
 	case RoleHead, RoleOfficer:
-		return []Right{RightMemberRead}
+		return []Right{RightMemberRead, RightPermRead, RightRequestFile, RightRequestRead}
 	}
 	return nil
 }

@@ -73,7 +73,8 @@ var who = struct {
 var everyRight = []Right{
 	RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset, RightAccountUnlock,
 	RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
-	RightPolicyManage, RightQueueManage, RightMailLogRead,
+	RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
+	RightRequestFile, RightRequestRead, RightRequestApply,
 }
 
 // TestRightsOfEachRole is the table of ROLE-1: what each role may do over a
@@ -85,14 +86,14 @@ func TestRightsOfEachRole(t *testing.T) {
 		may   []Right
 	}{
 		{"admin", who.admin, everyRight},
-		{"sub-admin with members", who.salesAdmin, []Right{RightMemberRead, RightDeptManage, RightMemberManage, RightPasswordReset, RightAccountUnlock, RightImport}},
+		{"sub-admin with members", who.salesAdmin, []Right{RightMemberRead, RightDeptManage, RightMemberManage, RightPasswordReset, RightAccountUnlock, RightImport, RightRequestFile}},
 		{"sub-admin without members", who.salesGroupsOnly, []Right{RightMemberRead, RightGroupManage}},
 		{"helpdesk", who.helpdesk, []Right{RightMemberRead, RightPasswordReset, RightAccountUnlock}},
-		{"auditor", who.auditor, []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead}},
-		{"hr", who.hr, []Right{RightMemberRead}},
-		{"unit officer", who.unitOfficer, []Right{RightMemberRead}},
-		{"officer", who.salesOfficer, []Right{RightMemberRead}},
-		{"head", who.salesHead, []Right{RightMemberRead}},
+		{"auditor", who.auditor, []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead, RightPermRead, RightRequestRead}},
+		{"hr", who.hr, []Right{RightMemberRead, RightRequestFile, RightRequestRead}},
+		{"unit officer", who.unitOfficer, []Right{RightMemberRead, RightPermRead, RightRequestRead}},
+		{"officer", who.salesOfficer, []Right{RightMemberRead, RightPermRead, RightRequestFile, RightRequestRead}},
+		{"head", who.salesHead, []Right{RightMemberRead, RightPermRead, RightRequestFile, RightRequestRead}},
 		{"member", who.plain, nil},
 		{"postroom itself", System(DoorSystem), everyRight},
 	}

@@ -2,7 +2,8 @@ package store
 
 // Event says that something changed; it is published after the commit.
 type Event struct {
-	// Kind is member, dept, group, shared, login (an attempt was logged)
+	// Kind is member, dept, group, shared, perm (a catalogue entry),
+	// request (Key is the request id), login (an attempt was logged)
 	// or queue (a QueueDecision: mail released, rejected, retried or
 	// dropped; Key is the message id, or "all").
 	Kind string

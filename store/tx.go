@@ -100,6 +100,14 @@ func mustJSON(v any) json.RawMessage {
 		if x == nil {
 			return json.RawMessage("null")
 		}
+	case *model.Request:
+		if x == nil {
+			return json.RawMessage("null")
+		}
+	case *model.Permission:
+		if x == nil {
+			return json.RawMessage("null")
+		}
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -536,7 +544,7 @@ func memberIndexKeys(m *model.Member) []string {
 			out = append(out, "admins|"+string(m.Address))
 		}
 	}
-	return out
+	return append(out, requestIndexKeys(m)...)
 }
 
 // PutGroup writes a group and its indexes.

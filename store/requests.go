@@ -1,0 +1,216 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"postroom/model"
+)
+
+// The permission catalogue, the requests and the indexes they need:
+//
+//	perms         permission name → model.Permission (PERM-1)
+//	requests      request id → model.Request (REQ-1..5)
+//	unitofficers  address → ""                          (members holding the unit-officer role)
+//	lent          lender + 0 + borrower → ""            (delegations not marked ended)
+//	meta          "requestseq" → last request id; "requestpolicy" → model.RequestPolicy
+var (
+	bPerms        = []byte("perms")
+	bRequests     = []byte("requests")
+	bUnitOfficers = []byte("unitofficers")
+	bLent         = []byte("lent")
+)
+
+// indexPermsAndRequests builds the unitofficers and lent indexes of the
+// members already stored (schema 3).
+func indexPermsAndRequests(tx *bolt.Tx) error {
+	units, lent := tx.Bucket(bUnitOfficers), tx.Bucket(bLent)
+	return tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		var m model.Member
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		for _, key := range memberIndexKeys(&m) {
+			bucket, key, _ := bytes.Cut([]byte(key), []byte("|"))
+			var err error
+			switch string(bucket) {
+			case string(bUnitOfficers):
+				err = units.Put(key, nil)
+			case string(bLent):
+				err = lent.Put(key, nil)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Permissions lists the saved catalogue entries in name order.
+func (r *Reader) Permissions() ([]model.Permission, error) {
+	ps, err := listJSON[model.Permission](r.tx, bPerms)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Permission, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, *p)
+	}
+	return out, nil
+}
+
+// UnitOfficers lists the members holding the unit-officer role.
+func (r *Reader) UnitOfficers() ([]model.Address, error) {
+	var out []model.Address
+	err := r.tx.Bucket(bUnitOfficers).ForEach(func(k, _ []byte) error {
+		out = append(out, model.Address(k))
+		return nil
+	})
+	return out, err
+}
+
+// Borrowers lists the members a person lends permissions to.
+func (r *Reader) Borrowers(lender model.Address) ([]model.Address, error) {
+	var out []model.Address
+	prefix := []byte(string(lender) + "\x00")
+	c := r.tx.Bucket(bLent).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, model.Address(k[len(prefix):]))
+	}
+	return out, nil
+}
+
+// Request returns a request by id.
+func (r *Reader) Request(id uint64) (*model.Request, error) {
+	req, err := getJSON[model.Request](r.tx, bRequests, u64(id))
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, model.NotFoundf("no request %d: request list shows the requests you may see", id)
+	}
+	return req, nil
+}
+
+// RequestPolicy returns the request policy; the defaults when none was saved.
+func (r *Reader) RequestPolicy() (model.RequestPolicy, error) {
+	p, err := getJSON[model.RequestPolicy](r.tx, bMeta, []byte("requestpolicy"))
+	if err != nil || p == nil {
+		return model.RequestPolicy{Expiry: model.Duration(model.DefaultRequestExpiry)}, err
+	}
+	return *p, nil
+}
+
+// RequestFilter narrows a request listing.
+type RequestFilter struct {
+	// State keeps requests in this state at Now (expired ones included
+	// under "expired"); empty: all.
+	State model.RequestState
+	Kind  model.RequestKind
+	Now   time.Time
+	// Keep is the actor's visibility; nil: every request.
+	Keep func(*model.Request) bool
+	// Limit is how many, newest first; 0: all.
+	Limit int
+}
+
+// Requests lists requests newest first.
+func (r *Reader) Requests(f RequestFilter) ([]*model.Request, error) {
+	var out []*model.Request
+	c := r.tx.Bucket(bRequests).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		req := new(model.Request)
+		if err := json.Unmarshal(v, req); err != nil {
+			return nil, err
+		}
+		if f.State != "" && req.StateAt(f.Now) != f.State {
+			continue
+		}
+		if f.Kind != "" && req.Kind != f.Kind {
+			continue
+		}
+		if f.Keep != nil && !f.Keep(req) {
+			continue
+		}
+		out = append(out, req)
+		if f.Limit > 0 && len(out) >= f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// PutPermission writes a catalogue entry.
+func (w *writeTx) PutPermission(p model.Permission) error {
+	old, err := getJSON[model.Permission](w.tx, bPerms, []byte(p.Name))
+	if err != nil {
+		return err
+	}
+	w.record("perm", p.Name, old, &p)
+	w.event("perm", p.Name)
+	return w.put(bPerms, []byte(p.Name), p)
+}
+
+// PutRequestPolicy writes the request policy.
+func (w *writeTx) PutRequestPolicy(p model.RequestPolicy) error {
+	old, _ := getJSON[model.RequestPolicy](w.tx, bMeta, []byte("requestpolicy"))
+	w.record("policy", "requests", old, p)
+	return w.put(bMeta, []byte("requestpolicy"), p)
+}
+
+// NewRequestID allocates a request id.
+func (w *writeTx) NewRequestID() (uint64, error) {
+	meta := w.tx.Bucket(bMeta)
+	var last uint64
+	if raw := meta.Get([]byte("requestseq")); raw != nil {
+		last = binary.BigEndian.Uint64(raw)
+	}
+	if err := meta.Put([]byte("requestseq"), u64(last+1)); err != nil {
+		return 0, err
+	}
+	return last + 1, nil
+}
+
+// PutRequest writes a request.
+func (w *writeTx) PutRequest(req *model.Request) error {
+	if req.ID == 0 {
+		return fmt.Errorf("store: a request without an id")
+	}
+	old, err := getJSON[model.Request](w.tx, bRequests, u64(req.ID))
+	if err != nil {
+		return err
+	}
+	key := "request " + uintString(req.ID)
+	w.record("request", key, old, req)
+	w.event("request", uintString(req.ID))
+	b := w.tx.Bucket(bRequests)
+	b.FillPercent = 0.9 // ids only grow
+	return w.put(bRequests, u64(req.ID), req)
+}
+
+func uintString(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// requestIndexKeys are the member index entries of perms and requests.
+func requestIndexKeys(m *model.Member) []string {
+	var out []string
+	if slices.ContainsFunc(m.Roles, func(g model.RoleGrant) bool { return g.Role == model.RoleUnitOfficer }) {
+		out = append(out, "unitofficers|"+string(m.Address))
+	}
+	for _, d := range m.Delegations {
+		if d.Ended.IsZero() {
+			k := "lent|" + string(d.Lender) + "\x00" + string(m.Address)
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}

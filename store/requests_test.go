@@ -1,0 +1,287 @@
+package store_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// permCompany is the usual tree with officers: 销售部/华北大区's officer
+// north@, 技术部's officer tech@ (external is 技术部's), the unit officer
+// unit@, and the member ww@ in 华北大区 who asks for permissions.
+func permCompany(t *testing.T) *company {
+	f := newCompany(t)
+	f.org()
+	f.addMember("north@example.com", "北区", "销售部/华北大区")
+	f.addMember("tech@example.com", "技术", "技术部")
+	f.addMember("unit@example.com", "单位", "销售部")
+	f.addMember("ww@example.com", "王伟", "销售部/华北大区")
+	f.addMember("li@example.com", "李", "技术部")
+	north, tech := model.Address("north@example.com"), model.Address("tech@example.com")
+	f.apply(f.admin, &model.SetDept{Path: "销售部/华北大区", Officer: &north}, &model.SetDept{Path: "技术部", Officer: &tech},
+		&model.SetPermission{Name: model.PermExternal, Owner: "技术部"})
+	f.grant("unit@example.com", model.RoleUnitOfficer, "")
+	return f
+}
+
+func (f *company) request(id uint64) *model.Request {
+	f.t.Helper()
+	var r *model.Request
+	if err := f.s.Read(func(rd *store.Reader) error {
+		var err error
+		r, err = rd.Request(id)
+		return err
+	}); err != nil {
+		f.t.Fatal(err)
+	}
+	return r
+}
+
+func (f *company) file(as model.Actor, c *model.FileRequest) uint64 {
+	f.t.Helper()
+	f.apply(as, c)
+	return c.ID
+}
+
+func (f *company) decide(as model.Actor, id uint64, approve bool, comment string) error {
+	return f.s.Apply(as, &model.DecideRequest{ID: id, Approve: approve, Comment: comment})
+}
+
+// TestGrantRequestThroughItsChain: a grant request across departments is
+// signed by the subject's officer, the owner's officer and the unit officer
+// in that order, then IT applies it; the grant names the request and its
+// signers, and the steps record who, when and the comment.
+func TestGrantRequestThroughItsChain(t *testing.T) {
+	f := permCompany(t)
+	ww := f.actor("ww@example.com")
+	id := f.file(ww, &model.FileRequest{Kind: model.RequestGrant, Subject: "ww@example.com", Perm: "external", Reason: "客户邮件"})
+	r := f.request(id)
+	if r.State != model.RequestPending || len(r.Steps) != 4 || r.Steps[0].Approver != "north@example.com" ||
+		r.Steps[1].Approver != "tech@example.com" || r.Steps[2].Role != model.StepUnit || r.Steps[3].Role != model.StepIT {
+		t.Fatalf("filed request: %s", mustMarshal(t, r))
+	}
+	if !r.Expires.Equal(epoch.Add(model.DefaultRequestExpiry)) {
+		t.Errorf("expires %s, want %s", r.Expires, epoch.Add(model.DefaultRequestExpiry))
+	}
+
+	// Out of order, or by someone not on the chain: refused, nothing written.
+	refused(t, f.decide(f.actor("tech@example.com"), id, true, ""), model.ErrConflict, "waits for step 1")
+	refused(t, f.decide(f.actor("li@example.com"), id, true, ""), model.ErrForbidden, "li@example.com may not decide request", "north@example.com")
+	refused(t, f.decide(f.admin, id, true, ""), model.ErrConflict, "waits for step 1")
+
+	f.clock.Advance(time.Hour)
+	if err := f.decide(f.actor("north@example.com"), id, true, "同意"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.decide(f.actor("tech@example.com"), id, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.decide(f.actor("unit@example.com"), id, true, "跨部门，同意"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.member("ww@example.com").Grants) != 0 {
+		t.Fatal("the grant was set before IT applied it")
+	}
+	if err := f.decide(f.admin, id, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	r = f.request(id)
+	if r.State != model.RequestApplied || r.Steps[0].By != "north@example.com" || r.Steps[0].Comment != "同意" || !r.Steps[0].Time.Equal(epoch.Add(time.Hour)) {
+		t.Errorf("applied request: %s", mustMarshal(t, r))
+	}
+	gs := f.member("ww@example.com").Grants
+	if len(gs) != 1 || gs[0].Perm != "external" || gs[0].Request != id || gs[0].By != adminAddr || len(gs[0].Approvers) != 3 {
+		t.Errorf("grants after applying: %s", mustMarshal(t, gs))
+	}
+	// Applying again is applying once: a clear refusal, the grant unchanged.
+	refused(t, f.decide(f.admin, id, true, ""), model.ErrConflict, "already decided", "applied")
+	if len(f.member("ww@example.com").Grants) != 1 {
+		t.Error("a second approval changed the grants")
+	}
+	if op := f.lastOp(); op.Op != "request.approve" || op.Target != "request 1" {
+		t.Errorf("last op %s %s", op.Op, op.Target)
+	}
+}
+
+// TestRequestRejectedExpiredHanded: a rejection needs a comment and ends the
+// request; an undecided request expires; a step handed to a deputy is
+// decided by the deputy.
+func TestRequestRejectedExpiredHanded(t *testing.T) {
+	f := permCompany(t)
+	ww := f.actor("ww@example.com")
+	north := f.actor("north@example.com")
+	grant := func() uint64 {
+		return f.file(ww, &model.FileRequest{Kind: model.RequestGrant, Subject: "ww@example.com", Perm: "external"})
+	}
+	id := grant()
+	refused(t, f.decide(north, id, false, ""), model.ErrInvalid, "--comment")
+	if err := f.decide(north, id, false, "不需要"); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.request(id); r.State != model.RequestRejected || r.Steps[0].Verdict != model.VerdictRejected {
+		t.Errorf("rejected: %s", mustMarshal(t, r))
+	}
+	refused(t, f.decide(f.actor("tech@example.com"), id, true, ""), model.ErrConflict, "already decided", "rejected")
+
+	id = grant()
+	f.clock.Advance(model.DefaultRequestExpiry)
+	refused(t, f.decide(north, id, true, ""), model.ErrConflict, "expired")
+
+	id = grant()
+	refused(t, f.s.Apply(f.actor("li@example.com"), &model.HandStep{ID: id, To: "li@example.com"}), model.ErrForbidden)
+	f.apply(north, &model.HandStep{ID: id, To: "li@example.com", Comment: "出差"})
+	if err := f.decide(f.actor("li@example.com"), id, true, "代签"); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.request(id); r.Steps[0].By != "li@example.com" || r.Steps[0].Deputy != "li@example.com" {
+		t.Errorf("the deputy's decision: %s", mustMarshal(t, r.Steps[0]))
+	}
+}
+
+// TestConcurrentApprovals: people acting on the same request at once, on a
+// real file: one approval applies it, every other gets "already decided",
+// and the grant is written once.
+func TestConcurrentApprovals(t *testing.T) {
+	f := permCompany(t)
+	f.apply(f.admin, &model.SetRequestPolicy{Policy: model.RequestPolicy{Expiry: model.Duration(72 * time.Hour)}})
+	f.addMember("it2@example.com", "运维二", "技术部")
+	admin2 := f.grant("it2@example.com", model.RoleAdmin, "")
+	id := f.file(f.actor("ww@example.com"), &model.FileRequest{Kind: model.RequestGrant, Subject: "ww@example.com", Perm: "external"})
+	for _, a := range []model.Address{"north@example.com", "tech@example.com", "unit@example.com"} {
+		if err := f.decide(f.actor(a), id, true, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := len(f.ops())
+	actors := []model.Actor{f.admin, admin2, f.admin, admin2, f.admin, admin2, f.admin, admin2}
+	errs := make([]error, len(actors))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, a := range actors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = f.decide(a, id, true, "")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, model.ErrConflict):
+		default:
+			t.Errorf("a concurrent approval failed otherwise: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d approvals succeeded, want exactly 1: %v", won, errs)
+	}
+	if gs := f.member("ww@example.com").Grants; len(gs) != 1 {
+		t.Errorf("grants: %s", mustMarshal(t, gs))
+	}
+	if n := len(f.ops()) - before; n != 1 {
+		t.Errorf("%d operation-log records for the concurrent approvals, want 1", n)
+	}
+	// The step signers acting again at once are told it was decided.
+	refused(t, f.decide(f.actor("north@example.com"), id, true, ""), model.ErrConflict, "already decided")
+}
+
+// TestDelegationLifecycle: an approved delegation lends the lender's
+// permissions, which the policy applies on the last signature; marking the
+// lender back ends it; its window ends it too.
+func TestDelegationLifecycle(t *testing.T) {
+	f := permCompany(t)
+	f.apply(f.admin, &model.SetRequestPolicy{Policy: model.RequestPolicy{Expiry: model.Duration(72 * time.Hour), AutoApply: []model.RequestKind{model.RequestDelegate}}})
+	f.apply(f.admin, &model.GrantPerm{Address: "ww@example.com", Perm: "external"})
+	f.addMember("ww2@example.com", "王二", "销售部/华北大区")
+	north := f.actor("north@example.com")
+	held := func(a model.Address) []model.HeldPerm {
+		var hs []model.HeldPerm
+		if err := f.s.Read(func(r *store.Reader) error {
+			b, err := model.LoadPermBasis(r)
+			if err != nil {
+				return err
+			}
+			m, err := r.Member(a)
+			if err != nil {
+				return err
+			}
+			hs, err = model.EffectivePerms(r, b, m, f.clock.Now())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return hs
+	}
+	lend := func() uint64 {
+		return f.file(north, &model.FileRequest{Kind: model.RequestDelegate, Subject: "ww@example.com", To: "ww2@example.com",
+			Until: f.clock.Now().Add(48 * time.Hour)})
+	}
+	refused(t, f.s.Apply(north, &model.FileRequest{Kind: model.RequestDelegate, Subject: "ww@example.com", To: "ww2@example.com",
+		Perms: []string{"broadcast"}, Until: f.clock.Now().Add(time.Hour)}), model.ErrConflict, "does not hold the permission broadcast")
+
+	id := lend()
+	if err := f.decide(north, id, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	r := f.request(id)
+	if r.State != model.RequestApplied || r.Steps[1].By != "" || r.Steps[1].Verdict != model.VerdictApproved {
+		t.Fatalf("the delegation did not apply itself: %s", mustMarshal(t, r))
+	}
+	hs := held("ww2@example.com")
+	if h, ok := model.FindPerm(hs, "external"); !ok || h.Source != model.SourceDelegation || h.Lender != "ww@example.com" || h.Request != id {
+		t.Fatalf("ww2 holds %+v", hs)
+	}
+	f.clock.Advance(time.Hour)
+	back := &model.MarkBack{Address: "ww@example.com"}
+	f.apply(f.actor("ww@example.com"), back)
+	if back.Ended != 1 {
+		t.Errorf("marking back ended %d delegations, want 1", back.Ended)
+	}
+	if hs := held("ww2@example.com"); len(hs) != 0 {
+		t.Errorf("after ww is back, ww2 holds %+v", hs)
+	}
+	refused(t, f.s.Apply(f.actor("ww@example.com"), &model.MarkBack{Address: "ww@example.com"}), model.ErrNotFound, "no delegation to end")
+
+	lend2 := lend()
+	if err := f.decide(north, lend2, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := model.FindPerm(held("ww2@example.com"), "external"); !ok {
+		t.Fatal("the second delegation lends nothing")
+	}
+	f.clock.Advance(49 * time.Hour)
+	if hs := held("ww2@example.com"); len(hs) != 0 {
+		t.Errorf("past the window, ww2 holds %+v", hs)
+	}
+}
+
+// TestUnitOfficerIndex: the unit officers are indexed as the role is
+// granted and revoked.
+func TestUnitOfficerIndex(t *testing.T) {
+	f := permCompany(t)
+	var us []model.Address
+	f.s.Read(func(r *store.Reader) error {
+		us, _ = r.UnitOfficers()
+		return nil
+	})
+	if len(us) != 1 || us[0] != "unit@example.com" {
+		t.Errorf("unit officers %v", us)
+	}
+	f.apply(f.admin, &model.RevokeRole{Address: "unit@example.com", Role: model.RoleUnitOfficer})
+	f.s.Read(func(r *store.Reader) error {
+		us, _ = r.UnitOfficers()
+		return nil
+	})
+	if len(us) != 0 {
+		t.Errorf("unit officers after the revoke %v", us)
+	}
+}
