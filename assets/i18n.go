@@ -103,6 +103,7 @@ type CommonText struct {
 	ShuttingDown string
 	ReadOnly     string
 	Exported     string // "exported %d rows to %s"
+	ExportedOne  string // "exported %d row to %s"
 	Refreshed    string
 	Submit       string
 }
@@ -126,7 +127,7 @@ var commonZH = CommonText{
 	Cancel: "取消", Confirm: "确认", Quit: "退出", Help: "帮助", Back: "返回", Next: "下一页", Prev: "上一页",
 	Search: "搜索", Filter: "筛选", Enter: "打开", Yes: "是", No: "否", None: "（无）", Error: "错误",
 	IdleLogout: "15 分钟没有操作，已自动退出。", ShuttingDown: "服务器正在关闭，会话即将结束。", ReadOnly: "只读",
-	Exported: "已导出 %d 行到 %s", Refreshed: "已刷新", Submit: "提交",
+	Exported: "已导出 %d 行到 %s", ExportedOne: "已导出 %d 行到 %s", Refreshed: "已刷新", Submit: "提交",
 }
 
 var commonEN = CommonText{
@@ -134,7 +135,7 @@ var commonEN = CommonText{
 	Cancel: "cancel", Confirm: "confirm", Quit: "quit", Help: "help", Back: "back", Next: "next page", Prev: "previous page",
 	Search: "search", Filter: "filter", Enter: "open", Yes: "yes", No: "no", None: "(none)", Error: "error",
 	IdleLogout: "Logged out after 15 minutes without input.", ShuttingDown: "The server is shutting down; this session ends now.", ReadOnly: "read-only",
-	Exported: "exported %d rows to %s", Refreshed: "refreshed", Submit: "submit",
+	Exported: "exported %d rows to %s", ExportedOne: "exported %d row to %s", Refreshed: "refreshed", Submit: "submit",
 }
 
 var navZH = NavText{Home: "首页", Org: "组织架构", Groups: "邮件组", Logs: "日志", Settings: "设置", Account: "我的账号", Desk: "密码服务台",

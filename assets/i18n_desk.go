@@ -17,6 +17,7 @@ type DeskText struct {
 	Until         string // " until %s": when a lock ends
 	UntilHelpdesk string // a lock that lasts until the helpdesk lifts it
 	Failures      string // "%d failed logins in a row"
+	FailuresOne   string // "%d failed login in a row"
 	LastChanged   string // "last changed %s"
 	FailedLogins  string
 	NoFailed      string
@@ -85,7 +86,7 @@ var deskZH = DeskText{
 	FindHint: "姓名、拼音、首字母、邮箱、工号、电话，或 # 加电话后四位", Searching: "查找中…",
 	NoHits: "没有找到匹配的人员", MoreHits: "只显示前 %d 个结果，多输入几个字可缩小范围", Select: "选择",
 
-	StatusReason: "%s（%s）", Until: "，至 %s", UntilHelpdesk: "，需服务台解锁", Failures: "连续失败 %d 次",
+	StatusReason: "%s（%s）", Until: "，至 %s", UntilHelpdesk: "，需服务台解锁", Failures: "连续失败 %d 次", FailuresOne: "连续失败 %d 次",
 	LastChanged: "上次修改 %s", FailedLogins: "最近失败的登录", NoFailed: "没有失败的登录", NoTitle: "（无）",
 	PasswordKeyed: "未设置（使用 SSH 公钥登录）",
 
@@ -119,7 +120,7 @@ var deskEN = DeskText{
 	FindHint:  "Name, pinyin, initials, address, employee ID, phone, #last 4",
 	Searching: "searching…", NoHits: "nobody matches", MoreHits: "showing the first %d; type more to narrow it down", Select: "select",
 
-	StatusReason: "%s (%s)", Until: " until %s", UntilHelpdesk: " until the helpdesk unlocks it", Failures: "%d failed logins in a row",
+	StatusReason: "%s (%s)", Until: " until %s", UntilHelpdesk: " until the helpdesk unlocks it", Failures: "%d failed logins in a row", FailuresOne: "%d failed login in a row",
 	LastChanged: "last changed %s", FailedLogins: "Recent failed logins", NoFailed: "no failed logins", NoTitle: "(none)",
 	PasswordKeyed: "not set (logs in with SSH keys)",
 

@@ -14,6 +14,7 @@ type GroupsText struct {
 	Address, Post, Owner, Listed, Effective string
 	ListedValue                             string // "%d members, %d departments"
 	EffectiveValue                          string // "%d people (departments with their subtrees, no duplicates)"
+	EffectiveValueOne                       string // "%d person…"
 	Counting                                string
 	Contents                                string // "members and departments (%d)"
 	DeptTag                                 string // marks a whole department among the entries
@@ -50,11 +51,12 @@ var groupsZH = GroupsText{
 	ColName: "名称", ColAddress: "地址", ColPost: "谁能发信", ColCounts: "成员/部门",
 	PostAnyone: "任何人", PostMembers: "组内成员", PostPermitted: "有群发权限者",
 	Address: "地址", Post: "谁能发信", Owner: "管理部门", Listed: "名单", Effective: "实际收件人",
-	ListedValue:    "成员 %d 人，整部门 %d 个",
-	EffectiveValue: "%d 人（部门含下级，已去重）",
-	Counting:       "计算中…",
-	Contents:       "成员与部门（%d）",
-	DeptTag:        "[部门]", Subtree: "（含下级）", WholeCompany: "全公司",
+	ListedValue:       "成员 %d 人，整部门 %d 个",
+	EffectiveValue:    "%d 人（部门含下级，已去重）",
+	EffectiveValueOne: "%d 人（部门含下级，已去重）",
+	Counting:          "计算中…",
+	Contents:          "成员与部门（%d）",
+	DeptTag:           "[部门]", Subtree: "（含下级）", WholeCompany: "全公司",
 	Empty:    "这个邮件组还没有成员",
 	NoGroups: "还没有邮件组",
 	ReadOnly: "只读：您没有管理这个邮件组的权限",
@@ -81,11 +83,12 @@ var groupsEN = GroupsText{
 	ColName: "Name", ColAddress: "Address", ColPost: "Who may post", ColCounts: "Mbr/Dept",
 	PostAnyone: "anyone", PostMembers: "members", PostPermitted: "permitted senders",
 	Address: "Address", Post: "Who may post", Owner: "Managed by", Listed: "Listed", Effective: "Effective",
-	ListedValue:    "%d members, %d departments",
-	EffectiveValue: "%d people, subtrees included",
-	Counting:       "counting…",
-	Contents:       "Members and departments (%d)",
-	DeptTag:        "[dept]", Subtree: " (with subtree)", WholeCompany: "whole company",
+	ListedValue:       "%d members, %d departments",
+	EffectiveValue:    "%d people, subtrees included",
+	EffectiveValueOne: "%d person, subtrees included",
+	Counting:          "counting…",
+	Contents:          "Members and departments (%d)",
+	DeptTag:           "[dept]", Subtree: " (with subtree)", WholeCompany: "whole company",
 	Empty:    "this group has no members yet",
 	NoGroups: "no groups yet",
 	ReadOnly: "read-only: you may not manage this group",

@@ -2,30 +2,35 @@ package assets
 
 // HomeText is the Home pane's strings: what needs you now.
 type HomeText struct {
-	Title         string
-	Welcome       string // "%s, welcome"
-	Directory     string
-	Members       string // "%d members: %d active, %d disabled, %d locked"
-	Depts         string // "%d departments, %d groups, %d shared mailboxes"
-	NeedsYou      string
-	Locked        string // "%d accounts locked after failed logins"
-	FailedLogins  string // "%d failed logins in the last 24 hours"
-	NoPassword    string // "%d members have no password yet"
-	Nothing       string
-	YourAccount   string
-	PasswordAge   string // "password changed %s"
-	PasswordDue   string // "your password expires on %s"
-	PasswordNever string
-	LastLogin     string // "last login %s from %s"
-	Announcements string
-	NoAnnounce    string
-	AuditHead     string // "operation log: %d records"
+	Title        string
+	Welcome      string // "%s, welcome"
+	Directory    string
+	Members      string // "members: %d (%d active, %d disabled, %d locked)"
+	Depts        string // "departments: %d, groups: %d, shared mailboxes: %d"
+	NeedsYou     string
+	Locked       string // "%d accounts locked after failed logins"
+	FailedLogins string // "%d failed logins in the last 24 hours"
+	NoPassword   string // "%d members have no password yet"
+	// LockedOne, FailedLoginsOne and NoPasswordOne are the same for a
+	// count of one ("1 account locked…").
+	LockedOne, FailedLoginsOne, NoPasswordOne string
+	Nothing                                   string
+	YourAccount                               string
+	PasswordAge                               string // "password changed %s"
+	PasswordDue                               string // "your password expires on %s"
+	PasswordNever                             string
+	LastLogin                                 string // "last login %s from %s"
+	Announcements                             string
+	NoAnnounce                                string
+	AuditHead                                 string // "operation log: %d records"
+	AuditHeadOne                              string // "operation log: %d record"
 	// The person's mail: held or refused messages (SEND-9), and held mail
 	// waiting for their decision.
-	YourMail     string
-	Violations   string // "%d of your messages were held or refused"
-	NoViolations string
-	HeldForYou   string // "%d held messages wait for your decision (Held mail)"
+	YourMail      string
+	Violations    string // "%d of your messages were held or refused"
+	ViolationsOne string // "%d of your messages was held or refused"
+	NoViolations  string
+	HeldForYou    string // "%d held messages wait for your decision (Held mail)"
 	// HeldForYouOne is HeldForYou for one message: "%d held message waits…".
 	HeldForYouOne string
 }
@@ -40,11 +45,14 @@ var homeZH = HomeText{
 	YourMail: "我的邮件", Violations: "您有 %d 封邮件被扣留或拒收（违规记录），最近几条：",
 	NoViolations: "没有违规记录", HeldForYou: "有 %d 封邮件等您审批（见“待审邮件”）",
 	HeldForYouOne: "有 %d 封邮件等您审批（见“待审邮件”）",
+	LockedOne:     "%d 个账号因登录失败被锁定", FailedLoginsOne: "最近 24 小时登录失败 %d 次",
+	NoPasswordOne: "%d 名成员尚未设置密码", AuditHeadOne: "操作日志：%d 条记录",
+	ViolationsOne: "您有 %d 封邮件被扣留或拒收（违规记录），最近几条：",
 }
 
 var homeEN = HomeText{
 	Title: "Home", Welcome: "Welcome, %s", Directory: "Directory",
-	Members: "%d members: %d active, %d disabled, %d locked", Depts: "%d departments, %d groups, %d shared mailboxes",
+	Members: "members: %d (%d active, %d disabled, %d locked)", Depts: "departments: %d, groups: %d, shared mailboxes: %d",
 	NeedsYou: "Needs you now", Locked: "%d accounts locked after failed logins", FailedLogins: "%d failed logins in the last 24 hours",
 	NoPassword: "%d members have no password yet", Nothing: "Nothing needs you right now", YourAccount: "Your account",
 	PasswordAge: "password changed %s", PasswordDue: "your password expires on %s", PasswordNever: "your password does not expire",
@@ -52,4 +60,7 @@ var homeEN = HomeText{
 	YourMail: "Your mail", Violations: "%d of your messages were held or refused (violations); the latest:",
 	NoViolations: "no violations", HeldForYou: "%d held messages wait for your decision (see Held mail)",
 	HeldForYouOne: "%d held message waits for your decision (see Held mail)",
+	LockedOne:     "%d account locked after failed logins", FailedLoginsOne: "%d failed login in the last 24 hours",
+	NoPasswordOne: "%d member has no password yet", AuditHeadOne: "operation log: %d record",
+	ViolationsOne: "%d of your messages was held or refused (a violation); the latest:",
 }

@@ -35,6 +35,7 @@ type LogsText struct {
 	// first bad record, VerifyWhy the reason; VerifyHead goes above the
 	// head hash.
 	Verifying, VerifyOK, VerifyHead, VerifyBad, VerifyWhy string
+	VerifyOKOne                                           string // VerifyOK for one record
 
 	// Export.
 	Exporting, NoExport string
@@ -91,13 +92,14 @@ var logsZH = LogsText{
 	NoFilter:   "未筛选（按 / 筛选）", FilterLead: "筛选：",
 	ShowPerson: "人员 %s", ShowSince: "自 %s", ShowUntil: "至 %s", ShowDoor: "入口 %s", ShowFailed: "仅失败",
 
-	Verifying:  "正在校验操作日志链…",
-	VerifyOK:   "校验通过：操作日志链完整，共 %d 条记录。",
-	VerifyHead: "末条哈希（请记下，日后可据此发现改写）：",
-	VerifyBad:  "校验失败：操作日志链在第 %d 条记录处断开。",
-	VerifyWhy:  "原因：%s",
-	Exporting:  "正在导出…",
-	NoExport:   "这个会话无处保存导出文件：请改用命令行 postroom log ops 或 postroom log login。",
+	Verifying:   "正在校验操作日志链…",
+	VerifyOK:    "校验通过：操作日志链完整，共 %d 条记录。",
+	VerifyOKOne: "校验通过：操作日志链完整，共 %d 条记录。",
+	VerifyHead:  "末条哈希（请记下，日后可据此发现改写）：",
+	VerifyBad:   "校验失败：操作日志链在第 %d 条记录处断开。",
+	VerifyWhy:   "原因：%s",
+	Exporting:   "正在导出…",
+	NoExport:    "这个会话无处保存导出文件：请改用命令行 postroom log ops 或 postroom log login。",
 
 	DetailOp: "操作记录 #%d", DetailLogin: "登录记录 #%d", Prev: "上一条哈希", Changes: "变更（%d 项）",
 	Before: "之前", After: "之后", Created: "（无：新建）", Deleted: "（无：已删除）", NoNotes: "（无备注）",
@@ -145,13 +147,14 @@ var logsEN = LogsText{
 	NoFilter:   "no filter (/ to filter)", FilterLead: "Filter: ",
 	ShowPerson: "person %s", ShowSince: "since %s", ShowUntil: "until %s", ShowDoor: "door %s", ShowFailed: "failed only",
 
-	Verifying:  "verifying the operation log chain…",
-	VerifyOK:   "Verified: the operation log chain is intact, %d records.",
-	VerifyHead: "Head hash (note it down: it shows a later rewrite):",
-	VerifyBad:  "Verification FAILED: the operation log chain breaks at record %d.",
-	VerifyWhy:  "Why: %s",
-	Exporting:  "exporting…",
-	NoExport:   "This session has nowhere to save an export: use the command line instead, postroom log ops or postroom log login.",
+	Verifying:   "verifying the operation log chain…",
+	VerifyOK:    "Verified: the operation log chain is intact, %d records.",
+	VerifyOKOne: "Verified: the operation log chain is intact, %d record.",
+	VerifyHead:  "Head hash (note it down: it shows a later rewrite):",
+	VerifyBad:   "Verification FAILED: the operation log chain breaks at record %d.",
+	VerifyWhy:   "Why: %s",
+	Exporting:   "exporting…",
+	NoExport:    "This session has nowhere to save an export: use the command line instead, postroom log ops or postroom log login.",
 
 	DetailOp: "Operation #%d", DetailLogin: "Login #%d", Prev: "Previous hash", Changes: "Changes (%d)",
 	Before: "Before", After: "After", Created: "(none: created)", Deleted: "(none: deleted)", NoNotes: "(no notes)",

@@ -7,28 +7,30 @@ type OrgText struct {
 	Title string
 
 	// The tree, the table and the filter.
-	Depts       string // the tree's heading
-	Dept        string // the table's department column
-	EmpID       string // the table's employee id column, short
-	Filter      string
-	FilterHint  string
-	NoMembers   string
-	NoMatch     string // "nothing matches %s"
-	DeptCount   string // "%s: %d members"
-	FirstRows   string // "; the first %d shown, press / to find others"
-	Found       string // "%d found"
-	FoundMore   string // "; only the first %d shown, type more"
-	Searching   string
-	ToTable     string
-	ClearFilter string
+	Depts        string // the tree's heading
+	Dept         string // the table's department column
+	EmpID        string // the table's employee id column, short
+	Filter       string
+	FilterHint   string
+	NoMembers    string
+	NoMatch      string // "nothing matches %s"
+	DeptCount    string // "%s: %d members"
+	DeptCountOne string // "%s: %d member"
+	FirstRows    string // "; the first %d shown, press / to find others"
+	Found        string // "%d found"
+	FoundMore    string // "; only the first %d shown, type more"
+	Searching    string
+	ToTable      string
+	ClearFilter  string
 
 	// The detail.
-	Because    string // " (reason: %s)"
-	ChangedOn  string // "changed %s"
-	Failures   string // "%d failed logins"
-	ListSep    string
-	AliasesOf  string // "Aliases of %s"
-	AliasLimit string // "at most %d aliases"
+	Because     string // " (reason: %s)"
+	ChangedOn   string // "changed %s"
+	Failures    string // "%d failed logins"
+	FailuresOne string // "%d failed login"
+	ListSep     string
+	AliasesOf   string // "Aliases of %s"
+	AliasLimit  string // "at most %d aliases"
 
 	// Key descriptions for this pane.
 	FocusKey     string
@@ -112,11 +114,11 @@ var orgZH = OrgText{
 	Title: "组织架构",
 
 	Depts: "部门", Dept: "部门", EmpID: "工号", Filter: "筛选：", FilterHint: "姓名、拼音、首字母、邮箱或工号",
-	NoMembers: "（没有成员）", NoMatch: "没有找到「%s」", DeptCount: "%s：%d 人",
+	NoMembers: "（没有成员）", NoMatch: "没有找到「%s」", DeptCount: "%s：%d 人", DeptCountOne: "%s：%d 人",
 	FirstRows: "，只列出前 %d 人，按 / 查找其他人", Found: "找到 %d 人", FoundMore: "，只显示前 %d 人，请多输入几个字",
 	Searching: "查找中…", ToTable: "转到列表", ClearFilter: "清除筛选",
 
-	Because: "（原因：%s）", ChangedOn: "修改于 %s", Failures: "连续登录失败 %d 次", ListSep: "，",
+	Because: "（原因：%s）", ChangedOn: "修改于 %s", Failures: "连续登录失败 %d 次", FailuresOne: "连续登录失败 %d 次", ListSep: "，",
 	AliasesOf: "%s 的别名", AliasLimit: "每人最多 %d 个别名",
 
 	FocusKey: "部门/成员", NewDeptKey: "新建下级部门", NewMemberKey: "新建成员", NewAliasKey: "添加别名",
@@ -158,11 +160,11 @@ var orgEN = OrgText{
 	Title: "Organisation",
 
 	Depts: "Departments", Dept: "Department", EmpID: "Emp ID", Filter: "filter: ", FilterHint: "name, pinyin, initials, address or id",
-	NoMembers: "(no members)", NoMatch: "nothing matches \"%s\"", DeptCount: "%s: %d members",
+	NoMembers: "(no members)", NoMatch: "nothing matches \"%s\"", DeptCount: "%s: %d members", DeptCountOne: "%s: %d member",
 	FirstRows: "; the first %d listed, press / to find others", Found: "%d found", FoundMore: "; the first %d shown, type more to narrow",
 	Searching: "searching…", ToTable: "to the list", ClearFilter: "clear filter",
 
-	Because: " (reason: %s)", ChangedOn: "changed %s", Failures: "%d failed logins in a row", ListSep: ", ",
+	Because: " (reason: %s)", ChangedOn: "changed %s", Failures: "%d failed logins in a row", FailuresOne: "%d failed login in a row", ListSep: ", ",
 	AliasesOf: "Aliases of %s", AliasLimit: "at most %d aliases each",
 
 	FocusKey: "tree/list", NewDeptKey: "new sub-department", NewMemberKey: "new member", NewAliasKey: "add alias",

@@ -995,7 +995,7 @@ func (p *deskPane) statusLine(m *model.Member) string {
 	}
 	// Failures that have not locked the account yet are worth a word.
 	if m.Password.Failures > 0 {
-		line += "  " + p.s.Sprintf(t.Failures, m.Password.Failures)
+		line += "  " + p.s.Sprintf(plural(m.Password.Failures, t.FailuresOne, t.Failures), m.Password.Failures)
 	}
 	return line
 }

@@ -890,7 +890,7 @@ func (p *groupsPane) rightLines(h int) ([]string, int) {
 	out := []string{title}
 	eff := st.Subtle.Render(t.Counting)
 	if n, ok := p.effective[g.addr]; ok && n >= 0 {
-		eff = p.s.Sprintf(t.EffectiveValue, n)
+		eff = p.s.Sprintf(plural(n, t.EffectiveValueOne, t.EffectiveValue), n)
 	}
 	out = append(out, labelled(p.s, [][2]string{
 		{t.Address, string(g.addr)},

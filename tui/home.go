@@ -258,17 +258,17 @@ func (p *homePane) View() string {
 		out = append(out, st.Label.Render(t.Directory),
 			"  "+p.s.Sprintf(t.Members, d.members, d.active, d.disabled, d.locked),
 			"  "+p.s.Sprintf(t.Depts, d.depts, d.groups, d.shared),
-			"  "+p.s.Sprintf(t.AuditHead, d.ops), "")
+			"  "+p.s.Sprintf(plural(d.ops, t.AuditHeadOne, t.AuditHead), d.ops), "")
 		out = append(out, st.Label.Render(t.NeedsYou))
 		var needs []string
 		if d.locked > 0 {
-			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(t.Locked, d.locked))
+			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(plural(d.locked, t.LockedOne, t.Locked), d.locked))
 		}
 		if d.failed24h > 0 {
-			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(t.FailedLogins, d.failed24h))
+			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(plural(d.failed24h, t.FailedLoginsOne, t.FailedLogins), d.failed24h))
 		}
 		if d.noPassword > 0 {
-			needs = append(needs, "- "+p.s.Sprintf(t.NoPassword, d.noPassword))
+			needs = append(needs, "- "+p.s.Sprintf(plural(d.noPassword, t.NoPasswordOne, t.NoPassword), d.noPassword))
 		}
 		if len(needs) == 0 {
 			needs = append(needs, st.Subtle.Render(t.Nothing))
@@ -294,10 +294,7 @@ func (p *homePane) View() string {
 		out = append(out, "", st.Label.Render(t.YourMail))
 		w := max(10, p.width-4)
 		if d.heldForMe > 0 {
-			held := t.HeldForYou
-			if d.heldForMe == 1 {
-				held = t.HeldForYouOne
-			}
+			held := plural(d.heldForMe, t.HeldForYouOne, t.HeldForYou)
 			for i, l := range wrapText(p.s.Sprintf(held, d.heldForMe), w) {
 				lead := "    "
 				if i == 0 {
@@ -309,7 +306,7 @@ func (p *homePane) View() string {
 		if d.violCount == 0 {
 			out = append(out, "  "+st.Subtle.Render(t.NoViolations))
 		} else {
-			for _, l := range wrapText(p.s.Sprintf(t.Violations, d.violCount), max(10, p.width-2)) {
+			for _, l := range wrapText(p.s.Sprintf(plural(d.violCount, t.ViolationsOne, t.Violations), d.violCount), max(10, p.width-2)) {
 				out = append(out, "  "+l)
 			}
 		}

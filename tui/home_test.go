@@ -11,6 +11,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"postroom/model"
 )
 
 // TestHomeGolden: the Home pane for an admin and for a member, at both
@@ -129,5 +131,39 @@ func TestAccountTabsFit(t *testing.T) {
 	line := strings.Split(ansi.Strip(p.View()), "\n")[1]
 	if lipgloss.Width(line) > 64 || !strings.Contains(line, " "+s.T.Account.Prefs+" ") || !strings.Contains(line, s.T.Account.Details) {
 		t.Errorf("the section names: %q", line)
+	}
+}
+
+// TestHomeCountsOfOne: a count of one reads in the singular in English
+// ("1 account locked", not "1 accounts locked") and the same in Chinese.
+func TestHomeCountsOfOne(t *testing.T) {
+	st := demoStore(t)
+	for _, c := range []struct {
+		lang      string
+		want, not []string
+	}{
+		{"en", []string{"members: 1 (1 active, 0 disabled, 1 locked)", "departments: 1, groups: 1, shared mailboxes: 1",
+			"operation log: 1 record", "1 account locked", "1 failed login in the last", "1 member has no password",
+			"1 of your messages was held"},
+			[]string{"1 accounts", "1 failed logins", "1 members", "1 records", "messages were held", "1 departments", "1 groups"}},
+		{"zh-CN", []string{"1 个账号因登录失败被锁定", "最近 24 小时登录失败 1 次", "1 名成员尚未设置密码", "操作日志：1 条记录", "您有 1 封邮件被扣留"}, nil},
+	} {
+		s := sessionAs(t, st, "admin", c.lang)
+		p := newHomePane(s)
+		p.SetSize(120, 40)
+		me := &model.Member{Address: "admin@example.com", Name: "管理员"}
+		p.data = &homeData{me: me, admin: true, members: 1, active: 1, locked: 1, noPassword: 1, failed24h: 1,
+			depts: 1, groups: 1, shared: 1, ops: 1, mail: true, violCount: 1}
+		v := ansi.Strip(p.View())
+		for _, w := range c.want {
+			if !strings.Contains(v, w) {
+				t.Errorf("%s: Home lacks %q:\n%s", c.lang, w, v)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(v, w) {
+				t.Errorf("%s: Home says %q:\n%s", c.lang, w, v)
+			}
+		}
 	}
 }

@@ -305,7 +305,7 @@ func (p *logsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if msg.err != nil {
 			return p, flash(p.s.ErrText(msg.err), true)
 		}
-		return p, flash(p.s.Sprintf(p.s.T.Common.Exported, msg.rows, msg.where), false)
+		return p, flash(p.s.Sprintf(plural(msg.rows, p.s.T.Common.ExportedOne, p.s.T.Common.Exported), msg.rows, msg.where), false)
 	case storeChangedMsg:
 		cmds := []tea.Cmd{p.reload()}
 		if !msg.onlyLogins() {
@@ -979,7 +979,7 @@ func (p *logsPane) verifyBox() []string {
 	if r.OK {
 		body = []string{
 			st.OK.Render(line),
-			st.OK.Bold(true).Render(wrap(p.s.Sprintf(t.VerifyOK, r.Records))),
+			st.OK.Bold(true).Render(wrap(p.s.Sprintf(plural(int(min(r.Records, 2)), t.VerifyOKOne, t.VerifyOK), r.Records))),
 			wrap(t.VerifyHead),
 			ansi.Hardwrap(r.Head, max(10, p.width), false),
 			st.OK.Render(line),

@@ -124,7 +124,7 @@ func (p *orgPane) statusLine() string {
 		if n.id == model.RootDept {
 			name = n.name
 		}
-		line = p.s.Sprintf(t.DeptCount, name, n.total)
+		line = p.s.Sprintf(plural(n.total, t.DeptCountOne, t.DeptCount), name, n.total)
 		if p.pageMore {
 			line += p.s.Sprintf(t.FirstRows, orgPageLimit)
 		}
@@ -219,7 +219,7 @@ func (p *orgPane) passwordText(m *model.Member) string {
 		parts = append(parts, f.MustChange)
 	}
 	if m.Password.Failures > 0 {
-		parts = append(parts, p.s.Sprintf(p.s.T.Org.Failures, m.Password.Failures))
+		parts = append(parts, p.s.Sprintf(plural(m.Password.Failures, p.s.T.Org.FailuresOne, p.s.T.Org.Failures), m.Password.Failures))
 	}
 	return strings.Join(parts, p.s.T.Org.ListSep)
 }

@@ -51,6 +51,16 @@ func NewSession(st *store.Store, actor model.Actor, lang string, ascii bool) *Se
 // Sprintf formats a catalogue string.
 func (s *Session) Sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
+// plural is the format one for a count of 1 and many for any other count:
+// the catalogues give English its singular ("1 account locked") and
+// Chinese the same text twice.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // ErrText turns an error into words for the person: a user error in the
 // session's language (its own words, without what wraps it), anything else
 // with a plain lead.

@@ -173,7 +173,10 @@ func passwordState(j MemberJSON) string {
 		return "set; must change at next login"
 	}
 	s := "set"
-	if j.Failures > 0 {
+	switch {
+	case j.Failures == 1:
+		s += "; 1 failed login"
+	case j.Failures > 1:
 		s += fmt.Sprintf("; %d failed logins", j.Failures)
 	}
 	return s
