@@ -133,7 +133,16 @@ type Spool struct {
 
 	idMu   sync.Mutex
 	lastID [10]byte // the newest id NewID made
+
+	// Messages and mail-log records as Enqueue and Record wrote them,
+	// for Record's read back (spool_cache.go).
+	msgs *decoded[QueueMessage]
+	logs *decoded[MailRecord]
 }
+
+// decodedMax bounds each of the spool's decoded caches: about the messages
+// in delivery at once, with room to spare.
+const decodedMax = 8192
 
 // MessageStatus is where a message stands in the queue.
 type MessageStatus string
@@ -252,7 +261,8 @@ func OpenSpool(path string, opt SpoolOptions) (*Spool, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Spool{db: db, path: path, dir: filepath.Join(filepath.Dir(path), "spool"), opt: opt,
-		group: &groupCommit{db: db, delay: max(opt.BatchDelay, 0), max: 200}}
+		group: &groupCommit{db: db, delay: max(opt.BatchDelay, 0), max: 200},
+		msgs:  newDecoded[QueueMessage](decodedMax), logs: newDecoded[MailRecord](decodedMax)}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -426,6 +436,17 @@ func heldKey(m *QueueMessage) []byte {
 		return join(bytes.Repeat([]byte{0xff}, 8), []byte(m.ID))
 	}
 	return dueKey(m.HoldUntil, m.ID)
+}
+
+// cachedMsg is getMsg through the decoded cache: a copy of the message
+// this process last wrote, when the stored bytes are still those.
+func (s *Spool) cachedMsg(tx *bolt.Tx, id string) (*QueueMessage, error) {
+	if raw := tx.Bucket(sMsgs).Get([]byte(id)); raw != nil {
+		if m, ok := s.msgs.get(id, raw); ok {
+			return &m, nil
+		}
+	}
+	return getMsg(tx, id)
 }
 
 func getMsg(tx *bolt.Tx, id string) (*QueueMessage, error) {
@@ -625,6 +646,10 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 			s.removeBodyFile(id)
 		}
 		return spoolErr(err)
+	}
+	if m.Status == MsgQueued {
+		s.msgs.put(id, msgRaw, *m)
+		s.logs.put(id, recRaw, rec)
 	}
 	return nil
 }
@@ -915,8 +940,9 @@ type RcptResult struct {
 func (s *Spool) Record(id string, results []RcptResult) (*QueueMessage, error) {
 	now := s.opt.Now().UTC()
 	var out *QueueMessage
+	var outRaw []byte
 	err := s.group.doLazy(func(tx *bolt.Tx) error {
-		m, err := getMsg(tx, id)
+		m, err := s.cachedMsg(tx, id)
 		if err != nil {
 			return err
 		}
@@ -1003,19 +1029,29 @@ func (s *Spool) Record(id string, results []RcptResult) (*QueueMessage, error) {
 				reason = fmt.Sprintf("%d of %d recipients failed: %s", m.Failed, m.Rcpts, m.LastError)
 			}
 		}
-		if err := putJSON(tx.Bucket(sMsgs), []byte(id), m); err != nil {
+		raw, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(sMsgs).Put([]byte(id), raw); err != nil {
 			return err
 		}
 		if status != "" {
-			if err := updateLog(tx, id, status, reason); err != nil {
+			if err := updateLogWith(tx, id, status, reason, s.logs); err != nil {
 				return err
 			}
 		}
-		out = m
+		out, outRaw = m, raw
 		return nil
 	}, recordWait)
 	if err != nil {
 		return nil, spoolErr(err)
+	}
+	s.logs.drop(id)
+	if out.Status == MsgQueued {
+		s.msgs.put(id, outRaw, *out)
+	} else {
+		s.msgs.drop(id)
 	}
 	if out.Status == MsgDone && out.BodyFile {
 		s.removeBodyFile(id)

@@ -133,14 +133,26 @@ func writeLog(tx *bolt.Tx, id string, raw []byte, keys [][]byte) error {
 // reason go to History, the new reason (when given) replaces the old. The
 // indexed fields do not change, so neither do the index keys.
 func updateLog(tx *bolt.Tx, id, status, reason string) error {
+	return updateLogWith(tx, id, status, reason, nil)
+}
+
+// updateLogWith is updateLog taking the record from cache when the stored
+// bytes are those it holds.
+func updateLogWith(tx *bolt.Tx, id, status, reason string, cache *decoded[MailRecord]) error {
 	lb := tx.Bucket(sMailLog)
 	raw := lb.Get([]byte(id))
 	if raw == nil {
 		return nil
 	}
-	var rec MailRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return fmt.Errorf("mail log %s: %w", id, err)
+	rec, ok := MailRecord{}, false
+	if cache != nil {
+		rec, ok = cache.get(id, raw)
+		rec.History = slices.Clip(rec.History)
+	}
+	if !ok {
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return fmt.Errorf("mail log %s: %w", id, err)
+		}
 	}
 	if rec.Status == status && (reason == "" || reason == rec.Reason) {
 		return nil
