@@ -26,6 +26,8 @@ var errorWordsZH = map[string]string{
 	"queued": "排队中", "held": "待审", "done": "已投递", "bounced": "已退信", "rejected": "已退回", "dropped": "已删除",
 	// QueueMessage.Decision (and "rejected" above)
 	"released": "已放行",
+	// model.Status, a member's account; as in the member panes (Fields)
+	"active": "正常", "disabled": "已停用", "locked": "已锁定", "reclaimed": "已回收",
 }
 
 // errorsZH maps each English error format to its Chinese form. It is built
@@ -143,7 +145,7 @@ var errorPairs = [][2]string{
 	{"only sub-admins take --rights",
 		"只有分级管理员才能指定 --rights"},
 	{"%s is %s; enable the account first",
-		"%s 的账号状态为 %s：请先启用该账号"},
+		"%s 的账号状态为“%s”：请先启用该账号"},
 	{"%s already holds %s there",
 		"%s 在该范围内已有 %s 角色"},
 	{"%s is not %s of %s",
@@ -243,7 +245,7 @@ var errorPairs = [][2]string{
 	{"the one-time password was not prepared",
 		"一次性密码未准备好"},
 	{"%s is %s; enable the account before resetting its password",
-		"%s 的账号状态为 %s：请先启用该账号，再重置密码"},
+		"%s 的账号状态为“%s”：请先启用该账号，再重置密码"},
 	{"the password was not prepared",
 		"密码未准备好"},
 	{"only %s may change their own password; an admin or helpdesk uses passwd reset",
@@ -331,7 +333,7 @@ var errorPairs = [][2]string{
 	{"only authenticated members and trusted systems may submit mail",
 		"只有已登录验证的成员和受信系统才能提交邮件"},
 	{"the account %s is %s; it cannot send mail",
-		"帐号 %s 的状态为 %s，不能发信"},
+		"账号 %s 的状态为“%s”，不能发信"},
 	{"%s may not send as %s: use your own address or an alias, or ask for the permission sendas:%s",
 		"%s 不能以 %s 的名义发信：请使用您自己的地址或别名，或申请权限 sendas:%s"},
 	{"%s sends as its own address",
@@ -493,7 +495,7 @@ var errorPairs = [][2]string{
 	{"%s is no longer a member; log in again",
 		"%s 已不是成员：请重新登录"},
 	{"the account %s is %s; it cannot make changes",
-		"账号 %s 的状态为 %s，不能进行修改"},
+		"账号 %s 的状态为“%s”，不能进行修改"},
 
 	// store/login.go
 	{"too many failed logins from %s; wait %s",

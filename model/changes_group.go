@@ -497,7 +497,7 @@ func (c *GrantRole) Apply(tx Tx, env Env) error {
 		return Invalidf("only sub-admins take --rights")
 	}
 	if m.Status != StatusActive && m.Status != StatusLocked {
-		return Conflictf("%s is %s; enable the account first", m.Address, m.Status)
+		return Conflictf("%s is %s; enable the account first", m.Address, Word(m.Status))
 	}
 	for _, g := range m.Roles {
 		if g.Role == c.Role && g.Scope == scope && slices.Equal(g.Rights, c.Rights) {

@@ -139,7 +139,7 @@ func (c *ResetPassword) Apply(tx Tx, env Env) error {
 		return err
 	}
 	if m.Status == StatusReclaimed || m.Status == StatusDisabled {
-		return Conflictf("%s is %s; enable the account before resetting its password", m.Address, m.Status)
+		return Conflictf("%s is %s; enable the account before resetting its password", m.Address, Word(m.Status))
 	}
 	pol, err := tx.Policy()
 	if err != nil {

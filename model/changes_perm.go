@@ -106,7 +106,7 @@ func grantTo(tx Tx, env Env, a Address, g Grant) error {
 		return err
 	}
 	if m.Status != StatusActive && m.Status != StatusLocked {
-		return Conflictf("%s is %s; enable the account first", m.Address, m.Status)
+		return Conflictf("%s is %s; enable the account first", m.Address, Word(m.Status))
 	}
 	if !g.Until.IsZero() && !g.Until.After(env.Now) {
 		return Invalidf("the grant would end at %s, which has passed: give a later --until", g.Until.UTC().Format(time.RFC3339))

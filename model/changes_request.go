@@ -51,7 +51,7 @@ func (c *FileRequest) Apply(tx Tx, env Env) error {
 		return err
 	}
 	if subject.Status != StatusActive && subject.Status != StatusLocked {
-		return Conflictf("%s is %s; enable the account first", subject.Address, subject.Status)
+		return Conflictf("%s is %s; enable the account first", subject.Address, Word(subject.Status))
 	}
 	if !c.From.IsZero() && !c.Until.IsZero() && !c.From.Before(c.Until) {
 		return Invalidf("the window is empty: it would start at %s and end at %s", c.From.UTC().Format(time.RFC3339), c.Until.UTC().Format(time.RFC3339))
@@ -101,7 +101,7 @@ func (c *FileRequest) checkDelegation(tx Tx, env Env, lender *Member, r *Request
 		return err
 	}
 	if to.Status != StatusActive {
-		return Conflictf("%s is %s and cannot borrow permissions; enable the account first", to.Address, to.Status)
+		return Conflictf("%s is %s and cannot borrow permissions; enable the account first", to.Address, Word(to.Status))
 	}
 	if c.Until.IsZero() {
 		return Invalidf("a delegation needs an end: give --until, like 2026-12-31T18:00:00+08:00")
@@ -275,7 +275,7 @@ func applyRequest(tx Tx, env Env, r *Request) error {
 			return err
 		}
 		if m.Status != StatusActive {
-			return Conflictf("%s is %s and cannot borrow permissions; enable the account first", m.Address, m.Status)
+			return Conflictf("%s is %s and cannot borrow permissions; enable the account first", m.Address, Word(m.Status))
 		}
 		if !r.Until.After(env.Now) {
 			return Conflictf("request %d's window ended at %s before it was applied: file it again", r.ID, r.Until.UTC().Format(time.RFC3339))
@@ -342,7 +342,7 @@ func (c *HandStep) Apply(tx Tx, env Env) error {
 		return err
 	}
 	if to.Status != StatusActive {
-		return Conflictf("%s is %s and cannot decide requests", to.Address, to.Status)
+		return Conflictf("%s is %s and cannot decide requests", to.Address, Word(to.Status))
 	}
 	if to.Address == r.Subject || to.Address == env.Actor.Address {
 		return Invalidf("hand the step to someone else than %s", to.Address)

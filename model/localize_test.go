@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"testing"
+
+	"postroom/assets"
 )
 
 func TestLocalize(t *testing.T) {
@@ -43,6 +45,23 @@ func TestLocalize(t *testing.T) {
 		if got := Localize(tt.err, tt.lang); got != tt.want {
 			t.Errorf("%s: Localize(%q, %q) = %q, want %q", tt.name, tt.err, tt.lang, got, tt.want)
 		}
+	}
+}
+
+// TestMemberStatesInChinese: errors that name a member's state tell it in
+// Chinese (they said "状态为 disabled"), and every state has its word.
+func TestMemberStatesInChinese(t *testing.T) {
+	for _, st := range []Status{StatusActive, StatusDisabled, StatusLocked, StatusReclaimed} {
+		if _, ok := assets.ErrorWord(string(st)); !ok {
+			t.Errorf("the state %q has no Chinese word", st)
+		}
+	}
+	err := Conflictf("%s is %s; enable the account first", Address("li@example.com"), Word(StatusLocked))
+	if zh, want := Localize(err, "zh-CN"), "li@example.com 的账号状态为“已锁定”：请先启用该账号"; zh != want {
+		t.Errorf("zh = %q, want %q", zh, want)
+	}
+	if en, want := Localize(err, "en"), "li@example.com is locked; enable the account first"; en != want {
+		t.Errorf("en = %q, want %q", en, want)
 	}
 }
 

@@ -211,7 +211,7 @@ func (d *decider) bind() (bool, error) {
 		return false, nil
 	}
 	if d.m.Status != StatusActive {
-		d.hit(RuleSenderBinding, ActionRefuse, "", Forbiddenf("the account %s is %s; it cannot send mail", d.m.Address, d.m.Status))
+		d.hit(RuleSenderBinding, ActionRefuse, "", Forbiddenf("the account %s is %s; it cannot send mail", d.m.Address, Word(d.m.Status)))
 		return false, nil
 	}
 	var last error

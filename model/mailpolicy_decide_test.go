@@ -180,7 +180,11 @@ func TestSenderBinding(t *testing.T) {
 	t.Run("a disabled account", func(t *testing.T) {
 		c.m("li@example.com").Status = StatusDisabled
 		defer func() { c.m("li@example.com").Status = StatusActive }()
-		c.check(t, p, msg{sender: "li@example.com", to: to}, verdict{action: ActionRefuse, rule: RuleSenderBinding, says: "is disabled"})
+		d := c.check(t, p, msg{sender: "li@example.com", to: to}, verdict{action: ActionRefuse, rule: RuleSenderBinding, says: "is disabled"})
+		// The state is told in Chinese on a Chinese screen.
+		if zh, want := Localize(d.Reason, "zh-CN"), "账号 li@example.com 的状态为“已停用”，不能发信"; zh != want {
+			t.Errorf("zh = %q, want %q", zh, want)
+		}
 	})
 	t.Run("no recipients yet", func(t *testing.T) {
 		d, err := DecideSubmission(c.v, p, Submission{Sender: c.m("ww@example.com"), MailFrom: "li@example.com", Now: now})

@@ -161,7 +161,7 @@ func freshActor(r *Reader, a model.Actor) (model.Actor, error) {
 		return a, model.Forbiddenf("%s is no longer a member; log in again", a.Address)
 	}
 	if m.Status != model.StatusActive {
-		return a, model.Forbiddenf("the account %s is %s; it cannot make changes", a.Address, m.Status)
+		return a, model.Forbiddenf("the account %s is %s; it cannot make changes", a.Address, model.Word(m.Status))
 	}
 	return r.Actor(a.Address, a.Door, a.Source)
 }
