@@ -112,6 +112,7 @@ const (
 	RightRequestFile   Right = "request.file"   // file requests about other people (REQ-1)
 	RightRequestRead   Right = "request.read"   // see other people's requests
 	RightRequestApply  Right = "request.apply"  // apply approved requests: the IT step (REQ-2)
+	RightBookManage    Right = "book.manage"    // the customer address book: contacts and who may see or edit it
 )
 
 // rightsOf lists what one grant allows.
@@ -121,7 +122,7 @@ func rightsOf(g RoleGrant) []Right {
 		return []Right{RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset,
 			RightAccountUnlock, RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
 			RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
-			RightRequestFile, RightRequestRead, RightRequestApply}
+			RightRequestFile, RightRequestRead, RightRequestApply, RightBookManage}
 	case RoleSubadmin:
 		rs := []Right{RightMemberRead}
 		if slices.Contains(g.Rights, SubMembers) {

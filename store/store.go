@@ -31,6 +31,7 @@
 //	loginlog    seq → LoginRecord                     (LOG-2)
 //	batches     seq → Batch                           (LOG-5)
 //	perms, requests, unitofficers, lent: see requests.go
+//	contacts, contactemail                            (BOOK-1: see book.go)
 //
 // Invariants: every address in members, aliases, groups, shared mailboxes
 // and department mailboxes has exactly one addr entry; index entries are
@@ -78,11 +79,14 @@ var (
 	bOpLog      = []byte("oplog")
 	bLoginLog   = []byte("loginlog")
 	bBatches    = []byte("batches")
+	// The customer address book: see book.go.
+	bContacts     = []byte("contacts")
+	bContactEmail = []byte("contactemail")
 )
 
 var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLead, bMembers, bAddr, bEmpID,
 	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches,
-	bPerms, bRequests, bUnitOfficers, bLent}
+	bPerms, bRequests, bUnitOfficers, bLent, bContacts, bContactEmail}
 
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{

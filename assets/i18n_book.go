@@ -1,0 +1,55 @@
+package assets
+
+// bookErrorPairs are the error formats of the address books (ORG-8,
+// BOOK-1), kept beside the rest of errorPairs' table in their own file.
+var bookErrorPairs = [][2]string{
+	// model/book.go
+	{"%s may not see the customer address book: it needs the right %s, given by an admin with book share --viewer or --editor; %s holds %s",
+		"%s 无权查看客户通讯录：需要 %s 权限（由管理员用 book share --viewer 或 --editor 授予）；%s 的角色是 %s"},
+	{"%s may not change the customer address book: it needs the right %s, given by an admin with book share --editor; %s holds %s",
+		"%s 无权修改客户通讯录：需要 %s 权限（由管理员用 book share --editor 授予）；%s 的角色是 %s"},
+	{"the enterprise address book is not shared: an admin shares it with org set --address-book shared; until then %s may see members only with the right %s, and holds %s",
+		"企业通讯录未共享：管理员可用 org set --address-book shared 设置共享；在此之前 %s 须有 %s 权限才能查看成员，其角色是 %s"},
+	// model/changes_book.go
+	{"%s is already in the customer address book as %s (contact %d); change that contact with book set %d, or import with --on-duplicate overwrite",
+		"%s 已在客户通讯录中，属于 %s（联系人 %d）；请用 book set %d 修改该联系人，或导入时加 --on-duplicate overwrite"},
+	{"the contact cannot be saved: %s",
+		"联系人无法保存：%s"},
+	{"the name is empty: give the contact a name",
+		"姓名为空：请填写联系人姓名"},
+	{"--on-duplicate takes skip or overwrite, not %q",
+		"--on-duplicate 只能是 skip 或 overwrite，不能是 %q"},
+	{"%d of the rows or cards in %s have problems; nothing was imported. Fix them and import again",
+		"%[2]s 中有 %[1]d 行或张名片有问题，未导入任何内容。请改正后重新导入"},
+	// model/bookcsv.go
+	{"the file is empty; give a CSV whose first line is the header row (book template prints one) or a vCard file",
+		"文件为空；请提供首行为表头的 CSV（可用 book template 获取模板）或 vCard 文件"},
+	{"the first line looks like a contact, not a header row; the first line must name the columns, such as %s",
+		"首行看起来是联系人而不是表头；首行须写明各列名称，例如 %s"},
+	{"the header row has unknown columns %s; accepted columns: %s",
+		"表头中有无法识别的列 %s；可用的列：%s"},
+	{"the header row names neither name (姓名) nor email (邮箱); accepted columns: %s",
+		"表头中既没有 name（姓名）也没有 email（邮箱）列；可用的列：%s"},
+	// model/vcard.go
+	{"the file holds no vCard (no BEGIN:VCARD line)",
+		"文件中没有 vCard 名片（找不到 BEGIN:VCARD 行）"},
+	{"line %d stands outside any BEGIN:VCARD ... END:VCARD block: the file is not a vCard file or is damaged",
+		"第 %d 行不在任何 BEGIN:VCARD ... END:VCARD 块中：文件不是 vCard 文件或已损坏"},
+	// tui/cmd/book.go
+	{"%q is not a contact id: give the number book list shows",
+		"%q 不是联系人编号：请填写 book list 显示的编号"},
+	{"--format takes csv or vcard, not %q",
+		"--format 只能是 csv 或 vcard，不能是 %q"},
+	// store/book.go
+	{"there is no contact %d in the customer address book; book list shows the ids",
+		"客户通讯录中没有联系人 %d；可用 book list 查看编号"},
+}
+
+func init() {
+	for _, p := range bookErrorPairs {
+		if _, dup := errorsZH[p[0]]; dup {
+			panic("assets: error format listed twice: " + p[0])
+		}
+		errorsZH[p[0]] = p[1]
+	}
+}
