@@ -141,6 +141,7 @@ func (r *Relay) accept(s *session, body []byte) error {
 		return r.tempFail("queue a message", err)
 	}
 	if m.Status == store.MsgHeld {
+		r.store.Notify("queue", m.ID) // other sessions' queue and Home count it
 		r.violation(m, "hold", model.Localize(j.dec.Reason, "en"))
 		r.noticeHeld(m, j.dec)
 		approver := string(m.Approver)

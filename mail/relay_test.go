@@ -300,3 +300,38 @@ func actorOf(ts *testServer, a model.Address) (model.Actor, error) {
 	})
 	return act, err
 }
+
+// TestHeldMailEvents: held mail arriving through the relay and a hold the
+// sweeper decides each publish a "queue" event, so other sessions' queue
+// and Home reload (they stayed stale until reloaded by hand).
+func TestHeldMailEvents(t *testing.T) {
+	ts := newTestServer(t, func(c *Config) { c.Queue.HoldFor = Duration(time.Hour) })
+	ts.run()
+	events, stop := ts.store.Subscribe()
+	defer stop()
+	next := func(what, id string) {
+		t.Helper()
+		for {
+			select {
+			case e := <-events:
+				if e.Kind == "queue" && e.Key == id {
+					return
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("%s: no queue event for %s", what, id)
+			}
+		}
+	}
+	c, from := ts.login("member")
+	if err := send(c, string(from), []string{"all@example.com"}, message(string(from), "all@example.com", "团建", "周六")); err != nil {
+		t.Fatal(err)
+	}
+	held, _ := ts.spool.List(store.QueueFilter{Status: store.MsgHeld})
+	if len(held) != 1 {
+		t.Fatalf("held: %+v", held)
+	}
+	next("held mail arrived", held[0].ID)
+	ts.clock.Add(2 * time.Hour)
+	ts.relay.sweep()
+	next("the sweeper rejected it", held[0].ID)
+}

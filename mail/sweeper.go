@@ -12,7 +12,8 @@ import (
 const sweepEvery = time.Minute
 
 // sweep decides the holds nobody decided in time, as the configuration says,
-// telling each sender, and purges finished messages past their keep time.
+// telling each sender and other sessions (a "queue" event), and purges
+// finished messages past their keep time.
 func (r *Relay) sweep() {
 	now := r.now()
 	lapsed, err := r.spool.ExpireHeld(now, 500)
@@ -33,6 +34,7 @@ func (r *Relay) sweep() {
 			r.log.Printf("sweep %s: %v", m.ID, err)
 			continue
 		}
+		r.store.Notify("queue", m.ID)
 		r.Notify(ev, got, "", "")
 	}
 	if keep := r.cfg.Queue.KeepFinished.D(); keep > 0 {

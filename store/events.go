@@ -5,7 +5,8 @@ type Event struct {
 	// Kind is member, dept, group, shared, perm (a catalogue entry),
 	// request (Key is the request id), login (an attempt was logged)
 	// or queue (a QueueDecision: mail released, rejected, retried or
-	// dropped; Key is the message id, or "all").
+	// dropped; held mail the relay took in; a hold the sweeper decided;
+	// Key is the message id, or "all").
 	Kind string
 	Key  string
 }
@@ -32,6 +33,14 @@ func (s *Store) Subscribe() (<-chan Event, func()) {
 			delete(s.subs, id)
 		}
 	}
+}
+
+// Notify publishes an event about a change kept outside the directory,
+// such as held mail arriving in the spool (kind "queue", the message id as
+// key). It writes nothing and never blocks: publishing is in memory, so the
+// relay may call it without a directory write.
+func (s *Store) Notify(kind, key string) {
+	s.publish([]Event{{Kind: kind, Key: key}})
 }
 
 func (s *Store) publish(events []Event) {
