@@ -90,6 +90,12 @@ var permErrorPairs = [][2]string{
 	{"only grant and delegate requests can apply themselves on the last approval, not %s",
 		"只有 grant 和 delegate 申请可以在最后一步审批通过时自动执行，%s 不行"},
 
+	// tui/cmd/request.go
+	{"request id %q: give the number request list shows",
+		"申请编号 %q 无效：请给出 request list 显示的编号"},
+	{"--status takes pending, applied, rejected or expired",
+		"--status 只能是 pending、applied、rejected 或 expired"},
+
 	// store/requests.go
 	{"no request %d: request list shows the requests you may see",
 		"没有申请 %d：request list 列出你能查看的申请"},

@@ -1,0 +1,527 @@
+package cmd
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// requestJSON is a request as request list and request show print it.
+type requestJSON struct {
+	ID        uint64     `json:"id"`
+	Kind      string     `json:"kind"`
+	Status    string     `json:"status"`
+	Subject   string     `json:"subject"`
+	Requester string     `json:"requester"`
+	Filed     time.Time  `json:"filed"`
+	Expires   time.Time  `json:"expires"`
+	Done      *time.Time `json:"done,omitempty"`
+	Reason    string     `json:"reason,omitempty"`
+	Perm      string     `json:"perm,omitempty"`
+	Perms     []string   `json:"perms,omitempty"`
+	To        string     `json:"to,omitempty"`
+	From      *time.Time `json:"from,omitempty"`
+	Until     *time.Time `json:"until,omitempty"`
+	// Change says what applying the request changes, in words.
+	Change string `json:"change"`
+	// Waiting says whose decision the request waits for; empty once decided.
+	Waiting string     `json:"waiting,omitempty"`
+	Steps   []stepJSON `json:"steps"`
+}
+
+// stepJSON is one step of a request's chain.
+type stepJSON struct {
+	Role     string     `json:"role"`
+	Dept     string     `json:"dept,omitempty"`
+	Approver string     `json:"approver"` // empty for IT's step: any admin
+	Deputy   string     `json:"deputy,omitempty"`
+	Decision string     `json:"decision"` // pending, approved or rejected
+	By       string     `json:"by,omitempty"`
+	Time     *time.Time `json:"time,omitempty"`
+	Comment  string     `json:"comment,omitempty"`
+}
+
+func requestOut(r *store.Reader, q *model.Request, now time.Time) requestJSON {
+	out := requestJSON{ID: q.ID, Kind: string(q.Kind), Status: string(q.StateAt(now)), Subject: string(q.Subject), Requester: string(q.Requester),
+		Filed: q.Filed, Expires: q.Expires, Done: timePtr(q.Done), Reason: q.Reason, Perm: q.Perm, Perms: q.Perms, To: string(q.To),
+		From: timePtr(q.From), Until: timePtr(q.Until), Change: describeChange(q)}
+	if out.Status == string(model.RequestPending) {
+		if i := q.Current(); i < len(q.Steps) {
+			out.Waiting = fmt.Sprintf("step %d: %s", i+1, model.DescribeStep(r, q.Steps[i]))
+		}
+	}
+	out.Steps = []stepJSON{}
+	for _, s := range q.Steps {
+		sj := stepJSON{Role: string(s.Role), Approver: string(s.Approver), Deputy: string(s.Deputy), Decision: string(s.Verdict),
+			By: string(s.By), Time: timePtr(s.Time), Comment: s.Comment}
+		if s.Dept != 0 {
+			sj.Dept = r.DeptPath(s.Dept)
+		}
+		if sj.Decision == "" {
+			sj.Decision = "pending"
+		}
+		out.Steps = append(out.Steps, sj)
+	}
+	return out
+}
+
+// describeChange says what a request changes when it is applied.
+func describeChange(q *model.Request) string {
+	window := ""
+	if !q.From.IsZero() {
+		window += " from " + q.From.Format(time.RFC3339)
+	}
+	if !q.Until.IsZero() {
+		window += " until " + q.Until.Format(time.RFC3339)
+	}
+	switch q.Kind {
+	case model.RequestGrant:
+		if window == "" {
+			window = " with no end"
+		}
+		return fmt.Sprintf("%s gets the permission %s%s", q.Subject, q.Perm, window)
+	case model.RequestDelegate:
+		what := "every permission"
+		if len(q.Perms) > 0 {
+			what = "the permissions " + strings.Join(q.Perms, ", ")
+		}
+		return fmt.Sprintf("%s may use %s of %s%s, or until %s is marked back", q.To, what, q.Subject, window, q.Subject)
+	}
+	return string(q.Kind) + " " + string(q.Subject)
+}
+
+// mayDecideNow reports whether the actor may decide the request's current step.
+func mayDecideNow(r *store.Reader, q *model.Request, a model.Actor, now time.Time) bool {
+	return q.StateAt(now) == model.RequestPending && q.MayDecide(r, q.Current(), a)
+}
+
+// canSeeRequest: those involved, those who may decide one of its steps, and
+// request.read over the subject's departments.
+func canSeeRequest(r *store.Reader, q *model.Request, a model.Actor) bool {
+	if q.Involves(a.Address) {
+		return true
+	}
+	for i := range q.Steps {
+		if q.MayDecide(r, i, a) {
+			return true
+		}
+	}
+	if m, err := r.Member(q.Subject); err == nil {
+		for _, d := range m.Depts {
+			if model.Can(a, model.RightRequestRead, model.Scope{d}, r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func parseRequestID(s string) (uint64, error) {
+	id, err := strconv.ParseUint(strings.TrimPrefix(s, "#"), 10, 64)
+	if err != nil || id == 0 {
+		return 0, model.Invalidf("request id %q: give the number request list shows", s)
+	}
+	return id, nil
+}
+
+func requestCmd(env *Env) *cobra.Command {
+	c := &cobra.Command{Use: "request", Short: "requests and their approval chains: file, list, show, approve, reject (REQ-1..5)"}
+	c.AddCommand(requestFileCmd(env))
+
+	var status, kind string
+	var mine, waiting, asJSON bool
+	var limit int
+	list := &cobra.Command{
+		Use:   "list [--status pending|applied|rejected|expired] [--kind K] [--mine] [--waiting] [--json]",
+		Short: "the requests you may see, newest first; --waiting: those whose current step is yours to decide",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			now := env.Store.Now()
+			f := store.RequestFilter{State: model.RequestState(status), Now: now, Limit: limit}
+			if kind != "" {
+				k, err := model.ParseRequestKind(kind)
+				if err != nil {
+					return err
+				}
+				f.Kind = k
+			}
+			switch f.State {
+			case "", model.RequestPending, model.RequestApplied, model.RequestRejected, model.RequestExpired:
+			default:
+				return model.Invalidf("--status takes pending, applied, rejected or expired")
+			}
+			var out []requestJSON
+			err := env.Store.Read(func(r *store.Reader) error {
+				f.Keep = func(q *model.Request) bool {
+					switch {
+					case waiting:
+						return mayDecideNow(r, q, env.Actor, now)
+					case mine:
+						return q.Involves(env.Actor.Address)
+					}
+					return canSeeRequest(r, q, env.Actor)
+				}
+				qs, err := r.Requests(f)
+				if err != nil {
+					return err
+				}
+				for _, q := range qs {
+					out = append(out, requestOut(r, q, now))
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if out == nil {
+					out = []requestJSON{}
+				}
+				return env.printJSON(out)
+			}
+			var rows [][]string
+			for _, q := range out {
+				rows = append(rows, []string{strconv.FormatUint(q.ID, 10), q.Kind, q.Status, q.Subject, q.Requester, dash(q.Waiting)})
+			}
+			env.table([]string{"ID", "KIND", "STATUS", "SUBJECT", "REQUESTER", "WAITING FOR"}, rows)
+			return nil
+		},
+	}
+	list.Flags().StringVar(&status, "status", "", "only requests in this state")
+	list.Flags().StringVar(&kind, "kind", "", "only this kind: grant, delegate, join, leave, release, reset")
+	list.Flags().BoolVar(&mine, "mine", false, "only requests you filed, are the subject of, or sign")
+	list.Flags().BoolVar(&waiting, "waiting", false, "only requests waiting for your decision now")
+	list.Flags().IntVar(&limit, "limit", 0, "at most this many, newest first (0: all)")
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+
+	var showJSON bool
+	show := &cobra.Command{
+		Use:   "show ID [--json]",
+		Short: "one request: what it changes and its whole chain, with who decided, when and why",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, err := parseRequestID(args[0])
+			if err != nil {
+				return err
+			}
+			var out requestJSON
+			err = env.Store.Read(func(r *store.Reader) error {
+				q, err := r.Request(id)
+				if err != nil {
+					return err
+				}
+				if !canSeeRequest(r, q, env.Actor) {
+					m, err := r.Member(q.Subject)
+					if err != nil {
+						return err
+					}
+					return env.authorize(r, model.RightRequestRead, model.Scope(m.Depts))
+				}
+				out = requestOut(r, q, env.Store.Now())
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if showJSON {
+				return env.printJSON(out)
+			}
+			printRequest(env, out)
+			return nil
+		},
+	}
+	show.Flags().BoolVar(&showJSON, "json", false, "print JSON")
+
+	decide := func(approve bool) *cobra.Command {
+		var comment string
+		var asJSON bool
+		use, short := "approve ID [--comment C]", "approve the step of a request that waits for you; IT's approval applies it"
+		if !approve {
+			use, short = "reject ID --comment C", "reject a request, saying why; it ends there"
+		}
+		cmd := &cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  cobra.ExactArgs(1),
+			RunE: func(c *cobra.Command, args []string) error {
+				id, err := parseRequestID(args[0])
+				if err != nil {
+					return err
+				}
+				ch := &model.DecideRequest{ID: id, Approve: approve, Comment: comment}
+				if err := env.apply(ch); err != nil {
+					return err
+				}
+				var out requestJSON
+				if err := env.Store.Read(func(r *store.Reader) error {
+					out = requestOut(r, ch.Result, env.Store.Now())
+					return nil
+				}); err != nil {
+					return err
+				}
+				if asJSON {
+					return env.printJSON(out)
+				}
+				switch {
+				case out.Status == string(model.RequestApplied):
+					env.printf("request %d applied: %s\n", id, out.Change)
+				case !approve:
+					env.printf("request %d rejected\n", id)
+				default:
+					env.printf("request %d approved; it now waits for %s\n", id, out.Waiting)
+				}
+				return nil
+			},
+		}
+		cmd.Flags().StringVar(&comment, "comment", "", "your comment, kept on the step")
+		cmd.Flags().BoolVar(&asJSON, "json", false, "print the request as JSON")
+		if !approve {
+			cmd.MarkFlagRequired("comment")
+		}
+		return cmd
+	}
+
+	var handTo, handComment string
+	hand := &cobra.Command{
+		Use:   "hand ID --to ADDR [--comment C]",
+		Short: "hand the step waiting for you to a deputy, who may then decide it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, err := parseRequestID(args[0])
+			if err != nil {
+				return err
+			}
+			to, err := addr(handTo)
+			if err != nil {
+				return err
+			}
+			if err := env.apply(&model.HandStep{ID: id, To: to, Comment: handComment}); err != nil {
+				return err
+			}
+			env.printf("request %d: your step is handed to %s\n", id, to)
+			return nil
+		},
+	}
+	hand.Flags().StringVar(&handTo, "to", "", "the deputy")
+	hand.Flags().StringVar(&handComment, "comment", "", "why (kept in the operation log)")
+	hand.MarkFlagRequired("to")
+
+	c.AddCommand(list, show, decide(true), decide(false), hand, requestPolicyCmd(env))
+	return c
+}
+
+func printRequest(env *Env, q requestJSON) {
+	env.printf("request %d: %s, %s\n", q.ID, q.Kind, q.Status)
+	env.printf("  change:    %s\n", q.Change)
+	env.printf("  filed:     %s by %s\n", q.Filed.Format("2006-01-02 15:04"), q.Requester)
+	env.printf("  expires:   %s\n", q.Expires.Format("2006-01-02 15:04"))
+	if q.Reason != "" {
+		env.printf("  reason:    %s\n", q.Reason)
+	}
+	if q.Waiting != "" {
+		env.printf("  waits for: %s\n", q.Waiting)
+	}
+	var rows [][]string
+	for i, s := range q.Steps {
+		who := s.Approver
+		if s.Role == string(model.StepIT) {
+			who = "IT"
+		}
+		if s.Deputy != "" {
+			who += " → " + s.Deputy
+		}
+		when := "-"
+		if s.Time != nil {
+			when = s.Time.Format("2006-01-02 15:04")
+		}
+		by := s.By
+		if by == "" && s.Decision != "pending" {
+			by = "postroom"
+		}
+		rows = append(rows, []string{strconv.Itoa(i + 1), s.Role, dash(s.Dept), dash(who), s.Decision, dash(by), when, dash(s.Comment)})
+	}
+	env.table([]string{"STEP", "ROLE", "DEPARTMENT", "APPROVER", "DECISION", "BY", "TIME", "COMMENT"}, rows)
+}
+
+func requestFileCmd(env *Env) *cobra.Command {
+	c := &cobra.Command{Use: "file", Short: "file a request; it prints the request's id"}
+	printFiled := func(asJSON bool, id uint64) error {
+		if asJSON {
+			return env.printJSON(map[string]uint64{"id": id})
+		}
+		var out requestJSON
+		if err := env.Store.Read(func(r *store.Reader) error {
+			q, err := r.Request(id)
+			if err != nil {
+				return err
+			}
+			out = requestOut(r, q, env.Store.Now())
+			return nil
+		}); err != nil {
+			return err
+		}
+		env.printf("%d\n", id)
+		fmt.Fprintf(env.Stderr, "request %d filed: %s; it waits for %s\n", id, out.Change, out.Waiting)
+		return nil
+	}
+
+	var gMember, gPerm, gReason, gUntil, gStart string
+	var gJSON bool
+	grant := &cobra.Command{
+		Use:   "grant --member ADDR --perm PERM [--reason TEXT] [--until RFC3339] [--start RFC3339]",
+		Short: "ask for a permission for a member (yourself, or someone you may file for)",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			a, err := addr(gMember)
+			if err != nil {
+				return err
+			}
+			until, err := untilFlag(gUntil)
+			if err != nil {
+				return err
+			}
+			start, err := untilFlag(gStart)
+			if err != nil {
+				return err
+			}
+			ch := &model.FileRequest{Kind: model.RequestGrant, Subject: a, Perm: gPerm, Reason: gReason, From: start, Until: until}
+			if err := env.apply(ch); err != nil {
+				return err
+			}
+			return printFiled(gJSON, ch.ID)
+		},
+	}
+	grant.Flags().StringVar(&gMember, "member", "", "who gets the permission")
+	grant.Flags().StringVar(&gPerm, "perm", "", "the permission: broadcast, external, notify, skip-level, sendas:ADDR")
+	grant.Flags().StringVar(&gReason, "reason", "", "why it is needed")
+	grant.Flags().StringVar(&gUntil, "until", "", "the grant ends then; default no end")
+	grant.Flags().StringVar(&gStart, "start", "", "the grant starts then; default when applied")
+	grant.Flags().BoolVar(&gJSON, "json", false, "print JSON: {\"id\": N}")
+	grant.MarkFlagRequired("member")
+	grant.MarkFlagRequired("perm")
+
+	var dFrom, dTo, dUntil, dStart, dReason string
+	var dPerms []string
+	var dJSON bool
+	delegate := &cobra.Command{
+		Use:   "delegate --from ADDR --to ADDR --until RFC3339 [--perm PERM]... [--start RFC3339] [--reason TEXT]",
+		Short: "lend a person's permissions (all, or those named) to another until a time or until the person is marked back",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			from, err := addr(dFrom)
+			if err != nil {
+				return err
+			}
+			to, err := addr(dTo)
+			if err != nil {
+				return err
+			}
+			until, err := untilFlag(dUntil)
+			if err != nil {
+				return err
+			}
+			start, err := untilFlag(dStart)
+			if err != nil {
+				return err
+			}
+			ch := &model.FileRequest{Kind: model.RequestDelegate, Subject: from, To: to, Perms: splitList(dPerms), From: start, Until: until, Reason: dReason}
+			if err := env.apply(ch); err != nil {
+				return err
+			}
+			return printFiled(dJSON, ch.ID)
+		},
+	}
+	delegate.Flags().StringVar(&dFrom, "from", "", "whose permissions are lent")
+	delegate.Flags().StringVar(&dTo, "to", "", "who may use them")
+	delegate.Flags().StringVar(&dUntil, "until", "", "the delegation ends then")
+	delegate.Flags().StringVar(&dStart, "start", "", "the delegation starts then; default when applied")
+	delegate.Flags().StringArrayVar(&dPerms, "perm", nil, "a permission to lend (repeat); none: all of them")
+	delegate.Flags().StringVar(&dReason, "reason", "", "why")
+	delegate.Flags().BoolVar(&dJSON, "json", false, "print JSON: {\"id\": N}")
+	delegate.MarkFlagRequired("from")
+	delegate.MarkFlagRequired("to")
+	delegate.MarkFlagRequired("until")
+
+	c.AddCommand(grant, delegate)
+	return c
+}
+
+func requestPolicyCmd(env *Env) *cobra.Command {
+	c := &cobra.Command{Use: "policy", Short: "how long requests wait, and which apply themselves on the last approval"}
+	var asJSON bool
+	show := &cobra.Command{
+		Use:   "show [--json]",
+		Short: "show the request policy",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return env.Store.Read(func(r *store.Reader) error {
+				if !model.HoldsAnywhere(env.Actor, model.RightRequestRead) {
+					return env.authorize(r, model.RightRequestRead, nil)
+				}
+				p, err := r.RequestPolicy()
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return env.printJSON(p)
+				}
+				var kinds []string
+				for _, k := range p.AutoApply {
+					kinds = append(kinds, string(k))
+				}
+				env.table([]string{"SETTING", "VALUE"}, [][]string{{"expiry", time.Duration(p.Expiry).String()}, {"auto-apply", dash(strings.Join(kinds, ", "))}})
+				return nil
+			})
+		},
+	}
+	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	var expiry string
+	var auto []string
+	set := &cobra.Command{
+		Use:   "set [--expiry DURATION] [--auto-apply KIND,...]",
+		Short: "change the request policy; --auto-apply '' makes IT apply every kind",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			var p model.RequestPolicy
+			if err := env.Store.Read(func(r *store.Reader) error {
+				var err error
+				p, err = r.RequestPolicy()
+				return err
+			}); err != nil {
+				return err
+			}
+			if c.Flags().Changed("expiry") {
+				var d model.Duration
+				if err := d.UnmarshalText([]byte(expiry)); err != nil {
+					return err
+				}
+				p.Expiry = d
+			}
+			if c.Flags().Changed("auto-apply") {
+				p.AutoApply = nil
+				for _, x := range splitList(auto) {
+					k, err := model.ParseRequestKind(x)
+					if err != nil {
+						return err
+					}
+					p.AutoApply = append(p.AutoApply, k)
+				}
+			}
+			if err := env.apply(&model.SetRequestPolicy{Policy: p}); err != nil {
+				return err
+			}
+			env.printf("request policy saved\n")
+			return nil
+		},
+	}
+	set.Flags().StringVar(&expiry, "expiry", "", "how long a request waits, like 336h")
+	set.Flags().StringSliceVar(&auto, "auto-apply", nil, "kinds applied on the last approval: grant, delegate")
+	c.AddCommand(show, set)
+	return c
+}
