@@ -62,12 +62,18 @@ func defaultPermission(name string) Permission {
 	p := Permission{Name: name}
 	switch name {
 	case PermSubadmin:
-		p.Roles = []Role{RoleSubadmin}
+		p.Roles = subadminRoles
 	case PermNotify:
-		p.Roles = []Role{RoleAdmin}
+		p.Roles = notifyRoles
 	}
 	return p
 }
+
+// The default roles; shared and never written (changes clone them).
+var (
+	subadminRoles = []Role{RoleSubadmin}
+	notifyRoles   = []Role{RoleAdmin}
+)
 
 // Catalogue lists every permission: the saved entries and the base names
 // nobody saved yet (with their defaults), then each sendas:ADDR entry,
@@ -77,7 +83,7 @@ func Catalogue(v View) ([]Permission, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Permission
+	out := make([]Permission, 0, len(BasePerms)+len(saved))
 	for _, name := range BasePerms {
 		if name == PermSendAs+"ADDR" {
 			continue
