@@ -53,3 +53,59 @@ func init() {
 		errorsZH[p[0]] = p[1]
 	}
 }
+
+// BookText is the address book view's strings (ORG-8, BOOK-1): the
+// enterprise address book and the customer address book, opened from Home.
+type BookText struct {
+	Title, Enterprise, Customers           string
+	Search, SearchHint, CustomerHint       string
+	NotShared, NoCustomerAccess            string
+	ColName, ColAddress, ColDept, ColPhone string
+	ColCompany, ColTitle, ColNotes         string
+	People, Contacts, Nobody, ReadOnly     string
+	NewContact, EditContact                string
+	FieldName, FieldEmails, FieldPhones    string
+	FieldCompany, FieldTitle, FieldNotes   string
+	ListHint, ConfirmDelete                string
+	Added, Saved, Deleted                  string
+	KeyOpen, KeySwitch, KeyYes             string
+}
+
+// BookCatalog returns the address book's strings in a language (anything
+// Chinese gets Chinese, anything else English).
+func BookCatalog(lang string) BookText {
+	if IsChinese(lang) {
+		return bookZH
+	}
+	return bookEN
+}
+
+var bookZH = BookText{
+	Title: "通讯录", Enterprise: "企业通讯录", Customers: "客户通讯录",
+	Search: "搜索：", SearchHint: "按 / 搜索姓名、拼音或首字母、邮箱、部门", CustomerHint: "按 / 搜索姓名、拼音、邮箱、公司、电话",
+	NotShared:        "企业通讯录尚未共享：管理员可在“设置”中开启“全员可见通讯录”",
+	NoCustomerAccess: "客户通讯录未共享给您；需要时请联系管理员",
+	ColName:          "姓名", ColAddress: "邮箱", ColDept: "部门", ColPhone: "电话", ColCompany: "公司", ColTitle: "职务", ColNotes: "备注",
+	People: "共 %d 人", Contacts: "共 %d 位联系人", Nobody: "没有找到", ReadOnly: "只读",
+	NewContact: "新建联系人", EditContact: "编辑联系人",
+	FieldName: "姓名", FieldEmails: "邮箱", FieldPhones: "电话", FieldCompany: "公司", FieldTitle: "职务", FieldNotes: "备注",
+	ListHint:      "多个用分号 ; 隔开",
+	ConfirmDelete: "删除联系人 %s？按 y 删除，其他键取消",
+	Added:         "已添加联系人 %s", Saved: "已保存联系人 %s", Deleted: "已删除联系人 %s",
+	KeyOpen: "通讯录", KeySwitch: "切换通讯录", KeyYes: "确认删除",
+}
+
+var bookEN = BookText{
+	Title: "Address book", Enterprise: "Company", Customers: "Customers",
+	Search: "Search: ", SearchHint: "/ searches name, pinyin or initials, address, department", CustomerHint: "/ searches name, pinyin, email, company, phone",
+	NotShared:        "The company address book is not shared: an admin turns on \"Shared address book\" in Settings",
+	NoCustomerAccess: "The customer address book is not shared with you; ask an admin if you need it",
+	ColName:          "Name", ColAddress: "Email", ColDept: "Department", ColPhone: "Phone", ColCompany: "Company", ColTitle: "Title", ColNotes: "Notes",
+	People: "%d people", Contacts: "%d contacts", Nobody: "Nobody found", ReadOnly: "read only",
+	NewContact: "New contact", EditContact: "Edit contact",
+	FieldName: "Name", FieldEmails: "Emails", FieldPhones: "Phones", FieldCompany: "Company", FieldTitle: "Title", FieldNotes: "Notes",
+	ListHint:      "separate several with ;",
+	ConfirmDelete: "Delete the contact %s? y deletes, any other key keeps it",
+	Added:         "Contact %s added", Saved: "Contact %s saved", Deleted: "Contact %s deleted",
+	KeyOpen: "address book", KeySwitch: "switch book", KeyYes: "delete",
+}

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
 )
@@ -23,6 +24,8 @@ type homePane struct {
 	scheduled     bool      // a delayed reload is on its way
 	loadedAt      time.Time // when the data last arrived
 	err           string
+	// book is the address book while it is open over Home (b).
+	book *bookView
 }
 
 type homeData struct {
@@ -161,10 +164,33 @@ func homeMail(s *Session, d *homeData) error {
 	return err
 }
 
-func (p *homePane) SetSize(w, h int) { p.width, p.height = w, h }
-func (p *homePane) Capturing() bool  { return false }
+func (p *homePane) SetSize(w, h int) {
+	p.width, p.height = w, h
+	if p.book != nil {
+		p.book.SetSize(w, h)
+	}
+}
+
+func (p *homePane) Capturing() bool { return p.book != nil && p.book.Capturing() }
+
+// Cursor is the address book's cursor while it is open.
+func (p *homePane) Cursor() *tea.Cursor {
+	if p.book == nil {
+		return nil
+	}
+	return p.book.Cursor()
+}
 
 func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	bookCmd, done := p.updateBook(msg)
+	if done {
+		return p, bookCmd
+	}
+	np, cmd := p.update(msg)
+	return np, tea.Batch(bookCmd, cmd)
+}
+
+func (p *homePane) update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case homeLoadedMsg:
 		p.loading = false
@@ -223,6 +249,29 @@ func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 }
 
 // reload reads everything again now, or once more after the read under way.
+// updateBook gives the open address book its messages (keys only to it,
+// anything else to Home too); b opens it. done reports that Home has
+// nothing more to do with the message.
+func (p *homePane) updateBook(msg tea.Msg) (tea.Cmd, bool) {
+	if p.book == nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, bookOpenKey(assets.BookCatalog(p.s.T.Lang))) {
+			p.book = newBookView(p.s)
+			p.book.SetSize(p.width, p.height)
+			return p.book.Init(), true
+		}
+		return nil, false
+	}
+	cmd := p.book.Update(msg)
+	if p.book.closed {
+		p.book = nil
+	}
+	switch msg.(type) {
+	case tea.KeyPressMsg, bookLoadedMsg, appliedMsg:
+		return cmd, true
+	}
+	return cmd, false
+}
+
 func (p *homePane) reload() tea.Cmd {
 	if p.loading {
 		p.dirty = true
@@ -243,6 +292,9 @@ func (p *homePane) Shown(on bool) tea.Cmd {
 }
 
 func (p *homePane) View() string {
+	if p.book != nil {
+		return p.book.View()
+	}
 	st := p.s.Styles
 	t := p.s.T.Home
 	out := []string{st.Title.Render(t.Title)}
@@ -346,8 +398,11 @@ func (p *homePane) View() string {
 }
 
 func (p *homePane) ShortHelp() []key.Binding {
+	if p.book != nil {
+		return p.book.ShortHelp()
+	}
 	k := p.s.Keys
-	return []key.Binding{k.Refresh}
+	return []key.Binding{bookOpenKey(assets.BookCatalog(p.s.T.Lang)), k.Refresh}
 }
 
 func (p *homePane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
