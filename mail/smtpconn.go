@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,9 @@ type reply struct {
 	code int
 	enh  smtp.EnhancedCode // zero when the server gave none
 	text string            // the lines joined by a space, without codes
+	// lines are the lines' texts after the code, as sent (EHLO's
+	// keywords).
+	lines []string
 }
 
 func (r reply) err() *smtp.SMTPError {
@@ -91,6 +95,7 @@ func (c *smtpConn) readReply(timeout time.Duration) (reply, error) {
 			break
 		}
 	}
+	out.lines = slices.Clone(text)
 	if len(text) > 0 {
 		if enh, rest, ok := enhancedCode(text[0], out.code); ok {
 			out.enh = enh
@@ -163,57 +168,23 @@ func (c *smtpConn) hello(name string) error {
 	if err := c.w.Flush(); err != nil {
 		return err
 	}
-	c.conn.SetReadDeadline(time.Now().Add(c.timeout))
-	ext := map[string]string{}
-	first := true
-	for n := 0; ; n++ {
-		if n == maxReplyLines {
-			return errors.New("the server's reply has too many lines")
-		}
-		line, err := c.r.ReadSlice('\n')
-		if err != nil {
-			if errors.Is(err, bufio.ErrBufferFull) {
-				return errors.New("the server's reply line is too long")
-			}
-			return err
-		}
-		s := strings.TrimRight(string(line), "\r\n")
-		if len(s) < 4 || (s[3] != ' ' && s[3] != '-') {
-			if len(s) == 3 {
-				s += " "
-			} else {
-				return fmt.Errorf("malformed reply %q", s)
-			}
-		}
-		code, err := strconv.Atoi(s[:3])
-		if err != nil {
-			return fmt.Errorf("malformed reply %q", s)
-		}
-		if code != 250 {
-			// Read the rest of a multi-line refusal, then fall back.
-			for s[3] == '-' {
-				if line, err = c.r.ReadSlice('\n'); err != nil {
-					return err
-				}
-				s = strings.TrimRight(string(line), "\r\n") + "    "
-			}
-			if c.lmtp || code/100 != 5 {
-				return (reply{code: code, text: strings.TrimSpace(s[4:])}).err()
-			}
-			c.ext = map[string]string{}
-			_, err := c.command(250, "HELO "+name)
-			return err
-		}
-		if !first {
-			kw, param, _ := strings.Cut(s[4:], " ")
-			ext[strings.ToUpper(kw)] = param
-		}
-		first = false
-		if s[3] == ' ' {
-			break
-		}
+	r, err := c.readReply(c.timeout)
+	if err != nil {
+		return err
 	}
-	c.ext = ext
+	if r.code != 250 {
+		if c.lmtp || r.code/100 != 5 {
+			return r.err()
+		}
+		c.ext = map[string]string{}
+		_, err := c.command(250, "HELO "+name)
+		return err
+	}
+	c.ext = make(map[string]string, len(r.lines))
+	for _, l := range r.lines[min(1, len(r.lines)):] { // the first line is the server's name
+		kw, param, _ := strings.Cut(l, " ")
+		c.ext[strings.ToUpper(kw)] = param
+	}
 	return nil
 }
 
