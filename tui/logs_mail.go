@@ -351,7 +351,7 @@ func (p *logsPane) mailDetailLines(w int) []string {
 	r := p.detail.mail
 	none := func(v string) string { return logOrNone(p.s, v) }
 	rows := [][2]string{
-		{t.ColTime, r.Time.Local().Format(time.RFC3339)},
+		{t.ColTime, r.Time.Local().Format("2006-01-02 15:04:05 -07:00")},
 		{t.ColKind, mailDirection(p.s, r.Direction)},
 		{t.ColDoor, none(r.Door)},
 		{t.ColAccount, none(string(r.Account))},
