@@ -20,6 +20,14 @@ type FileRequest struct {
 	From    time.Time
 	Until   time.Time
 	Reason  string
+	// Successor receives a leaver's mail (leave).
+	Successor Address
+	// Urgent marks a dismissal: the leaver's login is blocked at once, on
+	// filing (leave).
+	Urgent bool
+	// Join is the joiner's details, JoinDept the department's path (join).
+	Join     *JoinForm
+	JoinDept string
 	// ID is filled in by Apply.
 	ID uint64
 }
@@ -28,16 +36,33 @@ type FileRequest struct {
 func (c *FileRequest) Op() string { return "request.file" }
 
 // Target names the subject.
-func (c *FileRequest) Target() string { return string(c.Kind) + " " + string(c.Subject) }
+func (c *FileRequest) Target() string {
+	if c.Kind == RequestJoin && c.Join != nil {
+		return string(c.Kind) + " " + string(c.Join.Address)
+	}
+	return string(c.Kind) + " " + string(c.Subject)
+}
 
-// Authorize lets people file about themselves, others need request.file.
+// Authorize lets people file about themselves, others need request.file
+// over the subject's departments (a joiner's: the department they join);
+// a dismissal, which blocks the login on filing, needs request.urgent.
 func (c *FileRequest) Authorize(v View, a Actor) error {
-	if a.Address == c.Subject && !a.IsSystem() {
-		return nil
+	if c.Kind == RequestJoin {
+		d, err := resolveDept(v, c.JoinDept)
+		if err != nil {
+			return err
+		}
+		return Authorize(a, RightRequestFile, Scope{d.ID}, v)
 	}
 	_, s, err := memberScope(v, c.Subject)
 	if err != nil {
 		return err
+	}
+	if c.Kind == RequestLeave && c.Urgent {
+		return Authorize(a, RightRequestUrgent, s, v)
+	}
+	if a.Address == c.Subject && !a.IsSystem() {
+		return nil
 	}
 	return Authorize(a, RightRequestFile, s, v)
 }
@@ -46,15 +71,27 @@ func (c *FileRequest) Authorize(v View, a Actor) error {
 func (c *FileRequest) Apply(tx Tx, env Env) error {
 	r := &Request{Kind: c.Kind, State: RequestPending, Subject: c.Subject, Requester: env.Actor.Address,
 		Filed: env.Now, Reason: strings.TrimSpace(c.Reason), From: c.From, Until: c.Until}
+	if !c.From.IsZero() && !c.Until.IsZero() && !c.From.Before(c.Until) {
+		return Invalidf("the window is empty: it would start at %s and end at %s", c.From.UTC().Format(time.RFC3339), c.Until.UTC().Format(time.RFC3339))
+	}
+	if c.Kind == RequestJoin {
+		if err := c.checkJoin(tx, r); err != nil {
+			return err
+		}
+		return c.save(tx, env, r)
+	}
 	subject, err := tx.Member(c.Subject)
 	if err != nil {
 		return err
 	}
+	if c.Kind == RequestLeave {
+		if err := c.checkLeave(tx, env, subject, r); err != nil {
+			return err
+		}
+		return c.save(tx, env, r)
+	}
 	if subject.Status != StatusActive && subject.Status != StatusLocked {
 		return Conflictf("%s is %s; enable the account first", subject.Address, Word(subject.Status))
-	}
-	if !c.From.IsZero() && !c.Until.IsZero() && !c.From.Before(c.Until) {
-		return Invalidf("the window is empty: it would start at %s and end at %s", c.From.UTC().Format(time.RFC3339), c.Until.UTC().Format(time.RFC3339))
 	}
 	switch c.Kind {
 	case RequestGrant:
@@ -69,8 +106,15 @@ func (c *FileRequest) Apply(tx Tx, env Env) error {
 			return err
 		}
 	default:
-		return Invalidf("file a %s request with its own form; this one files grant and delegate requests", string(c.Kind))
+		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join or leave", string(c.Kind))
 	}
+	return c.save(tx, env, r)
+}
+
+// save computes the chain, numbers the request and writes it; an urgent
+// leaver's login is blocked now.
+func (c *FileRequest) save(tx Tx, env Env, r *Request) error {
+	var err error
 	if r.Steps, err = ComputeChain(tx, r); err != nil {
 		return err
 	}
@@ -83,7 +127,92 @@ func (c *FileRequest) Apply(tx Tx, env Env) error {
 		return err
 	}
 	c.ID = r.ID
+	if r.Kind == RequestLeave && r.Urgent {
+		m, err := tx.Member(r.Subject)
+		if err != nil {
+			return err
+		}
+		if m.Status == StatusActive || m.Status == StatusLocked {
+			m = m.Clone()
+			m.Status, m.Reason, m.Updated = StatusDisabled, "dismissal: request "+strconv.FormatUint(r.ID, 10), env.Now
+			if err := tx.PutMember(m); err != nil {
+				return err
+			}
+		}
+	}
 	return tx.PutRequest(r)
+}
+
+// checkJoin checks a joiner: a name, a department, a free address in one of
+// the company's domains, a position class.
+func (c *FileRequest) checkJoin(tx Tx, r *Request) error {
+	if c.Join == nil {
+		return Invalidf("a join request needs the joiner's details")
+	}
+	j := *c.Join
+	name, err := CleanName("name", j.Name, 64)
+	if err != nil {
+		return err
+	}
+	j.Name = name
+	d, err := resolveDept(tx, c.JoinDept)
+	if err != nil {
+		return err
+	}
+	j.Dept = d.ID
+	if j.Address == "" {
+		return Invalidf("give the new mailbox's address with --address ADDR")
+	}
+	a, err := ParseAddress(string(j.Address))
+	if err != nil {
+		return err
+	}
+	if err := addressFree(tx, a); err != nil {
+		return err
+	}
+	j.Address = a
+	if j.Position == "" {
+		j.Position = PositionStaff
+	}
+	if _, err := ParsePosition(string(j.Position)); err != nil {
+		return err
+	}
+	j.Title = strings.TrimSpace(j.Title)
+	r.Join, r.Subject = &j, a
+	return nil
+}
+
+// checkLeave checks a leaver and the successor who receives their mail.
+func (c *FileRequest) checkLeave(tx Tx, env Env, subject *Member, r *Request) error {
+	if subject.Status == StatusReclaimed {
+		return Conflictf("%s was already reclaimed as a leaver", subject.Address)
+	}
+	if subject.Address == env.Actor.Address && c.Urgent {
+		return Conflictf("you cannot dismiss yourself; ask HR")
+	}
+	if c.Successor == "" {
+		return Invalidf("name who receives the leaver's mail with --successor ADDR")
+	}
+	if c.Successor == subject.Address {
+		return Invalidf("the successor must be someone else than the leaver %s", subject.Address)
+	}
+	if err := mustBeMember(tx, c.Successor, "successor"); err != nil {
+		return err
+	}
+	succ, err := tx.Member(c.Successor)
+	if err != nil {
+		return err
+	}
+	if succ.Status == StatusReclaimed {
+		return Conflictf("the successor %s was reclaimed as a leaver; name someone who stays", succ.Address)
+	}
+	if c.Urgent {
+		if err := keepAnAdmin(tx, subject); err != nil {
+			return err
+		}
+	}
+	r.Successor, r.Urgent = succ.Address, c.Urgent
+	return nil
 }
 
 // checkDelegation checks a delegation request: a borrower who is someone
@@ -142,6 +271,31 @@ type DecideRequest struct {
 	Comment string
 	// Result is the request after the decision, filled in by Apply.
 	Result *Request
+	// OneTime is a joiner's one-time password, made by Prepare when this
+	// approval opens the account: show it once to the one applying it.
+	OneTime string
+	hash    string
+}
+
+// Prepare makes and hashes a joiner's one-time password when the approval
+// is IT's and opens the account (hashing is slow: it runs outside the
+// write lock).
+func (c *DecideRequest) Prepare(v View, env Env) error {
+	r, err := v.Request(c.ID)
+	if err != nil {
+		return err
+	}
+	i := r.Current()
+	if !c.Approve || r.Kind != RequestJoin || r.StateAt(env.Now) != RequestPending || i >= len(r.Steps) || r.Steps[i].Role != StepIT {
+		return nil
+	}
+	otp, err := OneTimePassword(env.Rand)
+	if err != nil {
+		return err
+	}
+	c.OneTime = otp
+	c.hash, err = hashNew(otp, env)
+	return err
 }
 
 // Op names the operation.
@@ -235,7 +389,7 @@ func (c *DecideRequest) Apply(tx Tx, env Env) error {
 	case !c.Approve:
 		r.State, r.Done = RequestRejected, env.Now
 	case r.Steps[i].Role == StepIT || i == len(r.Steps)-1:
-		if err := applyRequest(tx, env, r); err != nil {
+		if err := applyRequest(tx, env, r, c.hash); err != nil {
 			return err
 		}
 	case r.Steps[i+1].Role == StepIT && i+1 == len(r.Steps)-1:
@@ -245,7 +399,7 @@ func (c *DecideRequest) Apply(tx Tx, env Env) error {
 		}
 		if slices.Contains(pol.AutoApply, r.Kind) {
 			r.Steps[i+1].Verdict, r.Steps[i+1].Time, r.Steps[i+1].Comment = VerdictApproved, env.Now, "applied on the last approval"
-			if err := applyRequest(tx, env, r); err != nil {
+			if err := applyRequest(tx, env, r, ""); err != nil {
 				return err
 			}
 		}
@@ -261,8 +415,9 @@ func byName(a Address) string {
 	return string(a)
 }
 
-// applyRequest carries out an approved request and marks it applied.
-func applyRequest(tx Tx, env Env, r *Request) error {
+// applyRequest carries out an approved request and marks it applied; hash
+// is a joiner's prepared one-time password.
+func applyRequest(tx Tx, env Env, r *Request, hash string) error {
 	switch r.Kind {
 	case RequestGrant:
 		if err := grantTo(tx, env, r.Subject, Grant{Perm: r.Perm, Source: SourceDirect, By: env.Actor.Address,
@@ -291,11 +446,116 @@ func applyRequest(tx Tx, env Env, r *Request) error {
 		if err := tx.PutMember(m); err != nil {
 			return err
 		}
+	case RequestLeave:
+		if err := reclaim(tx, env, r); err != nil {
+			return err
+		}
+	case RequestJoin:
+		if err := openAccount(tx, env, r, hash); err != nil {
+			return err
+		}
 	default:
-		return Invalidf("file a %s request with its own form; this one files grant and delegate requests", string(r.Kind))
+		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join or leave", string(r.Kind))
 	}
 	r.State, r.Done = RequestApplied, env.Now
 	return nil
+}
+
+// reclaim closes a leaver's account (ACC-5, seed part 5 2.2(3) and 3.2):
+// login blocked, new mail to the successor, grants, roles, delegations and
+// SSH keys gone, delegations of the leaver's own permissions ended, out of
+// every group, no longer head or officer of any department. The mail
+// already delivered stays in the mailbox.
+func reclaim(tx Tx, env Env, r *Request) error {
+	m, err := tx.Member(r.Subject)
+	if err != nil {
+		return err
+	}
+	if m.Address == env.Actor.Address {
+		return Conflictf("you cannot close your own account; ask another admin")
+	}
+	if err := keepAnAdmin(tx, m); err != nil {
+		return err
+	}
+	succ, err := tx.Member(r.Successor)
+	if err != nil {
+		return err
+	}
+	if succ.Status == StatusReclaimed {
+		return Conflictf("the successor %s was reclaimed as a leaver; name someone who stays", succ.Address)
+	}
+	back := &MarkBack{Address: m.Address}
+	if err := back.Apply(tx, env); err != nil && !isNotFound(err) {
+		return err
+	}
+	groups, err := tx.GroupsOf(m.Address)
+	if err != nil {
+		return err
+	}
+	for _, ga := range groups {
+		g, err := tx.Group(ga)
+		if err != nil {
+			return err
+		}
+		g = g.Clone()
+		g.Members = slices.DeleteFunc(g.Members, func(x Address) bool { return x == m.Address })
+		if err := tx.PutGroup(g); err != nil {
+			return err
+		}
+	}
+	if l, ok := tx.(DeptRoleLister); ok {
+		ids, err := l.DeptsLedBy(m.Address)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			d, err := tx.Dept(id)
+			if err != nil {
+				return err
+			}
+			cp := *d
+			cp.Heads = slices.DeleteFunc(slices.Clone(d.Heads), func(x Address) bool { return x == m.Address })
+			if cp.Officer == m.Address {
+				cp.Officer = ""
+			}
+			if err := tx.PutDept(&cp); err != nil {
+				return err
+			}
+		}
+	}
+	m = m.Clone()
+	m.Status, m.Reason = StatusReclaimed, "leaver: request "+strconv.FormatUint(r.ID, 10)
+	m.Successor = succ.Address
+	m.Grants, m.Delegations, m.Roles, m.Keys = nil, nil, nil, nil
+	m.Updated = env.Now
+	tx.Note("successor", string(succ.Address))
+	return tx.PutMember(m)
+}
+
+// openAccount opens a joiner's account with the prepared one-time password,
+// which must be changed at the first login (ACC-1).
+func openAccount(tx Tx, env Env, r *Request, hash string) error {
+	if hash == "" {
+		return Invalidf("the one-time password was not prepared")
+	}
+	j := r.Join
+	if j == nil {
+		return Invalidf("a join request needs the joiner's details")
+	}
+	if err := addressFree(tx, j.Address); err != nil {
+		return err
+	}
+	if _, err := tx.Dept(j.Dept); err != nil {
+		return err
+	}
+	m := &Member{Address: j.Address, Name: j.Name, Depts: []DeptID{j.Dept}, Title: j.Title, Position: j.Position,
+		Status: StatusActive, Created: env.Now, Updated: env.Now}
+	pol, err := tx.Policy()
+	if err != nil {
+		return err
+	}
+	setPassword(m, hash, true, pol, env.Now)
+	return tx.PutMember(m)
 }
 
 // HandStep hands the step of a request waiting for the actor to a deputy

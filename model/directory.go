@@ -78,6 +78,8 @@ type Member struct {
 	Keys       []SSHKey    `json:"keys,omitempty"`
 	Roles      []RoleGrant `json:"roles,omitempty"`
 	Grants     []Grant     `json:"grants,omitempty"`
+	// Successor receives the mail of a reclaimed leaver (ACC-5).
+	Successor Address `json:"successor,omitempty"`
 	// Delegations are the permissions others lend this member (PERM-3).
 	Delegations []Delegation `json:"delegations,omitempty"`
 	Password    Credential   `json:"password"`

@@ -65,7 +65,8 @@ type resolver struct {
 // mailbox's folder 邮件转移 when the policy says catchall.
 //
 // Disabled and locked members still receive: their mail is kept. A
-// reclaimed member addressed directly or through an alias counts as
+// reclaimed member addressed directly or through an alias gets to the
+// successor named when the leaver was reclaimed, and without one counts as
 // unknown. A group's members are taken from its list and its departments'
 // lists without reading each member, so that a 50,000-member group costs no
 // more than its addresses (reclaiming a leaver takes them out of their
@@ -100,9 +101,18 @@ func ResolveRecipients(v View, p MailPolicy, rcpts []Address) (*Resolution, erro
 			if o.Kind == OwnerAlias {
 				who = o.Member
 			}
-			live, err := r.liveMember(who)
+			live, succ, err := r.liveMember(who)
 			if err != nil {
 				return nil, err
+			}
+			if !live && succ != "" {
+				// A leaver's mail goes to the successor (ACC-5).
+				if ok, _, err := r.liveMember(succ); err != nil {
+					return nil, err
+				} else if ok {
+					r.add(succ, "", true)
+					break
+				}
 			}
 			if !live {
 				t.Kind = TargetUnknown
@@ -135,16 +145,20 @@ func ResolveRecipients(v View, p MailPolicy, rcpts []Address) (*Resolution, erro
 	return r.res, nil
 }
 
-// liveMember reports whether a member exists and was not reclaimed.
-func (r *resolver) liveMember(a Address) (bool, error) {
+// liveMember reports whether a member exists and was not reclaimed, and
+// for a reclaimed leaver who receives their mail.
+func (r *resolver) liveMember(a Address) (bool, Address, error) {
 	m, err := r.v.Member(a)
 	if err != nil {
 		if isNotFound(err) {
-			return false, nil
+			return false, "", nil
 		}
-		return false, err
+		return false, "", err
 	}
-	return m.Status != StatusReclaimed, nil
+	if m.Status == StatusReclaimed {
+		return false, m.Successor, nil
+	}
+	return true, "", nil
 }
 
 // add counts one mailbox for the current target and lists it once.

@@ -112,6 +112,7 @@ const (
 	RightRequestFile   Right = "request.file"   // file requests about other people (REQ-1)
 	RightRequestRead   Right = "request.read"   // see other people's requests
 	RightRequestApply  Right = "request.apply"  // apply approved requests: the IT step (REQ-2)
+	RightRequestUrgent Right = "request.urgent" // file a dismissal, which blocks the login on filing (ACC-5)
 	RightBookManage    Right = "book.manage"    // the customer address book: contacts and who may see or edit it
 )
 
@@ -122,7 +123,7 @@ func rightsOf(g RoleGrant) []Right {
 		return []Right{RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset,
 			RightAccountUnlock, RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
 			RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
-			RightRequestFile, RightRequestRead, RightRequestApply, RightBookManage}
+			RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage}
 	case RoleSubadmin:
 		rs := []Right{RightMemberRead}
 		if slices.Contains(g.Rights, SubMembers) {
@@ -137,7 +138,7 @@ func rightsOf(g RoleGrant) []Right {
 	case RoleAuditor:
 		return []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead, RightPermRead, RightRequestRead}
 	case RoleHR:
-		return []Right{RightMemberRead, RightRequestFile, RightRequestRead}
+		return []Right{RightMemberRead, RightRequestFile, RightRequestRead, RightRequestUrgent}
 	case RoleUnitOfficer:
 		return []Right{RightMemberRead, RightPermRead, RightRequestRead}
 	case RoleHead, RoleOfficer:

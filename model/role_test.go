@@ -74,7 +74,7 @@ var everyRight = []Right{
 	RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset, RightAccountUnlock,
 	RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
 	RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
-	RightRequestFile, RightRequestRead, RightRequestApply, RightBookManage,
+	RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage,
 }
 
 // TestRightsOfEachRole is the table of ROLE-1: what each role may do over a
@@ -90,7 +90,7 @@ func TestRightsOfEachRole(t *testing.T) {
 		{"sub-admin without members", who.salesGroupsOnly, []Right{RightMemberRead, RightGroupManage}},
 		{"helpdesk", who.helpdesk, []Right{RightMemberRead, RightPasswordReset, RightAccountUnlock}},
 		{"auditor", who.auditor, []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead, RightPermRead, RightRequestRead}},
-		{"hr", who.hr, []Right{RightMemberRead, RightRequestFile, RightRequestRead}},
+		{"hr", who.hr, []Right{RightMemberRead, RightRequestFile, RightRequestRead, RightRequestUrgent}},
 		{"unit officer", who.unitOfficer, []Right{RightMemberRead, RightPermRead, RightRequestRead}},
 		{"officer", who.salesOfficer, []Right{RightMemberRead, RightPermRead, RightRequestFile, RightRequestRead}},
 		{"head", who.salesHead, []Right{RightMemberRead, RightPermRead, RightRequestFile, RightRequestRead}},

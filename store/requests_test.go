@@ -285,3 +285,125 @@ func TestUnitOfficerIndex(t *testing.T) {
 		t.Errorf("unit officers after the revoke %v", us)
 	}
 }
+
+// approveAll signs every step of a request as the step's approver, and
+// the IT step as the admin; it returns the last decision.
+func (f *company) approveAll(id uint64) *model.DecideRequest {
+	f.t.Helper()
+	var last *model.DecideRequest
+	for range 8 {
+		r := f.request(id)
+		if r.State != model.RequestPending {
+			return last
+		}
+		s := r.Steps[r.Current()]
+		act := f.admin
+		if s.Approver != "" {
+			act = f.actor(s.Approver)
+		}
+		last = &model.DecideRequest{ID: id, Approve: true}
+		f.apply(act, last)
+	}
+	f.t.Fatalf("request %d never finished", id)
+	return nil
+}
+
+// TestLeaverReclaimed: HR files a leaver with a successor; until IT applies
+// it nothing changes; then the login is blocked, new mail goes to the
+// successor, grants, roles, keys and delegations are gone, the leaver is
+// out of their groups and no longer signs for a department, and what they
+// lent is ended (ACC-5).
+func TestLeaverReclaimed(t *testing.T) {
+	f := permCompany(t)
+	hr := f.grant("unit@example.com", model.RoleHR, "")
+	unit := model.Address("unit@example.com")
+	f.apply(f.admin, &model.SetDept{Path: "/", Officer: &unit}) // signs for the officer of 华北大区 himself
+	f.apply(f.admin, &model.GrantPerm{Address: "north@example.com", Perm: "external"},
+		&model.AddGroup{Address: "team@example.com", Name: "组"},
+		&model.GroupMember{Group: "team@example.com", Member: "north@example.com"}, &model.GroupMember{Group: "team@example.com", Member: "ww@example.com"})
+	f.apply(f.admin, &model.SetRequestPolicy{Policy: model.RequestPolicy{Expiry: model.Duration(72 * time.Hour), AutoApply: []model.RequestKind{model.RequestDelegate}}})
+	lend := &model.FileRequest{Kind: model.RequestDelegate, Subject: "north@example.com", To: "ww@example.com", Until: f.clock.Now().Add(time.Hour)}
+	f.apply(f.admin, lend)
+	f.approveAll(lend.ID)
+
+	refused(t, f.s.Apply(hr, &model.FileRequest{Kind: model.RequestLeave, Subject: "north@example.com"}), model.ErrInvalid, "--successor")
+	leave := &model.FileRequest{Kind: model.RequestLeave, Subject: "north@example.com", Successor: "ww@example.com", Reason: "离职"}
+	f.apply(hr, leave)
+	if m := f.member("north@example.com"); m.Status != model.StatusActive {
+		t.Fatalf("filing a leaver changed the account: %s", m.Status)
+	}
+	f.approveAll(leave.ID)
+	if r := f.request(leave.ID); r.State != model.RequestApplied {
+		t.Fatalf("leaver: %s", mustMarshal(t, r))
+	}
+	m := f.member("north@example.com")
+	if m.Status != model.StatusReclaimed || m.Successor != "ww@example.com" || len(m.Grants) != 0 || len(m.Roles) != 0 {
+		t.Errorf("the leaver: %s", mustMarshal(t, m))
+	}
+	if d := f.dept("销售部/华北大区"); d.Officer != "" {
+		t.Errorf("the leaver still signs for 华北大区")
+	}
+	if len(f.member("ww@example.com").Delegations) != 1 || f.member("ww@example.com").Delegations[0].Ended.IsZero() {
+		t.Errorf("the leaver's delegation did not end: %s", mustMarshal(t, f.member("ww@example.com").Delegations))
+	}
+	var res *model.Resolution
+	f.s.Read(func(r *store.Reader) error {
+		g, _ := r.Group("team@example.com")
+		if len(g.Members) != 1 {
+			t.Errorf("the group still lists the leaver: %v", g.Members)
+		}
+		p, _ := r.MailPolicy()
+		res, _ = model.ResolveRecipients(r, p, []model.Address{"north@example.com"})
+		return nil
+	})
+	if res == nil || len(res.Local) != 1 || res.Local[0].Address != "ww@example.com" {
+		t.Errorf("mail for the leaver goes to %+v, want the successor", res)
+	}
+	if _, err := f.s.Login("north@example.com", store.Credentials{Password: memberPassword}, model.LoginSSHPassword, "192.0.2.1", ""); err == nil {
+		t.Error("the leaver still logs in")
+	}
+}
+
+// TestDismissalBlocksAtOnce: an urgent leaver (dismissal) is blocked on
+// filing; only HR and admins may file one.
+func TestDismissalBlocksAtOnce(t *testing.T) {
+	f := permCompany(t)
+	refused(t, f.s.Apply(f.actor("north@example.com"), &model.FileRequest{Kind: model.RequestLeave, Subject: "ww@example.com", Successor: "north@example.com", Urgent: true}),
+		model.ErrForbidden, "request.urgent")
+	hr := f.grant("unit@example.com", model.RoleHR, "")
+	c := &model.FileRequest{Kind: model.RequestLeave, Subject: "ww@example.com", Successor: "north@example.com", Urgent: true}
+	f.apply(hr, c)
+	if m := f.member("ww@example.com"); m.Status != model.StatusDisabled {
+		t.Errorf("a dismissal on filing: %s, want disabled", m.Status)
+	}
+	f.approveAll(c.ID)
+	if m := f.member("ww@example.com"); m.Status != model.StatusReclaimed {
+		t.Errorf("a dismissal applied: %s, want reclaimed", m.Status)
+	}
+}
+
+// TestJoinerOpened: HR files a joiner; once IT applies it the account
+// exists with a one-time password shown to IT, which must be changed.
+func TestJoinerOpened(t *testing.T) {
+	f := permCompany(t)
+	hr := f.grant("unit@example.com", model.RoleHR, "")
+	c := &model.FileRequest{Kind: model.RequestJoin, JoinDept: "销售部/华北大区",
+		Join: &model.JoinForm{Name: "新人", Title: "销售代表", Position: model.PositionStaff, Address: "new@example.com"}}
+	refused(t, f.s.Apply(f.actor("ww@example.com"), c), model.ErrForbidden, "request.file")
+	f.apply(hr, c)
+	r := f.request(c.ID)
+	if r.Subject != "new@example.com" || len(r.Steps) != 2 || r.Steps[0].Approver != "north@example.com" {
+		t.Fatalf("joiner: %s", mustMarshal(t, r))
+	}
+	last := f.approveAll(c.ID)
+	if last.OneTime == "" {
+		t.Fatal("IT's approval made no one-time password")
+	}
+	m := f.member("new@example.com")
+	if m.Status != model.StatusActive || !m.Password.MustChange || m.Name != "新人" {
+		t.Errorf("the new account: %s", mustMarshal(t, m))
+	}
+	if _, err := f.s.Login("new@example.com", store.Credentials{Password: last.OneTime}, model.LoginSSHPassword, "192.0.2.1", ""); err != nil && !errors.Is(err, model.ErrAuth) {
+		t.Errorf("login with the one-time password: %v", err)
+	}
+}

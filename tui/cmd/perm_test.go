@@ -289,3 +289,49 @@ func TestPermAndRequestSurface(t *testing.T) {
 		t.Errorf("the CSV does not list the regional director's broadcast by position class:\n%s", csv)
 	}
 }
+
+// TestJoinAndLeaveByCommand: HR files a joiner and a dismissal; the
+// group's head (its officer) signs, IT applies; the joiner's one-time
+// password is printed once to IT; the dismissed member is blocked on
+// filing and reclaimed when applied, their mail going to the successor.
+func TestJoinAndLeaveByCommand(t *testing.T) {
+	unchanged(t, func() {
+		refused(t, "member", "", []string{"request", "file", "join", "--name", "新人", "--dept", "销售部/华北大区/北京一组", "--address", "xinren@example.com"},
+			"needs the right request.file")
+		refused(t, "head", "", []string{"request", "file", "leave", "--member", memberAddr, "--successor", headAddr, "--urgent"},
+			"needs the right request.urgent")
+		refused(t, "member", "", []string{"request", "file", "leave", "--member", headAddr, "--successor", memberAddr},
+			"needs the right request.file")
+		refused(t, "hr", "", []string{"request", "file", "join", "--name", "新人", "--dept", "销售部/华北大区/北京一组", "--address", memberAddr},
+			"already taken")
+	})
+	id := fileID(t, "hr", "request", "file", "join", "--name", "新人", "--dept", "销售部/华北大区/北京一组", "--address", "xinren@example.com",
+		"--title", "销售代表", "--json")
+	ok(t, "head", "", "request", "approve", id)
+	if memberExists(t, "xinren@example.com") {
+		t.Fatal("the account opened before IT applied the request")
+	}
+	out, errs, code := run(t, "admin", "", "request", "approve", id)
+	otp := strings.TrimSpace(out)
+	if code != 0 || otp == "" || strings.Contains(otp, " ") || !strings.Contains(errs, "shown once") {
+		t.Fatalf("IT's approval of the joiner: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if m := showMember(t, "xinren@example.com"); m.Status != "active" || !m.MustChange || m.Name != "新人" {
+		t.Errorf("the joiner's account: %+v", m)
+	}
+
+	id = fileID(t, "hr", "request", "file", "leave", "--member", memberAddr, "--successor", headAddr, "--urgent", "--json")
+	if m := showMember(t, memberAddr); m.Status != "disabled" {
+		t.Errorf("a dismissal on filing: %s, want disabled", m.Status)
+	}
+	ok(t, "head", "", "request", "approve", id)
+	ok(t, "admin", "", "request", "approve", id)
+	if m := showMember(t, memberAddr); m.Status != "reclaimed" {
+		t.Errorf("the dismissed member: %s, want reclaimed", m.Status)
+	}
+	var r requestView
+	decode(t, ok(t, "hr", "", "request", "show", id, "--json"), &r)
+	if r.Status != "applied" {
+		t.Errorf("HR sees the leaver's request as %s, want applied", r.Status)
+	}
+}

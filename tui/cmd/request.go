@@ -28,6 +28,11 @@ type requestJSON struct {
 	To        string     `json:"to,omitempty"`
 	From      *time.Time `json:"from,omitempty"`
 	Until     *time.Time `json:"until,omitempty"`
+	Successor string     `json:"successor,omitempty"`
+	Urgent    bool       `json:"urgent,omitempty"`
+	// Password is a joiner's one-time password, only in the answer of the
+	// approval that opened the account.
+	Password string `json:"password,omitempty"`
 	// Change says what applying the request changes, in words.
 	Change string `json:"change"`
 	// Waiting says whose decision the request waits for; empty once decided.
@@ -50,7 +55,7 @@ type stepJSON struct {
 func requestOut(r *store.Reader, q *model.Request, now time.Time) requestJSON {
 	out := requestJSON{ID: q.ID, Kind: string(q.Kind), Status: string(q.StateAt(now)), Subject: string(q.Subject), Requester: string(q.Requester),
 		Filed: q.Filed, Expires: q.Expires, Done: timePtr(q.Done), Reason: q.Reason, Perm: q.Perm, Perms: q.Perms, To: string(q.To),
-		From: timePtr(q.From), Until: timePtr(q.Until), Change: describeChange(q)}
+		From: timePtr(q.From), Until: timePtr(q.Until), Successor: string(q.Successor), Urgent: q.Urgent, Change: describeChange(q)}
 	if out.Status == string(model.RequestPending) {
 		if i := q.Current(); i < len(q.Steps) {
 			out.Waiting = fmt.Sprintf("step %d: %s", i+1, model.DescribeStep(r, q.Steps[i]))
@@ -92,6 +97,16 @@ func describeChange(q *model.Request) string {
 			what = "the permissions " + strings.Join(q.Perms, ", ")
 		}
 		return fmt.Sprintf("%s may use %s of %s%s, or until %s is marked back", q.To, what, q.Subject, window, q.Subject)
+	case model.RequestLeave:
+		s := fmt.Sprintf("%s leaves: login blocked, new mail to %s, grants, roles, delegations and group memberships removed", q.Subject, q.Successor)
+		if q.Urgent {
+			s += " (dismissal: login blocked on filing)"
+		}
+		return s
+	case model.RequestJoin:
+		if j := q.Join; j != nil {
+			return fmt.Sprintf("the account %s opens for %s (%s, %s), with a one-time password for IT to hand over", j.Address, j.Name, j.Title, j.Position)
+		}
 	}
 	return string(q.Kind) + " " + string(q.Subject)
 }
@@ -265,10 +280,14 @@ func requestCmd(env *Env) *cobra.Command {
 				}); err != nil {
 					return err
 				}
+				out.Password = ch.OneTime
 				if asJSON {
 					return env.printJSON(out)
 				}
 				switch {
+				case ch.OneTime != "":
+					env.printf("%s\n", ch.OneTime)
+					fmt.Fprintf(env.Stderr, "request %d applied: %s; its one-time password is above, shown once: hand it to the person, who must change it at the first login\n", id, out.Change)
 				case out.Status == string(model.RequestApplied):
 					env.printf("request %d applied: %s\n", id, out.Change)
 				case !approve:
@@ -448,7 +467,72 @@ func requestFileCmd(env *Env) *cobra.Command {
 	delegate.MarkFlagRequired("to")
 	delegate.MarkFlagRequired("until")
 
-	c.AddCommand(grant, delegate)
+	var jName, jDept, jTitle, jPosition, jAddress, jStart, jReason string
+	var jJSON bool
+	join := &cobra.Command{
+		Use:   "join --name NAME --dept PATH --address ADDR [--title T] [--position CLASS] [--start DATE] [--reason TEXT]",
+		Short: "ask for an account for a joiner (HR, or the head for existing staff); IT's approval opens it with a one-time password",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			pos, err := model.ParsePosition(jPosition)
+			if err != nil {
+				return err
+			}
+			start, err := untilFlag(jStart)
+			if err != nil {
+				return err
+			}
+			ch := &model.FileRequest{Kind: model.RequestJoin, JoinDept: jDept, Reason: jReason,
+				Join: &model.JoinForm{Name: jName, Title: jTitle, Position: pos, Address: model.Address(strings.TrimSpace(jAddress)), Start: start}}
+			if err := env.apply(ch); err != nil {
+				return err
+			}
+			return printFiled(jJSON, ch.ID)
+		},
+	}
+	join.Flags().StringVar(&jName, "name", "", "the joiner's name")
+	join.Flags().StringVar(&jDept, "dept", "", "the department they join")
+	join.Flags().StringVar(&jTitle, "title", "", "their title")
+	join.Flags().StringVar(&jPosition, "position", "", "their position class; default staff")
+	join.Flags().StringVar(&jAddress, "address", "", "the new mailbox's address")
+	join.Flags().StringVar(&jStart, "start", "", "the day they start")
+	join.Flags().StringVar(&jReason, "reason", "", "a note for the approvers")
+	join.Flags().BoolVar(&jJSON, "json", false, "print JSON: {\"id\": N}")
+	join.MarkFlagRequired("name")
+	join.MarkFlagRequired("dept")
+	join.MarkFlagRequired("address")
+
+	var lMember, lSuccessor, lReason string
+	var lUrgent, lJSON bool
+	leave := &cobra.Command{
+		Use:   "leave --member ADDR --successor ADDR [--urgent] [--reason TEXT]",
+		Short: "close a leaver's account once approved; the successor receives their mail; --urgent (dismissal) blocks the login now",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			m, err := addr(lMember)
+			if err != nil {
+				return err
+			}
+			succ, err := addr(lSuccessor)
+			if err != nil {
+				return err
+			}
+			ch := &model.FileRequest{Kind: model.RequestLeave, Subject: m, Successor: succ, Urgent: lUrgent, Reason: lReason}
+			if err := env.apply(ch); err != nil {
+				return err
+			}
+			return printFiled(lJSON, ch.ID)
+		},
+	}
+	leave.Flags().StringVar(&lMember, "member", "", "who leaves")
+	leave.Flags().StringVar(&lSuccessor, "successor", "", "who receives their mail")
+	leave.Flags().BoolVar(&lUrgent, "urgent", false, "a dismissal: block the login at once, on filing")
+	leave.Flags().StringVar(&lReason, "reason", "", "why")
+	leave.Flags().BoolVar(&lJSON, "json", false, "print JSON: {\"id\": N}")
+	leave.MarkFlagRequired("member")
+	leave.MarkFlagRequired("successor")
+
+	c.AddCommand(grant, delegate, join, leave)
 	return c
 }
 
