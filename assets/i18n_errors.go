@@ -332,6 +332,8 @@ var errorPairs = [][2]string{
 		"受信系统 %s 以其自己的地址 %s 发信"},
 	{"only authenticated members and trusted systems may submit mail",
 		"只有已登录验证的成员和受信系统才能提交邮件"},
+	{"every recipient blocks this sender",
+		"所有收件人都拒收这位发件人的邮件"},
 	{"the account %s is %s; it cannot send mail",
 		"账号 %s 的状态为“%s”，不能发信"},
 	{"%s may not send as %s: use your own address or an alias, or ask for the permission sendas:%s",

@@ -19,7 +19,7 @@ var errorHelpers = []string{"Invalidf", "NotFoundf", "Existsf", "Forbiddenf", "C
 // errorSourceDirs are the packages that tell people about their mistakes,
 // relative to this one. A directory that disappears fails the test rather
 // than pass it silently.
-var errorSourceDirs = []string{"..", "../model", "../store", "../tui", "../tui/cmd"}
+var errorSourceDirs = []string{"..", "../model", "../store", "../mail", "../tui", "../tui/cmd"}
 
 // errorCall is one call to an error helper.
 type errorCall struct {

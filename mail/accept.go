@@ -99,8 +99,9 @@ func (r *Relay) accept(s *session, body []byte) error {
 			m.Rules = append(m.Rules, h.Rule)
 		}
 	}
-	for _, e := range j.dec.Reasons(model.ActionLog) {
+	for _, e := range j.dec.Reasons(model.ActionLog) { // for the log in both languages: the screens show either
 		m.Reasons = append(m.Reasons, model.Localize(e, "en"))
+		m.ReasonsZH = append(m.ReasonsZH, model.Localize(e, "zh-CN"))
 	}
 	// A use of a lent permission is recorded even when the mail goes
 	// (PERM-3: every use of a delegated right is logged as such).
@@ -112,9 +113,9 @@ func (r *Relay) accept(s *session, body []byte) error {
 
 	switch j.dec.Action {
 	case model.ActionRefuse:
-		reason := model.Localize(j.dec.Reason, "en")
-		r.logRefusal(m, j.res, reason)
-		r.violation(m, "refuse", reason)
+		reason, zh := model.Localize(j.dec.Reason, "en"), model.Localize(j.dec.Reason, "zh-CN")
+		r.logRefusal(m, j.res, reason, zh)
+		r.violation(m, "refuse", reason, zh)
 		return s.reply(550, [3]int{5, 7, 1}, "%s", shortReason(j.dec, s.nameInReply))
 	case model.ActionHold:
 		m.Status = store.MsgHeld
@@ -129,7 +130,8 @@ func (r *Relay) accept(s *session, body []byte) error {
 	rcptList := queueRcpts(j.res, j.dropped)
 	if len(rcptList) == 0 {
 		// Every recipient refuses this sender (their own block lists).
-		r.logRefusal(m, j.res, "every recipient blocks this sender")
+		blocked := model.Forbiddenf("every recipient blocks this sender")
+		r.logRefusal(m, j.res, model.Localize(blocked, "en"), model.Localize(blocked, "zh-CN"))
 		return s.reply(550, [3]int{5, 7, 1}, "The recipients do not accept mail from %s", s.from)
 	}
 	if j.contact != "" {
@@ -142,7 +144,7 @@ func (r *Relay) accept(s *session, body []byte) error {
 	}
 	if m.Status == store.MsgHeld {
 		r.store.Notify("queue", m.ID) // other sessions' queue and Home count it
-		r.violation(m, "hold", model.Localize(j.dec.Reason, "en"))
+		r.violation(m, "hold", model.Localize(j.dec.Reason, "en"), model.Localize(j.dec.Reason, "zh-CN"))
 		r.noticeHeld(m, j.dec)
 		approver := string(m.Approver)
 		if approver == "" {
@@ -344,10 +346,11 @@ func (r *Relay) received(s *session, id string, now time.Time) string {
 		helo, s.ip, r.cfg.Hostname, with, id, now.Format(time.RFC1123Z))
 }
 
-// logRefusal writes the mail-log record of a refused message.
-func (r *Relay) logRefusal(m *store.QueueMessage, res *model.Resolution, reason string) {
+// logRefusal writes the mail-log record of a refused message, its reason
+// in English and Chinese.
+func (r *Relay) logRefusal(m *store.QueueMessage, res *model.Resolution, reason, zh string) {
 	rec := store.MailRecord{ID: m.ID, Time: m.Received, Direction: m.Direction, Door: m.Door, Account: m.Account, System: m.System,
-		From: m.From, Subject: m.Subject, Size: m.Size, Status: "refused", Reason: reason, Rules: m.Rules}
+		From: m.From, Subject: m.Subject, Size: m.Size, Status: "refused", Reason: reason, ReasonZH: zh, Rules: m.Rules}
 	if res != nil {
 		for _, mb := range res.Local {
 			if len(rec.To) == 1000 {
@@ -368,13 +371,14 @@ func (r *Relay) logRefusal(m *store.QueueMessage, res *model.Resolution, reason 
 	}
 }
 
-// violation records a hold or refusal on the member who sent (SEND-9).
-func (r *Relay) violation(m *store.QueueMessage, action, reason string) {
+// violation records a hold or refusal on the member who sent (SEND-9),
+// its reason in English and Chinese.
+func (r *Relay) violation(m *store.QueueMessage, action, reason, zh string) {
 	if m.Account == "" {
 		return
 	}
 	if err := r.spool.AddViolation(store.Violation{Member: m.Account, Time: m.Received, MessageID: m.ID, Action: action,
-		Rules: m.Rules, Reason: reason, Subject: m.Subject}); err != nil {
+		Rules: m.Rules, Reason: reason, ReasonZH: zh, Subject: m.Subject}); err != nil {
 		r.log.Printf("violation %s: %v", m.ID, err)
 	}
 }

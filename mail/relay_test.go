@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"postroom/model"
 	"postroom/store"
@@ -334,4 +336,75 @@ func TestHeldMailEvents(t *testing.T) {
 	ts.clock.Add(2 * time.Hour)
 	ts.relay.sweep()
 	next("the sweeper rejected it", held[0].ID)
+}
+
+// TestReasonsInBothLanguages: the relay keeps a policy's reasons in
+// English (the fields scripts read: reasons, reason, history) and in
+// Chinese beside them, for held mail (the message, its mail-log record and
+// history, the violation) and refused mail (record and violation).
+func TestReasonsInBothLanguages(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ts.run()
+	c, from := ts.login("member")
+	if err := send(c, string(from), []string{"all@example.com"}, message(string(from), "all@example.com", "周末聚餐", "大家好")); err != nil {
+		t.Fatal(err)
+	}
+	held, _ := ts.spool.List(store.QueueFilter{Status: store.MsgHeld})
+	if len(held) != 1 {
+		t.Fatalf("held: %+v", held)
+	}
+	m := held[0]
+	han := func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	}
+	english := func(s string) bool { return s != "" && !han(s) }
+	if len(m.Reasons) == 0 || len(m.ReasonsZH) != len(m.Reasons) {
+		t.Fatalf("reasons %q, in Chinese %q", m.Reasons, m.ReasonsZH)
+	}
+	for i := range m.Reasons {
+		if !english(m.Reasons[i]) || !han(m.ReasonsZH[i]) {
+			t.Errorf("reason %d: %q / %q", i, m.Reasons[i], m.ReasonsZH[i])
+		}
+	}
+	recs, _ := ts.spool.SearchLog(store.LogFilter{Account: from, Kind: "held"})
+	if len(recs) != 1 || !english(recs[0].Reason) || !han(recs[0].ReasonZH) {
+		t.Fatalf("mail log: %+v", recs)
+	}
+	vs, _ := ts.spool.Violations(from, 10)
+	if len(vs) != 1 || !english(vs[0].Reason) || !han(vs[0].ReasonZH) {
+		t.Fatalf("violations: %+v", vs)
+	}
+	if _, err := ts.spool.Release(m.ID, m.Approver, ts.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ = ts.spool.SearchLog(store.LogFilter{Account: from, Kind: "released"})
+	if len(recs) != 1 {
+		t.Fatalf("released: %+v", recs)
+	}
+	r := recs[0]
+	if len(r.History) != 1 || r.History[0] != "held: "+strings.Join(m.Reasons, "; ") {
+		t.Errorf("history %q", r.History)
+	}
+	if len(r.HistoryZH) != 1 || r.HistoryZH[0] != "held: "+strings.Join(m.ReasonsZH, "; ") || r.ReasonZH != "" {
+		t.Errorf("history in Chinese %q, reason in Chinese %q (the release has none)", r.HistoryZH, r.ReasonZH)
+	}
+	raw, _ := json.Marshal(r)
+	if !strings.Contains(string(raw), `"reason":"released by `) || !strings.Contains(string(raw), `"history":["held: `+m.Reasons[0]) {
+		t.Errorf("the JSON's English fields changed: %s", raw)
+	}
+
+	// Refused: the member writes as hr@ without the right.
+	c.Reset()
+	to := "liuyang@example.com"
+	if err := send(c, string(from), []string{to}, message("hr@example.com", to, "放假通知", "元旦放假三天。")); code(err) != 550 {
+		t.Fatalf("From hr@: %v, want 550", err)
+	}
+	recs, _ = ts.spool.SearchLog(store.LogFilter{Account: from, Kind: "refused"})
+	if len(recs) != 1 || recs[0].Reason == "" || han(recs[0].Reason) || !han(recs[0].ReasonZH) {
+		t.Fatalf("refused: %+v", recs)
+	}
+	vs, _ = ts.spool.Violations(from, 10)
+	if len(vs) != 2 || vs[0].Action != "refuse" || vs[0].Reason != recs[0].Reason || vs[0].ReasonZH != recs[0].ReasonZH {
+		t.Fatalf("violations: %+v", vs)
+	}
 }

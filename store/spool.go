@@ -221,8 +221,12 @@ type QueueMessage struct {
 	HoldUntil time.Time `json:"hold_until,omitzero"`
 	OnExpiry  string    `json:"on_expiry,omitempty"`
 	Reasons   []string  `json:"reasons,omitempty"` // why held / refused / bounced
-	Rules     []string  `json:"rules,omitempty"`   // policy rules that contributed
-	DSN       bool      `json:"dsn,omitempty"`     // this message is itself a bounce or notice
+	// ReasonsZH is the Chinese of the first len(ReasonsZH) Reasons: the
+	// policy's reasons, told in both languages by the relay when it judged
+	// the message. Reasons added later (a bounce, a rejection) have none.
+	ReasonsZH []string `json:"reasons_zh,omitempty"`
+	Rules     []string `json:"rules,omitempty"` // policy rules that contributed
+	DSN       bool     `json:"dsn,omitempty"`   // this message is itself a bounce or notice
 	// Decision, DecidedBy, Decided and Comment record the release or
 	// rejection of a held message ("released" or "rejected").
 	Decision  string        `json:"decision,omitempty"`
@@ -569,7 +573,7 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 	var violKey, violRaw []byte
 	if m.Status == MsgHeld && m.Account != "" {
 		viol = &Violation{Member: m.Account, Time: m.Received, MessageID: id, Action: "hold", Rules: m.Rules,
-			Reason: strings.Join(m.Reasons, "; "), Subject: m.Subject}
+			Reason: strings.Join(m.Reasons, "; "), ReasonZH: strings.Join(m.ReasonsZH, "; "), Subject: m.Subject}
 		violKey = violationKey(viol)
 		if violRaw, err = json.Marshal(viol); err != nil {
 			return err

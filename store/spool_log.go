@@ -30,11 +30,50 @@ type MailRecord struct {
 	Size      int64         `json:"size"`
 	Status    string        `json:"status"` // queued held refused delivered bounced deferred dropped released rejected
 	Reason    string        `json:"reason"` // always present, "" when there is none
-	Rules     []string      `json:"rules,omitempty"`
+	// ReasonZH is Reason in Chinese, when the reason is the policy's (the
+	// relay tells those in both languages); a later reason has none.
+	ReasonZH string   `json:"reason_zh,omitempty"`
+	Rules    []string `json:"rules,omitempty"`
 	// History lists the record's earlier states with their reasons
 	// ("held: …", "released: released by …"), oldest first, so the policy
 	// decisions stay visible after the mail has moved on.
 	History []string `json:"history,omitempty"`
+	// HistoryZH is History with the reasons in Chinese where the record
+	// had them: empty, or as long as History (a line without Chinese is
+	// the English line).
+	HistoryZH []string `json:"history_zh,omitempty"`
+}
+
+// ReasonText is the record's reason in Chinese (zh) when it has one, else
+// in English.
+func (r *MailRecord) ReasonText(zh bool) string {
+	if zh && r.ReasonZH != "" {
+		return r.ReasonZH
+	}
+	return r.Reason
+}
+
+// HistoryText is History, in Chinese (zh) where the record has it.
+func (r *MailRecord) HistoryText(zh bool) []string {
+	if zh && len(r.HistoryZH) == len(r.History) {
+		return r.HistoryZH
+	}
+	return r.History
+}
+
+// ReasonsText is the message's reasons, each in Chinese (zh) where the
+// relay gave one, else in English.
+func (m *QueueMessage) ReasonsText(zh bool) []string {
+	if !zh || len(m.ReasonsZH) == 0 {
+		return m.Reasons
+	}
+	out := slices.Clone(m.Reasons)
+	for i, r := range m.ReasonsZH[:min(len(m.ReasonsZH), len(out))] {
+		if r != "" {
+			out[i] = r
+		}
+	}
+	return out
 }
 
 // maxHistory bounds a record's History.
@@ -48,7 +87,7 @@ func recordOf(m *QueueMessage, rcpts []QueueRcpt) MailRecord {
 	}
 	return MailRecord{ID: m.ID, Time: m.Received, Direction: m.Direction, Door: m.Door, Account: m.Account, System: m.System,
 		From: m.From, To: to, Count: len(rcpts), Subject: m.Subject, Size: m.Size, Status: string(m.Status),
-		Reason: strings.Join(m.Reasons, "; "), Rules: m.Rules}
+		Reason: strings.Join(m.Reasons, "; "), ReasonZH: strings.Join(m.ReasonsZH, "; "), Rules: m.Rules}
 }
 
 // logAccounts are the addresses a record is found under: the sender's
@@ -147,7 +186,7 @@ func updateLogWith(tx *bolt.Tx, id, status, reason string, cache *decoded[MailRe
 	rec, ok := MailRecord{}, false
 	if cache != nil {
 		rec, ok = cache.get(id, raw)
-		rec.History = slices.Clip(rec.History)
+		rec.History, rec.HistoryZH = slices.Clip(rec.History), slices.Clip(rec.HistoryZH)
 	}
 	if !ok {
 		if err := json.Unmarshal(raw, &rec); err != nil {
@@ -162,15 +201,28 @@ func updateLogWith(tx *bolt.Tx, id, status, reason string, cache *decoded[MailRe
 		if rec.Reason != "" {
 			line += ": " + rec.Reason
 		}
+		if rec.ReasonZH != "" || len(rec.HistoryZH) > 0 {
+			if len(rec.HistoryZH) != len(rec.History) {
+				rec.HistoryZH = slices.Clone(rec.History)
+			}
+			zh := line
+			if rec.ReasonZH != "" {
+				zh = rec.Status + ": " + rec.ReasonZH
+			}
+			rec.HistoryZH = append(rec.HistoryZH, zh)
+		}
 		rec.History = append(rec.History, line)
-		if len(rec.History) > maxHistory {
-			rec.History = slices.Delete(rec.History, 1, len(rec.History)-maxHistory+1)
+		if n := len(rec.History); n > maxHistory {
+			rec.History = slices.Delete(rec.History, 1, n-maxHistory+1)
+			if len(rec.HistoryZH) == n {
+				rec.HistoryZH = slices.Delete(rec.HistoryZH, 1, n-maxHistory+1)
+			}
 		}
 		rec.Status = status
-		rec.Reason = ""
+		rec.Reason, rec.ReasonZH = "", ""
 	}
 	if reason != "" {
-		rec.Reason = reason
+		rec.Reason, rec.ReasonZH = reason, ""
 	}
 	return putJSON(lb, []byte(id), &rec)
 }
@@ -205,7 +257,7 @@ func (s *Spool) Log(rec MailRecord) error {
 	var vKey, vRaw []byte
 	if rec.Status == "refused" && rec.Account != "" {
 		v := Violation{Member: rec.Account, Time: rec.Time, MessageID: rec.ID, Action: "refuse", Rules: rec.Rules,
-			Reason: rec.Reason, Subject: rec.Subject}
+			Reason: rec.Reason, ReasonZH: rec.ReasonZH, Subject: rec.Subject}
 		vKey = violationKey(&v)
 		if vRaw, err = json.Marshal(&v); err != nil {
 			return err
@@ -413,7 +465,17 @@ type Violation struct {
 	Action    string        `json:"action"` // hold or refuse
 	Rules     []string      `json:"rules"`
 	Reason    string        `json:"reason"`
+	ReasonZH  string        `json:"reason_zh,omitempty"` // Reason in Chinese, as the relay told it
 	Subject   string        `json:"subject,omitempty"`
+}
+
+// ReasonText is the violation's reason in Chinese (zh) when it has one,
+// else in English.
+func (v *Violation) ReasonText(zh bool) string {
+	if zh && v.ReasonZH != "" {
+		return v.ReasonZH
+	}
+	return v.Reason
 }
 
 func violationKey(v *Violation) []byte {

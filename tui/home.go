@@ -383,7 +383,7 @@ func (p *homePane) View() string {
 			if v.Reason == "" || reasons <= 0 {
 				continue
 			}
-			lines := wrapText(logClean(v.Reason), w)
+			lines := wrapText(logClean(v.ReasonText(p.s.Chinese())), w)
 			if len(lines) > reasons {
 				lines = lines[:reasons]
 				lines[reasons-1] = markCut(st, lines[reasons-1], w)

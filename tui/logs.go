@@ -1103,7 +1103,7 @@ func (p *logsPane) table() []string {
 	if p.view == logsMail {
 		reason := ""
 		if l.cursor < len(p.mail.recs) {
-			reason = p.mail.recs[l.cursor].Reason
+			reason = p.mail.recs[l.cursor].ReasonText(p.s.Chinese())
 		}
 		if reason == "" {
 			out = append(out, "")

@@ -300,7 +300,7 @@ func (p *logsPane) mailCells(layout string) [][]string {
 			from, first = shortAddr(p.s, from), shortAddr(p.s, first)
 		}
 		cells[i] = logCleanAll(r.Time.Local().Format(layout), from, toText(p.s, first, r.Count), r.Subject,
-			mailStatus(p.s, r.Status), r.Reason)
+			mailStatus(p.s, r.Status), r.ReasonText(p.s.Chinese()))
 		if p.narrow() {
 			cells[i] = cells[i][:5] // no reason column
 		}
@@ -359,7 +359,7 @@ func (p *logsPane) mailDetailLines(w int) []string {
 		{t.ColSubject, none(r.Subject)},
 		{t.ColSize, strconv.FormatInt(r.Size, 10)},
 		{t.ColStatus, mailStatus(p.s, r.Status)},
-		{t.ColReason, none(r.Reason)},
+		{t.ColReason, none(r.ReasonText(p.s.Chinese()))},
 		{t.ColRules, none(strings.Join(r.Rules, ", "))},
 	}
 	if r.System != "" {
@@ -375,7 +375,7 @@ func (p *logsPane) mailDetailLines(w int) []string {
 	}
 	if len(r.History) > 0 {
 		out = append(out, "", st.Label.Render(t.History))
-		for _, h := range r.History {
+		for _, h := range r.HistoryText(p.s.Chinese()) {
 			out = append(out, logWrapIndent(logClean(h), 2, w)...)
 		}
 	}

@@ -333,3 +333,83 @@ func TestFilterFormHintWraps(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonsInChinese: a Chinese screen shows the Chinese the relay kept
+// of a policy's reasons (held mail's detail, the mail log's row, detail
+// and history, Home's violations); an English one the English; a record
+// kept without Chinese shows its English on both.
+func TestReasonsInChinese(t *testing.T) {
+	f := newMailFix(t)
+	member, head := model.Address(loginOf(t, "member").Address), model.Address(loginOf(t, "head").Address)
+	en := "the rule daily-weekly-reports: the subject holds \"周报\", which may not go to the whole company without approval"
+	zh := "规则 daily-weekly-reports：主题含“周报”，未经审批不能发给全公司"
+	id := f.enqueue(&store.QueueMessage{Account: member, From: string(member), Direction: "internal", Subject: "本周周报",
+		Status: store.MsgHeld, Approver: head, Reasons: []string{en}, ReasonsZH: []string{zh},
+		Rules: []string{"content:daily-weekly-reports"}}, "all@example.com")
+	if err := f.sp.AddViolation(store.Violation{Member: member, Time: f.clock, MessageID: id, Action: "hold",
+		Rules: []string{"content:daily-weekly-reports"}, Reason: en, ReasonZH: zh, Subject: "本周周报"}); err != nil {
+		t.Fatal(err)
+	}
+	old := "the rule daily-weekly-reports: the subject holds \"日计划\", which may not go to the whole company without approval"
+	langs := []struct {
+		lang       string
+		want, lose string
+	}{{"zh-CN", zh, en}, {"en", en, zh}}
+	for _, c := range langs {
+		// Held mail's detail.
+		s := f.session("head", c.lang)
+		q := newHeldPane(s)
+		q.SetSize(140, 40)
+		drive(q, q.Init())
+		if q.selectedID() != id {
+			t.Fatalf("the new held message is not first")
+		}
+		drive(q, keyPress(q, "enter"))
+		if v := ansi.Strip(q.View()); !strings.Contains(v, c.want) || strings.Contains(v, c.lose) {
+			t.Errorf("%s: held detail, want %q:\n%s", c.lang, c.want, v)
+		}
+		// Home's violations.
+		s = f.session("member", c.lang)
+		h := newHomePane(s)
+		h.SetSize(200, 40)
+		drive(h, h.Init())
+		if v := ansi.Strip(h.View()); !strings.Contains(v, c.want) || strings.Contains(v, c.lose) {
+			t.Errorf("%s: Home, want %q:\n%s", c.lang, c.want, v)
+		}
+	}
+
+	// The mail log after the release: the reason is in the history.
+	if _, err := f.sp.Release(id, head, f.clock); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range langs {
+		s := f.session("auditor", c.lang)
+		p := newLogsPane(s).(*logsPane)
+		p.SetSize(140, 30)
+		drive(p, p.Init())
+		drive(p, keyPress(p, "v"))
+		drive(p, keyPress(p, "v"))
+		find := func(id string) *store.MailRecord {
+			for i := range p.mail.recs {
+				if p.mail.recs[i].ID == id {
+					return &p.mail.recs[i]
+				}
+			}
+			t.Fatalf("%s: %s is not in the mail log", c.lang, id)
+			return nil
+		}
+		rec := find(id)
+		p.detail = &logsDetail{mail: rec}
+		if v := ansi.Strip(strings.Join(p.mailDetailLines(140), "\n")); !strings.Contains(v, "held: "+c.want) || strings.Contains(v, c.lose) {
+			t.Errorf("%s: mail log history, want %q:\n%s", c.lang, "held: "+c.want, v)
+		}
+		if len(rec.History) != 1 || rec.History[0] != "held: "+en || !strings.HasPrefix(rec.Reason, "released by ") {
+			t.Errorf("the English stays in the record: %+v", rec)
+		}
+		// An older record without Chinese: English on both screens.
+		p.detail = &logsDetail{mail: find(f.held1)}
+		if v := ansi.Strip(strings.Join(p.mailDetailLines(140), "\n")); !strings.Contains(v, old) {
+			t.Errorf("%s: an old record lost its English reason:\n%s", c.lang, v)
+		}
+	}
+}

@@ -863,7 +863,7 @@ func (p *queuePane) detailLines() []string {
 	if len(m.Reasons) == 0 {
 		out = append(out, "  "+st.Subtle.Render(none))
 	}
-	for _, r := range m.Reasons {
+	for _, r := range m.ReasonsText(p.s.Chinese()) {
 		out = append(out, logWrapIndent(logClean("- "+r), 2, w)...)
 	}
 	out = append(out, "", st.Label.Render(p.s.Sprintf(t.RcptTitle, m.Rcpts)))

@@ -51,6 +51,11 @@ func NewSession(st *store.Store, actor model.Actor, lang string, ascii bool) *Se
 // Sprintf formats a catalogue string.
 func (s *Session) Sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
+// Chinese reports whether the session reads Chinese: the mail log, the
+// queue and the violations then show the Chinese the relay kept of a
+// policy's reasons.
+func (s *Session) Chinese() bool { return assets.IsChinese(s.T.Lang) }
+
 // plural is the format one for a count of 1 and many for any other count:
 // the catalogues give English its singular ("1 account locked") and
 // Chinese the same text twice.
