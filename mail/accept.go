@@ -108,6 +108,7 @@ func (r *Relay) accept(s *session, body []byte) error {
 	for _, h := range j.dec.Hits {
 		if h.Rule == model.RuleDelegation && h.Reason != nil {
 			m.Reasons = append(m.Reasons, model.Localize(h.Reason, "en"))
+			m.ReasonsZH = append(m.ReasonsZH, model.Localize(h.Reason, "zh-CN"))
 		}
 	}
 

@@ -284,6 +284,9 @@ func TestDelegatedSendAsIsLogged(t *testing.T) {
 	if !slices.Contains(m.Rules, model.RuleDelegation) || !strings.Contains(strings.Join(m.Reasons, " "), "lent by "+lender) {
 		t.Errorf("the mail log does not record the delegated use: rules %v, reasons %v", m.Rules, m.Reasons)
 	}
+	if len(m.ReasonsZH) != len(m.Reasons) || !strings.Contains(strings.Join(m.ReasonsZH, " "), "临时授予") {
+		t.Errorf("the Chinese reasons do not match the English: %v / %v", m.ReasonsZH, m.Reasons)
+	}
 	if err := ts.store.Apply(sys, &model.MarkBack{Address: model.Address(lender)}); err != nil {
 		t.Fatal(err)
 	}
