@@ -69,6 +69,7 @@ type BookText struct {
 	ListHint, ConfirmDelete                string
 	Added, Saved, Deleted                  string
 	KeyOpen, KeySwitch, KeyYes             string
+	NoExport, Exported, KeyDone            string
 }
 
 // BookCatalog returns the address book's strings in a language (anything
@@ -93,6 +94,7 @@ var bookZH = BookText{
 	ConfirmDelete: "删除联系人 %s？按 y 删除，其他键取消",
 	Added:         "已添加联系人 %s", Saved: "已保存联系人 %s", Deleted: "已删除联系人 %s",
 	KeyOpen: "通讯录", KeySwitch: "切换通讯录", KeyYes: "确认删除",
+	NoExport: "这个会话无处保存导出文件：请改用命令行 postroom book export", Exported: "已导出 %d 条到 %s 和 %s", KeyDone: "完成",
 }
 
 var bookEN = BookText{
@@ -108,4 +110,5 @@ var bookEN = BookText{
 	ConfirmDelete: "Delete the contact %s? y deletes, any other key keeps it",
 	Added:         "Contact %s added", Saved: "Contact %s saved", Deleted: "Contact %s deleted",
 	KeyOpen: "address book", KeySwitch: "switch book", KeyYes: "delete",
+	NoExport: "This session has nowhere to save an export: use the command line instead, postroom book export", Exported: "exported %d entries to %s and %s", KeyDone: "done",
 }

@@ -373,10 +373,13 @@ func WriteVCards(w io.Writer, cs []*Contact) error {
 func WriteDirectoryVCards(w io.Writer, company string, es []DirectoryEntry) error {
 	for _, e := range es {
 		o := vcardOut{fn: e.Name, emails: []string{string(e.Address)}, title: e.Title, org: company, units: e.Departments}
-		for _, p := range []string{e.Mobile, e.Phone} {
-			if p != "" {
-				o.tels = append(o.tels, p)
-			}
+		if e.Mobile != "" {
+			o.tels = append(o.tels, e.Mobile)
+			o.telTypes = append(o.telTypes, "cell")
+		}
+		if e.Phone != "" {
+			o.tels = append(o.tels, e.Phone)
+			o.telTypes = append(o.telTypes, "work")
 		}
 		if err := writeVCard(w, o); err != nil {
 			return err
@@ -388,6 +391,7 @@ func WriteDirectoryVCards(w io.Writer, company string, es []DirectoryEntry) erro
 type vcardOut struct {
 	fn, org, title, note string
 	units, emails, tels  []string
+	telTypes             []string // TYPE of each of tels; none when shorter
 }
 
 func writeVCard(w io.Writer, c vcardOut) error {
@@ -399,8 +403,12 @@ func writeVCard(w io.Writer, c vcardOut) error {
 	for _, e := range c.emails {
 		line("EMAIL:" + vEscape(e))
 	}
-	for _, t := range c.tels {
-		line("TEL;VALUE=text:" + vEscape(t))
+	for i, t := range c.tels {
+		typ := ""
+		if i < len(c.telTypes) {
+			typ = ";TYPE=" + c.telTypes[i]
+		}
+		line("TEL;VALUE=text" + typ + ":" + vEscape(t))
 	}
 	if c.org != "" || len(c.units) > 0 {
 		parts := []string{vEscape(c.org)}

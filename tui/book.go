@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -45,6 +47,7 @@ type bookView struct {
 	open     key.Binding // b on Home
 	switchTo key.Binding
 	yes      key.Binding
+	done     key.Binding // enter in the search field
 }
 
 // bookLoadedMsg carries what one load of the address book found.
@@ -70,7 +73,8 @@ func newBookView(s *Session) *bookView {
 	in := newInput(t.Search, 64)
 	return &bookView{s: s, t: t, search: in, open: bookOpenKey(t),
 		switchTo: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", t.KeySwitch)),
-		yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", t.KeyYes))}
+		yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", t.KeyYes)),
+		done:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyDone))}
 }
 
 // Init loads the books.
@@ -262,6 +266,11 @@ func (v *bookView) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.move(v.count())
 	case key.Matches(msg, k.Refresh):
 		return v.load()
+	case key.Matches(msg, k.Export) && v.loaded && v.count() > 0:
+		if v.s.Export == nil {
+			return flash(v.t.NoExport, true)
+		}
+		return v.export()
 	case key.Matches(msg, k.New) && v.canEdit():
 		v.openForm(nil)
 	case key.Matches(msg, k.Edit) && v.canEdit() && len(v.contacts) > 0:
@@ -335,6 +344,50 @@ func (v *bookView) submit() tea.Cmd {
 		}
 	}
 	return v.s.apply(bookPaneID, v.s.Sprintf(v.t.Saved, shown), ch)
+}
+
+// export writes the entries the tab shows as CSV (Excel-correct) and as
+// vCard 4.0, through the session's Export, in the background.
+func (v *bookView) export() tea.Cmd {
+	save, t, chinese := v.s.Export, v.t, assets.IsChinese(v.s.T.Lang)
+	tab, dir, contacts, st := v.tab, v.dir, v.contacts, v.s.Store
+	return func() tea.Msg {
+		var csv, vcf bytes.Buffer
+		name, n := "address-book", len(dir)
+		if tab == 0 {
+			var company string
+			if err := st.Read(func(r *store.Reader) error {
+				e, err := r.Enterprise()
+				company = e.Name
+				return err
+			}); err != nil {
+				return flashMsg{text: err.Error(), err: true}
+			}
+			if err := model.WriteDirectoryCSV(&csv, dir, chinese); err != nil {
+				return flashMsg{text: err.Error(), err: true}
+			}
+			if err := model.WriteDirectoryVCards(&vcf, company, dir); err != nil {
+				return flashMsg{text: err.Error(), err: true}
+			}
+		} else {
+			name, n = "customers", len(contacts)
+			if err := model.WriteContactsCSV(&csv, contacts, chinese); err != nil {
+				return flashMsg{text: err.Error(), err: true}
+			}
+			if err := model.WriteVCards(&vcf, contacts); err != nil {
+				return flashMsg{text: err.Error(), err: true}
+			}
+		}
+		w1, err := save(name+".csv", csv.Bytes())
+		if err != nil {
+			return flashMsg{text: err.Error(), err: true}
+		}
+		w2, err := save(name+".vcf", vcf.Bytes())
+		if err != nil {
+			return flashMsg{text: err.Error(), err: true}
+		}
+		return flashMsg{text: fmt.Sprintf(t.Exported, n, w1, w2)}
+	}
 }
 
 // Cursor is where the terminal's cursor stands, relative to the view.
@@ -475,11 +528,14 @@ func (v *bookView) ShortHelp() []key.Binding {
 	case v.confirm != nil:
 		return []key.Binding{v.yes}
 	case v.typing:
-		return []key.Binding{k.Enter, k.Back}
+		return []key.Binding{v.done, k.Back}
 	}
 	keys := []key.Binding{k.Up, k.Down, v.switchTo, k.Filter}
 	if v.canEdit() {
 		keys = append(keys, k.New, k.Edit, k.Delete)
+	}
+	if v.s.Export != nil && v.count() > 0 {
+		keys = append(keys, k.Export)
 	}
 	return append(keys, k.Back)
 }

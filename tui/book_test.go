@@ -171,3 +171,25 @@ func TestBookNotShared(t *testing.T) {
 		t.Errorf("not shared:\n%s", v)
 	}
 }
+
+// TestBookExport: E saves what the tab shows as Excel-correct CSV and as
+// vCard 4.0 through the session's Export.
+func TestBookExport(t *testing.T) {
+	st := demoStore(t)
+	home := bookHome(t, st, "member")
+	saved := map[string]string{}
+	home.s.Export = func(name string, data []byte) (string, error) {
+		saved[name] = string(data)
+		return "exports/" + name, nil
+	}
+	keys(home, "/")
+	typeKeys(home, "wangwei")
+	keys(home, "enter", "E")
+	csv, vcf := saved["address-book.csv"], saved["address-book.vcf"]
+	if !strings.HasPrefix(csv, "\ufeffname,address,department") || !strings.Contains(csv, "wangwei@example.com") || strings.Contains(csv, "liuyang@") {
+		t.Errorf("CSV %q", csv)
+	}
+	if !strings.Contains(vcf, "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:王伟\r\n") {
+		t.Errorf("vCard %q", vcf)
+	}
+}
