@@ -376,10 +376,23 @@ func (p *logsPane) mailDetailLines(w int) []string {
 	if len(r.History) > 0 {
 		out = append(out, "", st.Label.Render(t.History))
 		for _, h := range r.HistoryText(p.s.Chinese()) {
-			out = append(out, logWrapIndent(logClean(h), 2, w)...)
+			out = append(out, logWrapIndent(logClean(historyLine(p.s, h)), 2, w)...)
 		}
 	}
 	return out
+}
+
+// historyLine is a line of a record's history ("held: why") with its state
+// named in the person's language; English keeps the line as stored.
+func historyLine(s *Session, line string) string {
+	if !s.Chinese() {
+		return line
+	}
+	status, why, ok := strings.Cut(line, ": ")
+	if !ok {
+		return mailStatus(s, line)
+	}
+	return mailStatus(s, status) + "：" + why
 }
 
 // exportMail writes the mail log that passes the filter as CSV.
