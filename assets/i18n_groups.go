@@ -12,7 +12,7 @@ type GroupsText struct {
 
 	// The selected group.
 	Address, Post, Owner, Listed, Effective string
-	ListedValue                             string // "%d members, %d departments"
+	ListedValue                             string // "members: %d, whole departments: %d"
 	EffectiveValue                          string // "%d people (departments with their subtrees, no duplicates)"
 	EffectiveValueOne                       string // "%d person…"
 	Counting                                string
@@ -83,7 +83,7 @@ var groupsEN = GroupsText{
 	ColName: "Name", ColAddress: "Address", ColPost: "Who may post", ColCounts: "Mbr/Dept",
 	PostAnyone: "anyone", PostMembers: "members", PostPermitted: "permitted senders",
 	Address: "Address", Post: "Who may post", Owner: "Managed by", Listed: "Listed", Effective: "Effective",
-	ListedValue:       "%d members, %d departments",
+	ListedValue:       "members: %d, whole departments: %d",
 	EffectiveValue:    "%d people, subtrees included",
 	EffectiveValueOne: "%d person, subtrees included",
 	Counting:          "counting…",

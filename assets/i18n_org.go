@@ -87,6 +87,7 @@ type OrgText struct {
 	ConfirmRemoveAlias string // "Remove the alias %s?"
 	ConfirmDeleteDept  string // "Delete the department %s?"
 	ConfirmMoveUp      string // "%s still has %d members: delete it and move them up to %s?"
+	ConfirmMoveUpOne   string // the same for one member
 
 	// The one-time password box.
 	OneTime     string // "One-time password for %s"
@@ -145,6 +146,7 @@ var orgZH = OrgText{
 	YesNo: "y/n", ConfirmDisable: "停用 %s <%s>？停用后无法登录和发信。", ConfirmEnable: "启用 %s <%s>？",
 	ConfirmReset: "重置 %s <%s> 的密码？", ConfirmRemoveAlias: "删除别名 %s？",
 	ConfirmDeleteDept: "删除部门 %s？", ConfirmMoveUp: "部门 %s 还有 %d 名成员：删除部门并把他们移到 %s？",
+	ConfirmMoveUpOne: "部门 %s 还有 %d 名成员：删除部门并把他移到 %s？",
 
 	OneTime:     "%s 的一次性密码",
 	OneTimeNote: "只显示这一次，关闭后无法再查看。请当面或电话告知本人；下次登录时须修改。",
@@ -190,7 +192,8 @@ var orgEN = OrgText{
 
 	YesNo: "y/n", ConfirmDisable: "Disable %s <%s>? They can no longer log in or send.", ConfirmEnable: "Enable %s <%s>?",
 	ConfirmReset: "Reset the password of %s <%s>?", ConfirmRemoveAlias: "Remove the alias %s?",
-	ConfirmDeleteDept: "Delete the department %s?", ConfirmMoveUp: "%s still has %d member(s): delete it and move them up to %s?",
+	ConfirmDeleteDept: "Delete the department %s?", ConfirmMoveUp: "%s still has %d members: delete it and move them up to %s?",
+	ConfirmMoveUpOne: "%s still has %d member: delete it and move that member up to %s?",
 
 	OneTime:     "One-time password for %s",
 	OneTimeNote: "Shown this once and never again. Tell the person in person or by phone; they must change it at the next login.",

@@ -124,7 +124,7 @@ var policiesEN = PoliciesText{
 	SkipLevelNote:  "mail past one's own head to a head above",
 	ExternalNote:   "mail outside the company from those listed",
 	GroupRule:      "%s may post (%s)", NoticeNote: "%s · %s · only from %s",
-	Senders: "%d departments, %d members", Reviewer: "reviewer %s",
+	Senders: "departments: %d, members: %d", Reviewer: "reviewer %s",
 	ThresholdN: "more than %d internal recipients count as the whole company", ThresholdOff: "only all-staff groups count",
 	NoRules: "(no rules)", AnyDeptMailbox: "a department or shared mailbox", ExternalOnly: "going outside only",
 	ScopeAllStaff: "whole-company mail", ScopeAny: "any mail",
@@ -141,7 +141,7 @@ var policiesEN = PoliciesText{
 	BadThreshold:  "give 0 or a positive whole number",
 
 	PreviewTitle: "Before saving", Checking: "working out what the change does…",
-	Touches:     "This change reaches %d members and %d groups:",
+	Touches:     "What this change reaches (members: %d, groups: %d):",
 	SaveYesNo:   "Save it now? It takes effect at once. y/n",
 	PreviewBack: "esc goes back to the draft",
 
@@ -157,7 +157,7 @@ var policiesEN = PoliciesText{
 	ExplainIntro:   "Fill it in and press ctrl+s (or enter on the last field): the decision and every rule that had a say appear here.",
 	Verdict:        "Decision: %s", ApprovedBy: "approver %s", WithDraft: "(judged by the unsaved draft)", Why: "Why: %s",
 	Outgoing: "from inside", Incoming: "from outside",
-	Reach:          "%s: %d local mailboxes, %d outside addresses, %d unknown local addresses",
+	Reach:          "%s — local mailboxes: %d, outside addresses: %d, unknown local addresses: %d",
 	AllStaffHit:    "an all-staff group is among the recipients",
 	UnknownRefused: "%s: no such address, refused", UnknownToCatchAll: "%s: no such address, to %s",
 	Hits: "Rules that had a say (%d)", NoHits: "no rule had a say: the mail goes",

@@ -30,7 +30,7 @@ type SettingsText struct {
 	NoDomains                                     string
 	AddDomain                                     string
 	DomainAdded                                   string // "%s added"
-	WillRemove                                    string // "removing %s also deletes: %d members with all their mail, %d aliases, %d groups, %d shared mailboxes, %d department mailboxes"
+	WillRemove                                    string // "Removing %s also deletes: members: %d (with all their mail), aliases: %d, …"
 	TypeToConfirm                                 string // "a backup is taken first. Type %s again to remove it:"
 	Mismatch                                      string
 	Counting                                      string
@@ -102,7 +102,7 @@ var settingsEN = SettingsText{
 
 	ColDomain: "Domain", ColPrimary: "Primary", ColAddresses: "Addresses", ColAdded: "Added",
 	NoDomains: "no domains", AddDomain: "Add a domain (IDN domains as xn--...)", DomainAdded: "domain %s added",
-	WillRemove:    "Removing %s also deletes %d members with all their mail, %d aliases, %d groups, %d shared mailboxes and %d department mailboxes.",
+	WillRemove:    "Removing %s also deletes these — members: %d (with all their mail), aliases: %d, groups: %d, shared mailboxes: %d, department mailboxes: %d.",
 	TypeToConfirm: "A backup is taken first. Type %s again to remove it:",
 	Mismatch:      "that is not the domain; nothing was changed",
 	Counting:      "counting the domain's addresses…",

@@ -442,7 +442,7 @@ func (p *orgPane) askDeptDelete(n *orgNode, moveUp bool) {
 		if pn, ok := p.tree.nodes[n.parent]; ok {
 			parent = p.deptName(pn)
 		}
-		text = p.s.Sprintf(t.ConfirmMoveUp, n.path, n.direct, parent)
+		text = p.s.Sprintf(plural(n.direct, t.ConfirmMoveUpOne, t.ConfirmMoveUp), n.path, n.direct, parent)
 	}
 	p.ask(text, func() tea.Cmd { return p.s.apply(p.ID(), orgTagDeptDelete, c) })
 }

@@ -377,7 +377,7 @@ func TestOrgDepartments(t *testing.T) {
 	}
 	orgDrive(t, p, storeChangedMsg{})
 	orgDrive(t, p, orgKeys("D")...)
-	if p.confirm == nil || !strings.Contains(p.confirm.text, "1 member(s)") {
+	if p.confirm == nil || !strings.Contains(p.confirm.text, "still has 1 member: ") {
 		t.Fatalf("no move-up question: %+v", p.confirm)
 	}
 	orgDrive(t, p, orgKeys("y")...)

@@ -255,7 +255,7 @@ func TestSettingsDomains(t *testing.T) {
 		press(tm, "enter")
 		until("removed", func() bool { return p.domRemove == nil && !p.loading && len(p.data.domains) == 1 })
 	})
-	if flat := strings.Join(strings.Fields(summary), " "); !strings.Contains(flat, "Removing example.org also deletes 0 members with all their mail, 1 aliases") {
+	if flat := strings.Join(strings.Fields(summary), " "); !strings.Contains(flat, "Removing example.org also deletes these — members: 0 (with all their mail), aliases: 1,") {
 		t.Errorf("the removal does not say what goes:\n%s", summary)
 	}
 	if mismatch != p.s.T.Settings.Mismatch {
