@@ -70,6 +70,9 @@ type BookText struct {
 	Added, Saved, Deleted                  string
 	KeyOpen, KeySwitch, KeyYes             string
 	NoExport, Exported, KeyDone            string
+	KeyShare, ShareTitle, ShareIntro       string
+	FieldViewDepts, FieldViewers           string
+	FieldEditDepts, FieldEditors, Shared   string
 }
 
 // BookCatalog returns the address book's strings in a language (anything
@@ -95,6 +98,8 @@ var bookZH = BookText{
 	Added:         "已添加联系人 %s", Saved: "已保存联系人 %s", Deleted: "已删除联系人 %s",
 	KeyOpen: "通讯录", KeySwitch: "切换通讯录", KeyYes: "确认删除",
 	NoExport: "这个会话无处保存导出文件：请改用命令行 postroom book export", Exported: "已导出 %d 条到 %s 和 %s", KeyDone: "完成",
+	KeyShare: "共享设置", ShareTitle: "客户通讯录的共享", ShareIntro: "可查看、可编辑的部门（含下级部门）和人员，多个用分号 ; 隔开；管理员始终可以管理",
+	FieldViewDepts: "可查看部门", FieldViewers: "可查看人员", FieldEditDepts: "可编辑部门", FieldEditors: "可编辑人员", Shared: "已保存共享设置",
 }
 
 var bookEN = BookText{
@@ -111,4 +116,6 @@ var bookEN = BookText{
 	Added:         "Contact %s added", Saved: "Contact %s saved", Deleted: "Contact %s deleted",
 	KeyOpen: "address book", KeySwitch: "switch book", KeyYes: "delete",
 	NoExport: "This session has nowhere to save an export: use the command line instead, postroom book export", Exported: "exported %d entries to %s and %s", KeyDone: "done",
+	KeyShare: "sharing", ShareTitle: "Sharing of the customer address book", ShareIntro: "Departments (with those below them) and people who may see or edit the book, several separated by ;. Admins always manage it.",
+	FieldViewDepts: "Viewer depts", FieldViewers: "Viewers", FieldEditDepts: "Editor depts", FieldEditors: "Editors", Shared: "Sharing saved",
 }

@@ -40,6 +40,8 @@ type bookView struct {
 	sel, top int
 
 	form     *form
+	sharing  bool            // the form is the sharing, not a contact
+	shared   [4]string       // viewer depts, viewers, editor depts, editors, for managers
 	editing  model.ContactID // the contact the form edits; 0: a new one
 	busy     bool
 	confirm  *model.Contact // waiting for y to delete
@@ -48,6 +50,7 @@ type bookView struct {
 	switchTo key.Binding
 	yes      key.Binding
 	done     key.Binding // enter in the search field
+	share    key.Binding
 }
 
 // bookLoadedMsg carries what one load of the address book found.
@@ -58,6 +61,7 @@ type bookLoadedMsg struct {
 	contacts []*model.Contact
 	custErr  error
 	access   model.BookAccess
+	shared   [4]string
 }
 
 // bookPaneID names the view in the messages of its changes.
@@ -74,7 +78,8 @@ func newBookView(s *Session) *bookView {
 	return &bookView{s: s, t: t, search: in, open: bookOpenKey(t),
 		switchTo: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", t.KeySwitch)),
 		yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", t.KeyYes)),
-		done:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyDone))}
+		done:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyDone)),
+		share:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", t.KeyShare))}
 }
 
 // Init loads the books.
@@ -96,6 +101,20 @@ func (v *bookView) load() tea.Cmd {
 				return err
 			}
 			msg.access = model.CustomerBookAccess(r, s.Actor, sh)
+			if msg.access == model.BookManage {
+				join := func(ids []model.DeptID, as []model.Address) (string, string) {
+					var ds, ps []string
+					for _, d := range ids {
+						ds = append(ds, r.DeptPath(d))
+					}
+					for _, a := range as {
+						ps = append(ps, string(a))
+					}
+					return strings.Join(ds, "; "), strings.Join(ps, "; ")
+				}
+				msg.shared[0], msg.shared[1] = join(sh.ViewDepts, sh.ViewMembers)
+				msg.shared[2], msg.shared[3] = join(sh.EditDepts, sh.EditMembers)
+			}
 			if err := model.AuthorizeBook(r, s.Actor, model.BookRead); err != nil {
 				msg.custErr = err
 				return nil
@@ -142,7 +161,7 @@ func (v *bookView) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		v.loaded = true
-		v.dir, v.contacts, v.access = msg.dir, msg.contacts, msg.access
+		v.dir, v.contacts, v.access, v.shared = msg.dir, msg.contacts, msg.access, msg.shared
 		v.dirErr, v.custErr = "", ""
 		if msg.dirErr != nil {
 			v.dirErr = v.errText(msg.dirErr, v.t.NotShared)
@@ -206,6 +225,9 @@ func (v *bookView) key(msg tea.KeyPressMsg) tea.Cmd {
 		case formCancelled:
 			v.form = nil
 		case formSubmitted:
+			if v.sharing {
+				return v.submitSharing()
+			}
 			return v.submit()
 		}
 		return cmd
@@ -271,6 +293,8 @@ func (v *bookView) key(msg tea.KeyPressMsg) tea.Cmd {
 			return flash(v.t.NoExport, true)
 		}
 		return v.export()
+	case key.Matches(msg, v.share) && v.tab == 1 && v.access == model.BookManage:
+		v.openSharing()
 	case key.Matches(msg, k.New) && v.canEdit():
 		v.openForm(nil)
 	case key.Matches(msg, k.Edit) && v.canEdit() && len(v.contacts) > 0:
@@ -298,6 +322,48 @@ func (v *bookView) clamp() {
 	v.top = max(0, min(v.top, max(0, n-v.rows())))
 }
 
+func (v *bookView) openSharing() {
+	t := v.t
+	f := newForm(v.s, t.ShareTitle)
+	f.intro = t.ShareIntro
+	f.add("viewdepts", t.FieldViewDepts, v.shared[0], false, "")
+	f.add("viewers", t.FieldViewers, v.shared[1], false, "")
+	f.add("editdepts", t.FieldEditDepts, v.shared[2], false, "")
+	f.add("editors", t.FieldEditors, v.shared[3], false, "")
+	f.SetSize(v.width, v.height)
+	v.form, v.sharing = f, true
+}
+
+// submitSharing saves the sharing; an address that is no address is
+// refused under its field before anything runs.
+func (v *bookView) submitSharing() tea.Cmd {
+	f := v.form
+	f.clearErrors()
+	addrs := func(key string) ([]model.Address, bool) {
+		var out []model.Address
+		for _, s := range bookList(f.value(key)) {
+			a, err := model.ParseAddress(s)
+			if err != nil {
+				f.setError(key, v.s.ErrText(err))
+				return nil, false
+			}
+			out = append(out, a)
+		}
+		return out, true
+	}
+	viewers, ok1 := addrs("viewers")
+	editors, ok2 := addrs("editors")
+	if !ok1 || !ok2 {
+		return nil
+	}
+	split := func(key string) []string {
+		return strings.FieldsFunc(f.value(key), func(r rune) bool { return r == ';' || r == '；' })
+	}
+	v.busy = true
+	return v.s.apply(bookPaneID, v.t.Shared, &model.ShareBook{ViewDepts: split("viewdepts"), ViewMembers: viewers,
+		EditDepts: split("editdepts"), EditMembers: editors})
+}
+
 func (v *bookView) openForm(c *model.Contact) {
 	t := v.t
 	title, cur := t.NewContact, &model.Contact{}
@@ -313,7 +379,7 @@ func (v *bookView) openForm(c *model.Contact) {
 	f.add("title", t.FieldTitle, cur.Title, false, "")
 	f.add("notes", t.FieldNotes, strings.ReplaceAll(cur.Notes, "\n", " "), false, "")
 	f.SetSize(v.width, v.height)
-	v.form = f
+	v.form, v.sharing = f, false
 }
 
 // bookList splits what a person typed into a list field.
@@ -533,6 +599,9 @@ func (v *bookView) ShortHelp() []key.Binding {
 	keys := []key.Binding{k.Up, k.Down, v.switchTo, k.Filter}
 	if v.canEdit() {
 		keys = append(keys, k.New, k.Edit, k.Delete)
+	}
+	if v.tab == 1 && v.access == model.BookManage {
+		keys = append(keys, v.share)
 	}
 	if v.s.Export != nil && v.count() > 0 {
 		keys = append(keys, k.Export)

@@ -193,3 +193,46 @@ func TestBookExport(t *testing.T) {
 		t.Errorf("vCard %q", vcf)
 	}
 }
+
+// TestBookSharingForm: the admin chooses in the view who may see and who
+// may edit the customer address book; the person named as editor then
+// edits it, and a department that does not exist is refused in the form.
+func TestBookSharingForm(t *testing.T) {
+	st := demoStore(t)
+	admin := bookHome(t, st, "admin")
+	keys(admin, "tab", "s")
+	if admin.book.form == nil || !admin.book.sharing {
+		t.Fatalf("s opened no sharing form:\n%s", ansi.Strip(admin.View()))
+	}
+	typeKeys(admin, "市场部")
+	keys(admin, "ctrl+s")
+	if v := ansi.Strip(admin.View()); admin.book.form == nil || !strings.Contains(v, "市场部") {
+		t.Fatalf("an unknown department:\n%s", v)
+	}
+	keys(admin, "esc", "s")
+	typeKeys(admin, "销售部")
+	keys(admin, "tab", "tab", "tab")
+	typeKeys(admin, loginOf(t, "member").Address)
+	keys(admin, "ctrl+s")
+	if admin.book.form != nil {
+		t.Fatalf("the form stays:\n%s", ansi.Strip(admin.View()))
+	}
+	var sh model.BookSharing
+	if err := st.Read(func(r *store.Reader) error {
+		var err error
+		sh, err = r.BookSharing()
+		return err
+	}); err != nil || len(sh.ViewDepts) != 1 || len(sh.EditMembers) != 1 || string(sh.EditMembers[0]) != loginOf(t, "member").Address {
+		t.Fatalf("sharing %+v, %v", sh, err)
+	}
+	member := bookHome(t, st, "member")
+	keys(member, "tab", "n")
+	if member.book.form == nil {
+		t.Fatalf("the editor cannot add:\n%s", ansi.Strip(member.View()))
+	}
+	head := bookHome(t, st, "head") // in 销售部: a viewer
+	keys(head, "tab", "n")
+	if head.book.form != nil || !strings.Contains(ansi.Strip(head.View()), "read only") {
+		t.Errorf("the viewer's customer tab:\n%s", ansi.Strip(head.View()))
+	}
+}
