@@ -20,13 +20,134 @@ import (
 //	requests      request id → model.Request (REQ-1..5)
 //	unitofficers  address → ""                          (members holding the unit-officer role)
 //	lent          lender + 0 + borrower → ""            (delegations not marked ended)
+//	waiting       waiter + 0 + request id → expiry      (pending requests by who decides the current step)
 //	meta          "requestseq" → last request id; "requestpolicy" → model.RequestPolicy
+//
+// A waiter is the step's approver and the deputy it was handed to, "@unit"
+// for the unit officers' step and "@it" for IT's; the value is the
+// request's expiry (8-byte big-endian Unix nanoseconds), so the inbox is
+// counted without reading the requests.
 var (
 	bPerms        = []byte("perms")
 	bRequests     = []byte("requests")
 	bUnitOfficers = []byte("unitofficers")
 	bLent         = []byte("lent")
+	bWaiting      = []byte("waiting")
 )
+
+// The waiters of steps anyone of a kind may decide.
+const (
+	waiterIT   = "@it"
+	waiterUnit = "@unit"
+)
+
+// waitKeys are the waiting index's keys of a request: none unless pending.
+func waitKeys(q *model.Request) [][]byte {
+	if q == nil || q.State != model.RequestPending {
+		return nil
+	}
+	i := q.Current()
+	if i >= len(q.Steps) {
+		return nil
+	}
+	s := q.Steps[i]
+	var who []string
+	switch s.Role {
+	case model.StepIT:
+		who = []string{waiterIT}
+	case model.StepUnit:
+		who = []string{waiterUnit}
+	default:
+		who = []string{string(s.Approver)}
+	}
+	if s.Deputy != "" {
+		who = append(who, string(s.Deputy))
+	}
+	var out [][]byte
+	for _, w := range who {
+		out = append(out, append([]byte(w+"\x00"), u64(q.ID)...))
+	}
+	return out
+}
+
+// indexWaiting builds the waiting index of the requests already stored
+// (schema 4).
+func indexWaiting(tx *bolt.Tx) error {
+	w := tx.Bucket(bWaiting)
+	return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+		var q model.Request
+		if err := json.Unmarshal(v, &q); err != nil {
+			return err
+		}
+		for _, key := range waitKeys(&q) {
+			if err := w.Put(key, u64(uint64(q.Expires.UnixNano()))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// waiters are the index prefixes whose requests the actor may decide.
+func waiters(r *Reader, a model.Actor) []string {
+	var out []string
+	if a.Address != "" {
+		out = append(out, string(a.Address))
+	}
+	if a.Has(model.RoleUnitOfficer) {
+		out = append(out, waiterUnit)
+	}
+	if model.Can(a, model.RightRequestApply, nil, r) {
+		out = append(out, waiterIT)
+	}
+	return out
+}
+
+// Inbox lists the pending requests whose current step the actor may decide
+// at now, newest first, at most limit of them (0: all), and how many there
+// are in all; it reads only those requests (REQ-3: the Approvals inbox).
+func (r *Reader) Inbox(a model.Actor, now time.Time, limit int) ([]*model.Request, int, error) {
+	ids := map[uint64]bool{}
+	var order []uint64
+	for _, w := range waiters(r, a) {
+		prefix := []byte(w + "\x00")
+		c := r.tx.Bucket(bWaiting).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(v) == 8 && !now.Before(time.Unix(0, int64(binary.BigEndian.Uint64(v)))) {
+				continue // expired
+			}
+			id := binary.BigEndian.Uint64(k[len(prefix):])
+			if !ids[id] {
+				ids[id] = true
+				order = append(order, id)
+			}
+		}
+	}
+	slices.SortFunc(order, func(x, y uint64) int { return cmpUint(y, x) })
+	total := len(order)
+	if limit > 0 && len(order) > limit {
+		order = order[:limit]
+	}
+	out := make([]*model.Request, 0, len(order))
+	for _, id := range order {
+		q, err := r.Request(id)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, q)
+	}
+	return out, total, nil
+}
+
+func cmpUint(x, y uint64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
 
 // indexPermsAndRequests builds the unitofficers and lent indexes of the
 // members already stored (schema 3).
@@ -187,6 +308,17 @@ func (w *writeTx) PutRequest(req *model.Request) error {
 	old, err := getJSON[model.Request](w.tx, bRequests, u64(req.ID))
 	if err != nil {
 		return err
+	}
+	wb := w.tx.Bucket(bWaiting)
+	for _, k := range waitKeys(old) {
+		if err := wb.Delete(k); err != nil {
+			return err
+		}
+	}
+	for _, k := range waitKeys(req) {
+		if err := wb.Put(k, u64(uint64(req.Expires.UnixNano()))); err != nil {
+			return err
+		}
 	}
 	key := "request " + uintString(req.ID)
 	w.record("request", key, old, req)

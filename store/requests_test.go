@@ -1,10 +1,13 @@
 package store_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"postroom/model"
 	"postroom/store"
@@ -406,4 +409,104 @@ func TestJoinerOpened(t *testing.T) {
 	if _, err := f.s.Login("new@example.com", store.Credentials{Password: last.OneTime}, model.LoginSSHPassword, "192.0.2.1", ""); err != nil && !errors.Is(err, model.ErrAuth) {
 		t.Errorf("login with the one-time password: %v", err)
 	}
+}
+
+// TestInbox: the index of who decides next follows each request through
+// its chain: the officer, a deputy, the unit officers, IT; a decided or
+// expired request leaves every inbox; the count needs no request read.
+func TestInbox(t *testing.T) {
+	f := permCompany(t)
+	ww := f.actor("ww@example.com")
+	inbox := func(a model.Actor) ([]uint64, int) {
+		var ids []uint64
+		var n int
+		f.s.Read(func(r *store.Reader) error {
+			qs, total, err := r.Inbox(a, f.clock.Now(), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range qs {
+				ids = append(ids, q.ID)
+			}
+			n = total
+			return nil
+		})
+		return ids, n
+	}
+	north, tech, unit, li := f.actor("north@example.com"), f.actor("tech@example.com"), f.actor("unit@example.com"), f.actor("li@example.com")
+	a := f.file(ww, &model.FileRequest{Kind: model.RequestGrant, Subject: "ww@example.com", Perm: "external"})
+	b := f.file(ww, &model.FileRequest{Kind: model.RequestGrant, Subject: "ww@example.com", Perm: "external"})
+	if ids, n := inbox(north); n != 2 || len(ids) != 1 || ids[0] != b {
+		t.Errorf("north's inbox: %v of %d, want [%d] of 2", ids, n, b)
+	}
+	if _, n := inbox(tech); n != 0 {
+		t.Errorf("tech's inbox before step 1: %d", n)
+	}
+	f.apply(north, &model.HandStep{ID: a, To: "li@example.com"})
+	if ids, n := inbox(li); n != 1 || ids[0] != a {
+		t.Errorf("the deputy's inbox: %v of %d", ids, n)
+	}
+	if err := f.decide(li, a, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, n := inbox(north); n != 1 {
+		t.Errorf("north's inbox after the deputy decided: %d, want 1", n)
+	}
+	if _, n := inbox(tech); n != 1 {
+		t.Errorf("tech's inbox at step 2: %d, want 1", n)
+	}
+	if err := f.decide(tech, a, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, n := inbox(unit); n != 1 {
+		t.Errorf("the unit officer's inbox: %d, want 1", n)
+	}
+	if err := f.decide(unit, a, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if ids, n := inbox(f.admin); n != 1 || ids[0] != a {
+		t.Errorf("IT's inbox: %v of %d", ids, n)
+	}
+	if err := f.decide(f.admin, a, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, n := inbox(f.admin); n != 0 {
+		t.Errorf("IT's inbox after applying: %d", n)
+	}
+	f.clock.Advance(model.DefaultRequestExpiry)
+	if _, n := inbox(north); n != 0 {
+		t.Errorf("north's inbox after b expired: %d", n)
+	}
+}
+
+// TestWaitingIndexMigrates: a file of schema 3 gains the index of who
+// decides next when opened.
+func TestWaitingIndexMigrates(t *testing.T) {
+	f := permCompany(t)
+	id := f.file(f.actor("ww@example.com"), &model.FileRequest{Kind: model.RequestGrant, Subject: "ww@example.com", Perm: "external"})
+	f.close()
+	db, err := bolt.Open(f.path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("waiting")); err != nil {
+			return err
+		}
+		v := make([]byte, 8)
+		binary.BigEndian.PutUint64(v, 3)
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), v)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.reopen()
+	f.s.Read(func(r *store.Reader) error {
+		qs, n, err := r.Inbox(f.actor("north@example.com"), f.clock.Now(), 0)
+		if err != nil || n != 1 || qs[0].ID != id {
+			t.Errorf("north's inbox after the migration: %v of %d (%v)", qs, n, err)
+		}
+		return nil
+	})
 }

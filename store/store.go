@@ -30,7 +30,7 @@
 //	oplog       seq → sha256(record) + record JSON    (LOG-1, hash-chained)
 //	loginlog    seq → LoginRecord                     (LOG-2)
 //	batches     seq → Batch                           (LOG-5)
-//	perms, requests, unitofficers, lent: see requests.go
+//	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
 //
 // Invariants: every address in members, aliases, groups, shared mailboxes
@@ -57,7 +57,7 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 var (
 	bMeta       = []byte("meta")
@@ -86,13 +86,14 @@ var (
 
 var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLead, bMembers, bAddr, bEmpID,
 	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches,
-	bPerms, bRequests, bUnitOfficers, bLent, bContacts, bContactEmail}
+	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail}
 
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{
 	0: func(tx *bolt.Tx) error { return nil }, // a new file: buckets only
 	1: recountMembers,                         // 2: member counts kept in meta "stats"
 	2: indexPermsAndRequests,                  // 3: unit officers and delegations indexed
+	3: indexWaiting,                           // 4: pending requests by who decides them next
 }
 
 // ErrLocked means another process holds the data file: a running

@@ -182,7 +182,24 @@ func requestCmd(env *Env) *cobra.Command {
 					}
 					return canSeeRequest(r, q, env.Actor)
 				}
-				qs, err := r.Requests(f)
+				var qs []*model.Request
+				var err error
+				if waiting {
+					// The inbox: read through the index of who decides next.
+					page := 0
+					if f.Kind == "" {
+						page = limit
+					}
+					all, _, ierr := r.Inbox(env.Actor, now, page)
+					for _, q := range all {
+						if (f.Kind == "" || q.Kind == f.Kind) && (f.State == "" || f.State == model.RequestPending) && (limit <= 0 || len(qs) < limit) {
+							qs = append(qs, q)
+						}
+					}
+					err = ierr
+				} else {
+					qs, err = r.Requests(f)
+				}
 				if err != nil {
 					return err
 				}
