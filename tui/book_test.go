@@ -236,3 +236,25 @@ func TestBookSharingForm(t *testing.T) {
 		t.Errorf("the viewer's customer tab:\n%s", ansi.Strip(head.View()))
 	}
 }
+
+// TestBookFromDesk: the helpdesk, whose UI is the Reset desk, opens the
+// address book with b once the search field lets go (esc), and esc closes it.
+func TestBookFromDesk(t *testing.T) {
+	st := demoStore(t)
+	s := sessionAs(t, st, "helpdesk", "en")
+	p := newDeskPane(s).(*deskPane)
+	p.SetSize(66, 21)
+	drive(p, p.Init())
+	keys(p, "b")
+	if p.book != nil {
+		t.Fatal("b in the search field opened the address book instead of typing")
+	}
+	keys(p, "esc", "esc", "b")
+	if p.book == nil || !strings.Contains(ansi.Strip(p.View()), "@example.com") {
+		t.Fatalf("the address book over the desk:\n%s", ansi.Strip(p.View()))
+	}
+	keys(p, "esc")
+	if p.book != nil {
+		t.Fatal("esc did not close the address book")
+	}
+}

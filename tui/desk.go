@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
 )
@@ -40,6 +41,9 @@ type deskPane struct {
 	s             *Session
 	width, height int
 	step          deskStep
+	// book is the address book while it is open over the desk (b, when
+	// the search field has let go of the keyboard).
+	book *bookView
 
 	// Find.
 	query       textinput.Model
@@ -153,11 +157,17 @@ func (p *deskPane) Init() tea.Cmd { return nil }
 func (p *deskPane) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.layout()
+	if p.book != nil {
+		p.book.SetSize(w, h)
+	}
 }
 
 // Capturing is true whenever a field has the keyboard, and while the
 // one-time password is shown (any key clears it, q included).
 func (p *deskPane) Capturing() bool {
+	if p.book != nil {
+		return p.book.Capturing()
+	}
 	switch p.step {
 	case deskFind:
 		return p.query.Focused()
@@ -183,6 +193,22 @@ func (p *deskPane) layout() {
 
 // Update handles results, store changes and keys.
 func (p *deskPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	var bookCmd tea.Cmd
+	if p.book != nil {
+		bookCmd = p.book.Update(msg)
+		if p.book.closed {
+			p.book = nil
+		}
+		switch msg.(type) {
+		case tea.KeyPressMsg, bookLoadedMsg, appliedMsg:
+			return p, bookCmd
+		}
+	}
+	np, cmd := p.update(msg)
+	return np, tea.Batch(bookCmd, cmd)
+}
+
+func (p *deskPane) update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case deskSearchMsg:
 		return p, p.searched(msg)
@@ -296,6 +322,11 @@ func (p *deskPane) findKey(msg tea.KeyPressMsg) tea.Cmd {
 		// The field let go only when empty, so there are no hits to move in.
 		if key.Matches(msg, k.Filter, k.Enter) {
 			return p.query.Focus()
+		}
+		if key.Matches(msg, bookOpenKey(assets.BookCatalog(p.s.T.Lang))) {
+			p.book = newBookView(p.s)
+			p.book.SetSize(p.width, p.height)
+			return p.book.Init()
 		}
 		return nil
 	}
@@ -873,6 +904,9 @@ func (p *deskPane) key(msg tea.KeyPressMsg) tea.Cmd {
 
 // View draws the step the desk is at.
 func (p *deskPane) View() string {
+	if p.book != nil {
+		return p.book.View()
+	}
 	switch p.step {
 	case deskFind:
 		return strings.Join(p.findLines(), "\n")
@@ -1226,6 +1260,9 @@ func (p *deskPane) otpView() string {
 
 // Cursor puts the terminal's cursor in the field that has the keyboard.
 func (p *deskPane) Cursor() *tea.Cursor {
+	if p.book != nil {
+		return p.book.Cursor()
+	}
 	switch p.step {
 	case deskFind:
 		if !p.query.Focused() {
@@ -1267,10 +1304,13 @@ func inputWidthBefore(in textinput.Model) int {
 // ShortHelp lists the keys that work at this step.
 func (p *deskPane) ShortHelp() []key.Binding {
 	k, h := p.s.Keys, p.help
+	if p.book != nil {
+		return p.book.ShortHelp()
+	}
 	switch p.step {
 	case deskFind:
 		if !p.query.Focused() {
-			return []key.Binding{k.Filter}
+			return []key.Binding{k.Filter, bookOpenKey(assets.BookCatalog(p.s.T.Lang))}
 		}
 		if len(p.hits) > 0 {
 			return []key.Binding{h.up, h.down, h.pick, k.Back}
