@@ -51,8 +51,8 @@ var permErrorPairs = [][2]string{
 	// model/changes_request.go
 	{"the window is empty: it would start at %s and end at %s",
 		"有效期为空：开始于 %s，结束于 %s"},
-	{"a %s request is filed by whoever decides it, not through request file; use grant, delegate, join or leave",
-		"%s 申请由处理它的人发起，不能用 request file 提交；这里可提交 grant、delegate、join 或 leave"},
+	{"a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave or reset",
+		"%s 申请由处理它的人发起，不能用 request file 提交；这里可提交 grant、delegate、join、leave 或 reset"},
 	{"give the new mailbox's address with --address ADDR",
 		"请用 --address ADDR 给出新邮箱的地址"},
 	{"%s was already reclaimed as a leaver",
@@ -104,7 +104,13 @@ var permErrorPairs = [][2]string{
 	{"only grant and delegate requests can apply themselves on the last approval, not %s",
 		"只有 grant 和 delegate 申请可以在最后一步审批通过时自动执行，%s 不行"},
 
+	// model/changes_password.go
+	{"password resets here need the officer's approval: file request file reset --member ADDR --reason TEXT",
+		"本单位重置密码需经权限负责人批准：请用 request file reset --member ADDR --reason TEXT 提交申请"},
+
 	// tui/cmd/request.go
+	{"--resets takes direct or request",
+		"--resets 只能是 direct 或 request"},
 	{"request id %q: give the number request list shows",
 		"申请编号 %q 无效：请给出 request list 显示的编号"},
 	{"--status takes pending, applied, rejected or expired",

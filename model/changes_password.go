@@ -115,10 +115,26 @@ func (c *ResetPassword) Authorize(v View, a Actor) error {
 	return authorizeOn(v, a, c.Address, RightPasswordReset)
 }
 
+// resetsDirect refuses a direct reset where the request policy routes
+// resets through approval.
+func resetsDirect(v View) error {
+	p, err := v.RequestPolicy()
+	if err != nil {
+		return err
+	}
+	if p.Resets {
+		return Conflictf("password resets here need the officer's approval: file request file reset --member ADDR --reason TEXT")
+	}
+	return nil
+}
+
 // Prepare makes and hashes the one-time password.
 func (c *ResetPassword) Prepare(v View, env Env) error {
 	if strings.TrimSpace(c.Reason) == "" {
 		return Invalidf("a reset needs a reason or ticket number: give --reason")
+	}
+	if err := resetsDirect(v); err != nil {
+		return err
 	}
 	otp, err := OneTimePassword(env.Rand)
 	if err != nil {
@@ -133,6 +149,9 @@ func (c *ResetPassword) Prepare(v View, env Env) error {
 func (c *ResetPassword) Apply(tx Tx, env Env) error {
 	if c.hash == "" {
 		return Invalidf("the one-time password was not prepared")
+	}
+	if err := resetsDirect(tx); err != nil {
+		return err
 	}
 	m, err := tx.Member(c.Address)
 	if err != nil {

@@ -61,6 +61,9 @@ func (c *FileRequest) Authorize(v View, a Actor) error {
 	if c.Kind == RequestLeave && c.Urgent {
 		return Authorize(a, RightRequestUrgent, s, v)
 	}
+	if c.Kind == RequestReset && Can(a, RightPasswordReset, s, v) {
+		return nil // the helpdesk files resets for the people it verified
+	}
 	if a.Address == c.Subject && !a.IsSystem() {
 		return nil
 	}
@@ -105,8 +108,12 @@ func (c *FileRequest) Apply(tx Tx, env Env) error {
 		if err := c.checkDelegation(tx, env, subject, r); err != nil {
 			return err
 		}
+	case RequestReset:
+		if r.Reason == "" {
+			return Invalidf("a reset needs a reason or ticket number: give --reason")
+		}
 	default:
-		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join or leave", string(c.Kind))
+		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave or reset", string(c.Kind))
 	}
 	return c.save(tx, env, r)
 }
@@ -271,22 +278,23 @@ type DecideRequest struct {
 	Comment string
 	// Result is the request after the decision, filled in by Apply.
 	Result *Request
-	// OneTime is a joiner's one-time password, made by Prepare when this
-	// approval opens the account: show it once to the one applying it.
+	// OneTime is the one-time password of a joiner or a reset, made by
+	// Prepare when this approval applies it: show it once to the one
+	// applying it.
 	OneTime string
 	hash    string
 }
 
-// Prepare makes and hashes a joiner's one-time password when the approval
-// is IT's and opens the account (hashing is slow: it runs outside the
-// write lock).
+// Prepare makes and hashes the one-time password of a joiner or of a
+// reset when the approval is IT's and applies the request (hashing is
+// slow: it runs outside the write lock).
 func (c *DecideRequest) Prepare(v View, env Env) error {
 	r, err := v.Request(c.ID)
 	if err != nil {
 		return err
 	}
 	i := r.Current()
-	if !c.Approve || r.Kind != RequestJoin || r.StateAt(env.Now) != RequestPending || i >= len(r.Steps) || r.Steps[i].Role != StepIT {
+	if !c.Approve || (r.Kind != RequestJoin && r.Kind != RequestReset) || r.StateAt(env.Now) != RequestPending || i >= len(r.Steps) || r.Steps[i].Role != StepIT {
 		return nil
 	}
 	otp, err := OneTimePassword(env.Rand)
@@ -454,8 +462,12 @@ func applyRequest(tx Tx, env Env, r *Request, hash string) error {
 		if err := openAccount(tx, env, r, hash); err != nil {
 			return err
 		}
+	case RequestReset:
+		if err := resetByRequest(tx, env, r, hash); err != nil {
+			return err
+		}
 	default:
-		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join or leave", string(r.Kind))
+		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave or reset", string(r.Kind))
 	}
 	r.State, r.Done = RequestApplied, env.Now
 	return nil
@@ -643,4 +655,28 @@ func (c *SetRequestPolicy) Apply(tx Tx, env Env) error {
 		}
 	}
 	return tx.PutRequestPolicy(p)
+}
+
+// resetByRequest sets the prepared one-time password of an approved reset
+// request; the member must change it at the next login, and a lock lifts.
+func resetByRequest(tx Tx, env Env, r *Request, hash string) error {
+	if hash == "" {
+		return Invalidf("the one-time password was not prepared")
+	}
+	m, err := tx.Member(r.Subject)
+	if err != nil {
+		return err
+	}
+	if m.Status == StatusReclaimed || m.Status == StatusDisabled {
+		return Conflictf("%s is %s; enable the account before resetting its password", m.Address, Word(m.Status))
+	}
+	pol, err := tx.Policy()
+	if err != nil {
+		return err
+	}
+	m = m.Clone()
+	setPassword(m, hash, true, pol, env.Now)
+	m.Updated = env.Now
+	tx.Note("reason", r.Reason)
+	return tx.PutMember(m)
 }

@@ -178,6 +178,9 @@ type RequestPolicy struct {
 	// AutoApply lists the kinds that apply themselves on the last approval
 	// instead of waiting for IT.
 	AutoApply []RequestKind `json:"auto_apply,omitempty"`
+	// Resets routes password resets through a request signed by the
+	// member's officer (seed part 5 2.1(4)): passwd reset is then refused.
+	Resets bool `json:"resets,omitempty"`
 }
 
 // DefaultRequestExpiry is how long a request waits unless the policy says

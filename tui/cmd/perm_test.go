@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"postroom/model"
+	"postroom/store"
 )
 
 // The people of the permission tests, besides the demo logins: 信息部's
@@ -333,5 +336,36 @@ func TestJoinAndLeaveByCommand(t *testing.T) {
 	decode(t, ok(t, "hr", "", "request", "show", id, "--json"), &r)
 	if r.Status != "applied" {
 		t.Errorf("HR sees the leaver's request as %s, want applied", r.Status)
+	}
+}
+
+// TestResetThroughRequest: where the policy routes resets through approval
+// (seed part 5 2.1(4)), passwd reset is refused with what to do instead;
+// the helpdesk files the reset, the member's officer signs, IT applies it
+// and gets the one-time password, which logs in once and must be changed.
+func TestResetThroughRequest(t *testing.T) {
+	unchanged(t, func() {
+		refused(t, "member", "", []string{"request", "file", "reset", "--member", headAddr, "--reason", "T"}, "needs the right request.file")
+	})
+	ok(t, "admin", "", "request", "policy", "set", "--resets", "request")
+	if out := ok(t, "admin", "", "request", "policy", "show"); !strings.Contains(out, "by request") {
+		t.Errorf("request policy show: %s", out)
+	}
+	unchanged(t, func() {
+		refused(t, "helpdesk", "", []string{"passwd", "reset", memberAddr, "--reason", "T"}, "request file reset")
+		refused(t, "helpdesk", "", []string{"request", "file", "reset", "--member", memberAddr}, "reason")
+	})
+	id := fileID(t, "helpdesk", "request", "file", "reset", "--member", memberAddr, "--reason", "工单 4711，电话核实", "--json")
+	ok(t, "head", "", "request", "approve", id)
+	out, errs, code := run(t, "admin", "", "request", "approve", id)
+	otp := strings.TrimSpace(out)
+	if code != 0 || otp == "" || !strings.Contains(errs, "shown once") {
+		t.Fatalf("IT's approval of the reset: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if m := showMember(t, memberAddr); !m.MustChange {
+		t.Errorf("after the reset the member need not change the password")
+	}
+	if _, err := fx(t).s.Login(memberAddr, store.Credentials{Password: otp}, model.LoginSSHPassword, "192.0.2.30", ""); err != nil {
+		t.Errorf("the one-time password does not log in: %v", err)
 	}
 }

@@ -103,6 +103,8 @@ func describeChange(q *model.Request) string {
 			s += " (dismissal: login blocked on filing)"
 		}
 		return s
+	case model.RequestReset:
+		return fmt.Sprintf("%s gets a one-time password for IT to hand over, to be changed at the next login", q.Subject)
 	case model.RequestJoin:
 		if j := q.Join; j != nil {
 			return fmt.Sprintf("the account %s opens for %s (%s, %s), with a one-time password for IT to hand over", j.Address, j.Name, j.Title, j.Position)
@@ -549,7 +551,30 @@ func requestFileCmd(env *Env) *cobra.Command {
 	leave.MarkFlagRequired("member")
 	leave.MarkFlagRequired("successor")
 
-	c.AddCommand(grant, delegate, join, leave)
+	var rMember, rReason string
+	var rJSON bool
+	reset := &cobra.Command{
+		Use:   "reset --member ADDR --reason TEXT",
+		Short: "ask for a password reset where resets need the officer's approval; IT's approval prints the one-time password",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			m, err := addr(rMember)
+			if err != nil {
+				return err
+			}
+			ch := &model.FileRequest{Kind: model.RequestReset, Subject: m, Reason: rReason}
+			if err := env.apply(ch); err != nil {
+				return err
+			}
+			return printFiled(rJSON, ch.ID)
+		},
+	}
+	reset.Flags().StringVar(&rMember, "member", "", "whose password")
+	reset.Flags().StringVar(&rReason, "reason", "", "the ticket, and how the person was verified")
+	reset.Flags().BoolVar(&rJSON, "json", false, "print JSON: {\"id\": N}")
+	reset.MarkFlagRequired("member")
+
+	c.AddCommand(grant, delegate, join, leave, reset)
 	return c
 }
 
@@ -576,16 +601,21 @@ func requestPolicyCmd(env *Env) *cobra.Command {
 				for _, k := range p.AutoApply {
 					kinds = append(kinds, string(k))
 				}
-				env.table([]string{"SETTING", "VALUE"}, [][]string{{"expiry", time.Duration(p.Expiry).String()}, {"auto-apply", dash(strings.Join(kinds, ", "))}})
+				resets := "direct: the helpdesk resets passwords"
+				if p.Resets {
+					resets = "by request: the member's officer approves, IT applies"
+				}
+				env.table([]string{"SETTING", "VALUE"}, [][]string{{"expiry", time.Duration(p.Expiry).String()}, {"auto-apply", dash(strings.Join(kinds, ", "))},
+					{"resets", resets}})
 				return nil
 			})
 		},
 	}
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	var expiry string
+	var expiry, resets string
 	var auto []string
 	set := &cobra.Command{
-		Use:   "set [--expiry DURATION] [--auto-apply KIND,...]",
+		Use:   "set [--expiry DURATION] [--auto-apply KIND,...] [--resets direct|request]",
 		Short: "change the request policy; --auto-apply '' makes IT apply every kind",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -614,6 +644,16 @@ func requestPolicyCmd(env *Env) *cobra.Command {
 					p.AutoApply = append(p.AutoApply, k)
 				}
 			}
+			if c.Flags().Changed("resets") {
+				switch resets {
+				case "direct":
+					p.Resets = false
+				case "request":
+					p.Resets = true
+				default:
+					return model.Invalidf("--resets takes direct or request")
+				}
+			}
 			if err := env.apply(&model.SetRequestPolicy{Policy: p}); err != nil {
 				return err
 			}
@@ -623,6 +663,7 @@ func requestPolicyCmd(env *Env) *cobra.Command {
 	}
 	set.Flags().StringVar(&expiry, "expiry", "", "how long a request waits, like 336h")
 	set.Flags().StringSliceVar(&auto, "auto-apply", nil, "kinds applied on the last approval: grant, delegate")
+	set.Flags().StringVar(&resets, "resets", "", "direct (the helpdesk resets) or request (the officer approves each reset)")
 	c.AddCommand(show, set)
 	return c
 }
