@@ -71,7 +71,13 @@ func TestSubmitDeliversToMaildir(t *testing.T) {
 			t.Errorf("delivered message lacks %q:\n%s", want, got)
 		}
 	}
-	recs, err := ts.spool.SearchLog(store.LogFilter{Account: from})
+	// The result is recorded after the delivery, in a commit of its own.
+	var recs []store.MailRecord
+	var err error
+	waitFor(t, "the mail log's delivered", func() bool {
+		recs, err = ts.spool.SearchLog(store.LogFilter{Account: from})
+		return err != nil || len(recs) == 1 && recs[0].Status == "delivered"
+	})
 	if err != nil || len(recs) != 1 || recs[0].Subject != "周会" || recs[0].Status != "delivered" {
 		t.Fatalf("mail log: %v %+v", err, recs)
 	}
