@@ -63,6 +63,9 @@ type DeliveryConfig struct {
 	IdleTimeout    time.Duration // an unused connection is closed after this; 1 min when 0
 	ShutdownGrace  time.Duration // in-flight deliveries get this long after Run's ctx ends; 30 s when 0
 	RootCAs        *x509.CertPool
+	// Sign, when set, signs mail that leaves the company (DKIM): it gets
+	// the message as stored and returns it as it is to be sent.
+	Sign func(body []byte) []byte
 	// Location is the time zone of the dates written in bounces and
 	// notices; time.Local when nil.
 	Location *time.Location
@@ -605,6 +608,7 @@ func (d *Deliverer) attempt(ctx context.Context, m *store.QueueMessage, rcpts []
 	outcomes := make([]rcptOutcome, len(rcpts))
 	groups := map[string][]int{}
 	hops := map[string]NextHop{}
+	leaves := map[string]bool{} // the group has a recipient outside the company
 	for i, r := range rcpts {
 		hop, ok, why := d.route(r)
 		switch {
@@ -616,7 +620,12 @@ func (d *Deliverer) attempt(ctx context.Context, m *store.QueueMessage, rcpts []
 			k := hop.key()
 			groups[k] = append(groups[k], i)
 			hops[k] = hop
+			leaves[k] = leaves[k] || !r.Local
 		}
+	}
+	signed := func() []byte { return body }
+	if d.cfg.Sign != nil {
+		signed = sync.OnceValue(func() []byte { return d.cfg.Sign(body) })
 	}
 	for _, k := range slices.Sorted(maps.Keys(groups)) {
 		idx := groups[k]
@@ -628,7 +637,11 @@ func (d *Deliverer) attempt(ctx context.Context, m *store.QueueMessage, rcpts []
 			for j, i := range chunk {
 				addrs[j] = rcpts[i].Addr
 			}
-			res := d.pools.send(ctx, hops[k], m.From, addrs, body)
+			b := body
+			if leaves[k] {
+				b = signed()
+			}
+			res := d.pools.send(ctx, hops[k], m.From, addrs, b)
 			for j, i := range chunk {
 				outcomes[i] = res[j]
 			}

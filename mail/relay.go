@@ -98,6 +98,7 @@ func (r *Relay) deliveryConfig() DeliveryConfig {
 		Lang:          r.langOf,
 		LocalMailbox:  r.localMailbox,
 		Logf:          r.log.Printf,
+		Sign:          NewDKIMSigner(r.store, r.log.Printf).Sign,
 	}
 	for _, rt := range r.cfg.Routes {
 		dc.Routes[rt.Domain] = NextHop{Kind: rt.Kind, Addr: rt.Addr, RequireTLS: rt.RequireTLS}

@@ -51,6 +51,8 @@ type View interface {
 	Request(id uint64) (*Request, error)
 	// RequestPolicy is the request policy; the defaults when none was saved.
 	RequestPolicy() (RequestPolicy, error)
+	// DKIMKey is the domain's DKIM key; nil when its mail is not signed.
+	DKIMKey(domain string) (*DKIMKey, error)
 }
 
 // Tx is a View that can also write. Each write replaces or removes one
@@ -77,6 +79,8 @@ type Tx interface {
 	// NewRequestID allocates a request id (they count up from 1).
 	NewRequestID() (uint64, error)
 	PutRequest(*Request) error
+	PutDKIMKey(DKIMKey) error
+	DeleteDKIMKey(domain string) error
 	// Note adds a line to the change's operation-log record (a reason, a
 	// ticket number, how a person was verified).
 	Note(key, value string)

@@ -185,6 +185,11 @@ func (w *writeTx) PutDomain(d model.Domain) error {
 func (w *writeTx) DeleteDomain(name string) error {
 	old, _ := getJSON[model.Domain](w.tx, bDomains, []byte(name))
 	w.record("domain", name, old, nil)
+	if k, _ := w.DKIMKey(name); k != nil {
+		if err := w.DeleteDKIMKey(name); err != nil {
+			return err
+		}
+	}
 	return w.tx.Bucket(bDomains).Delete([]byte(name))
 }
 
