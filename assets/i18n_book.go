@@ -26,8 +26,6 @@ var bookErrorPairs = [][2]string{
 		"文件为空；请提供首行为表头的 CSV（可用 book template 获取模板）或 vCard 文件"},
 	{"the first line looks like a contact, not a header row; the first line must name the columns, such as %s",
 		"首行看起来是联系人而不是表头；首行须写明各列名称，例如 %s"},
-	{"the header row has unknown columns %s; accepted columns: %s",
-		"表头中有无法识别的列 %s；可用的列：%s"},
 	{"the header row names neither name (姓名) nor email (邮箱); accepted columns: %s",
 		"表头中既没有 name（姓名）也没有 email（邮箱）列；可用的列：%s"},
 	// model/vcard.go

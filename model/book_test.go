@@ -517,6 +517,7 @@ func TestReadContactsCSV(t *testing.T) {
 		{"English header", "name,email,phone,company,title,notes\r\n张三,zhang@customer.cn;z2@customer.cn,'+86 138,华为,采购,\"一\r\n二\"\r\n", []string{"张三"}, nil, EncodingUTF8},
 		{"Chinese header with BOM", "\ufeff姓名,邮箱,手机,电话,公司\r\n李四,li@partner.com,13800138000,010-1234,伙伴\r\n,,,,\r\n", []string{"李四"}, nil, EncodingUTF8BOM},
 		{"Outlook names", "Display Name,E-mail Address,Mobile Phone,Job Title\nBob,bob@x.com,1,Boss\n", []string{"Bob"}, nil, EncodingUTF8},
+		{"first and last names, other columns left out", "First Name,Last Name,E-mail Address,Birthday,Home City\nBob,Li,bob@x.com,1990-01-02,Beijing\n娜娜,欧阳,oy@x.cn,,\n", []string{"Bob Li", "欧阳娜娜"}, nil, EncodingUTF8},
 		{"email column only", "邮箱\nzhao@x.cn\n", []string{"zhao@x.cn"}, nil, EncodingUTF8},
 		{"GBK", gbk("姓名,邮箱\r\n王五,wang@x.cn\r\n"), []string{"王五"}, nil, EncodingGB18030},
 		{"bad rows reported by line", "name,email\nA,a@x.cn\nB,not-mail\n,\nC,c@x.cn\n\"D,d@x.cn\n", []string{"A", "C"}, []int{3, 6}, EncodingUTF8},
@@ -537,18 +538,21 @@ func TestReadContactsCSV(t *testing.T) {
 			}
 		})
 	}
+	if f := readContacts(t, []byte(tests[3].text)); !slices.Equal(f.Ignored, []string{"Birthday", "Home City"}) {
+		t.Errorf("ignored columns %q", f.Ignored)
+	}
 	f := readContacts(t, []byte(tests[0].text))
 	c := f.Rows[0].Contact
 	if !slices.Equal(c.Emails, []string{"zhang@customer.cn", "z2@customer.cn"}) || c.Phones[0] != "+86 138" || c.Notes != "一\n二" || c.Company != "华为" {
 		t.Errorf("row read as %+v", c)
 	}
 	for name, text := range map[string]string{
-		"empty":          "  \r\n",
-		"unknown column": "name,email,birthday\n",
-		"no name, email": "company,title\n",
-		"data first":     "zhang@x.cn,张三\n",
-		"twice":          "name,姓名\n",
-		"UTF-16":         "\xff\xfen\x00",
+		"empty":           "  \r\n",
+		"no known column": "birthday,city\n",
+		"no name, email":  "company,title\n",
+		"data first":      "zhang@x.cn,张三\n",
+		"twice":           "name,姓名\n",
+		"UTF-16":          "\xff\xfen\x00",
 	} {
 		if _, err := ReadContacts(strings.NewReader(text), 1<<20); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: err = %v, want ErrInvalid", name, err)

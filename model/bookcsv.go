@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 )
 
@@ -18,6 +17,9 @@ type ContactsFile struct {
 	Unit     string       // what Number counts: "row" (the CSV line) or "card" (the vCard's place in the file)
 	Rows     []ContactRow // the rows or cards without problems, in file order
 	Errors   []RowError   // every problem found, Line holding the row or card number, in file order
+	// Ignored are the CSV's columns that hold nothing a contact keeps (an
+	// Outlook export's dozens), as the header row names them.
+	Ignored []string
 }
 
 // ContactRow is one contact as a file holds it, checked by CleanContact.
@@ -46,6 +48,8 @@ func ContactColumns() []ContactColumn {
 		{Key: "company", ZH: "公司", Aliases: []string{"organization", "organisation", "单位", "公司名称"}, Export: true},
 		{Key: "title", ZH: "职务", Aliases: []string{"job_title", "职位"}, Export: true},
 		{Key: "notes", ZH: "备注", Aliases: []string{"note", "notes_text"}, Export: true},
+		{Key: "first_name", ZH: "名", Aliases: []string{"given_name"}},
+		{Key: "last_name", ZH: "姓", Aliases: []string{"family_name", "surname"}},
 	}
 }
 
@@ -89,11 +93,11 @@ func readContactsCSV(raw []byte) (*ContactsFile, error) {
 	if err != nil {
 		return nil, Invalidf("the header row cannot be read (%v); it must be a plain row of column names, such as %s", err, exampleContactHeader())
 	}
-	index, err := matchContactHeader(header)
+	index, ignored, err := matchContactHeader(header)
 	if err != nil {
 		return nil, err
 	}
-	out := &ContactsFile{Format: "csv", Encoding: enc, Unit: "row"}
+	out := &ContactsFile{Format: "csv", Encoding: enc, Unit: "row", Ignored: ignored}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -124,7 +128,16 @@ func readContactsCSV(raw []byte) (*ContactsFile, error) {
 		if blank {
 			continue
 		}
-		f := ContactFields{Name: cell("name"), Emails: splitList(cell("email")),
+		name := cell("name")
+		if name == "" {
+			first, last := oneLine(cell("first_name")), oneLine(cell("last_name"))
+			if hasHan(first + last) {
+				name = last + first
+			} else {
+				name = strings.TrimSpace(first + " " + last)
+			}
+		}
+		f := ContactFields{Name: name, Emails: splitList(cell("email")),
 			Phones:  append(splitList(cell("mobile")), splitList(cell("phone"))...),
 			Company: cell("company"), Title: cell("title"), Notes: cell("notes")}
 		c, probs := CleanContact(f)
@@ -145,17 +158,19 @@ func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' || r == ',' || r == '，' })
 }
 
-func matchContactHeader(header []string) (map[string]int, error) {
+// matchContactHeader maps each known column to its cell index and lists
+// the columns it does not know, which the import leaves out.
+func matchContactHeader(header []string) (map[string]int, []string, error) {
 	cols := ContactColumns()
 	index := map[string]int{}
-	var unknown []string
+	var ignored []string
 	for i, h := range header {
 		name := cleanHeader(h)
 		if name == "" {
 			continue
 		}
 		if strings.Contains(name, "@") {
-			return nil, Invalidf("the first line looks like a contact, not a header row; the first line must name the columns, such as %s", exampleContactHeader())
+			return nil, nil, Invalidf("the first line looks like a contact, not a header row; the first line must name the columns, such as %s", exampleContactHeader())
 		}
 		key := ""
 		for _, c := range cols {
@@ -165,23 +180,24 @@ func matchContactHeader(header []string) (map[string]int, error) {
 			}
 		}
 		if key == "" {
-			unknown = append(unknown, strconv.Quote(strings.TrimSpace(strings.TrimPrefix(h, utf8BOM))))
+			ignored = append(ignored, strings.TrimSpace(strings.TrimPrefix(h, utf8BOM)))
 			continue
 		}
 		if j, dup := index[key]; dup {
-			return nil, Invalidf("the header row names the column %s twice (columns %d and %d); keep one of them", key, j+1, i+1)
+			return nil, nil, Invalidf("the header row names the column %s twice (columns %d and %d); keep one of them", key, j+1, i+1)
 		}
 		index[key] = i
 	}
-	if len(unknown) > 0 {
-		return nil, Invalidf("the header row has unknown columns %s; accepted columns: %s", strings.Join(unknown, ", "), acceptedContactColumns())
+	found := false
+	for _, k := range []string{"name", "email", "first_name", "last_name"} {
+		if _, ok := index[k]; ok {
+			found = true
+		}
 	}
-	_, hasName := index["name"]
-	_, hasEmail := index["email"]
-	if !hasName && !hasEmail {
-		return nil, Invalidf("the header row names neither name (姓名) nor email (邮箱); accepted columns: %s", acceptedContactColumns())
+	if !found {
+		return nil, nil, Invalidf("the header row names neither name (姓名) nor email (邮箱); accepted columns: %s", acceptedContactColumns())
 	}
-	return index, nil
+	return index, ignored, nil
 }
 
 func contains(list []string, s string) bool {

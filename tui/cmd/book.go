@@ -54,6 +54,7 @@ type bookImportReport struct {
 	Unchanged   int                   `json:"unchanged"`
 	Skipped     int                   `json:"skipped"`
 	Errors      int                   `json:"errors"`
+	Ignored     []string              `json:"ignored_columns"`
 	Outcomes    []model.ImportOutcome `json:"outcomes"`
 }
 
@@ -242,7 +243,10 @@ func bookImportCmd(env *Env) *cobra.Command {
 			}
 			rep := bookImportReport{File: name, Format: file.Format, Encoding: file.Encoding, OnDuplicate: string(dup), DryRun: dry,
 				Applied: len(failed) == 0 && !dry, Added: ch.Added, Overwritten: ch.Overwritten, Unchanged: ch.Unchanged,
-				Skipped: ch.Skipped, Errors: ch.Errors, Outcomes: ch.Outcomes}
+				Skipped: ch.Skipped, Errors: ch.Errors, Ignored: file.Ignored, Outcomes: ch.Outcomes}
+			if rep.Ignored == nil {
+				rep.Ignored = []string{}
+			}
 			if rep.Outcomes == nil {
 				rep.Outcomes = []model.ImportOutcome{}
 			}
@@ -255,6 +259,9 @@ func bookImportCmd(env *Env) *cobra.Command {
 				}
 			} else {
 				env.printf("file %s: %s, %s\n", rep.File, rep.Format, rep.Encoding)
+				if len(rep.Ignored) > 0 {
+					env.printf("columns left out: %s\n", strings.Join(rep.Ignored, ", "))
+				}
 				for _, o := range rep.Outcomes {
 					env.printf("  %s\n", o.String())
 				}

@@ -286,3 +286,23 @@ func hasAddr(es []dirEntry, a string) bool {
 	}
 	return false
 }
+
+// TestBookImportOutlook: an Outlook-style export with first and last names
+// and columns the book does not keep imports, naming the columns left out.
+func TestBookImportOutlook(t *testing.T) {
+	csv := "First Name,Last Name,E-mail Address,Business Phone,Company,Birthday\r\nZoe,Chen,zoe@partner.com,010-1,Partner,1990-01-02\r\n"
+	var rep struct {
+		Added   int      `json:"added"`
+		Ignored []string `json:"ignored_columns"`
+	}
+	decode(t, ok(t, "admin", csv, "book", "import", "-", "--json"), &rep)
+	if rep.Added != 1 || len(rep.Ignored) != 1 || rep.Ignored[0] != "Birthday" {
+		t.Fatalf("report %+v", rep)
+	}
+	if cs := bookList(t, "admin", "--query", "zoe"); len(cs) != 1 || cs[0].Name != "Zoe Chen" || cs[0].Phones[0] != "010-1" {
+		t.Fatalf("imported %+v", cs)
+	}
+	if out := ok(t, "admin", csv, "book", "import", "-"); !strings.Contains(out, "columns left out: Birthday") {
+		t.Errorf("the text report does not name the column left out:\n%s", out)
+	}
+}
