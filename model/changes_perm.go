@@ -88,7 +88,7 @@ func checkGrantable(v View, perm string) (string, error) {
 		return "", err
 	}
 	if name == PermSubadmin {
-		return "", Invalidf("subadmin is held through the sub-admin role: an admin gives it with role grant ADDR subadmin --scope PATH --rights RIGHTS")
+		return "", Invalidf("subadmin is held through the sub-admin role: ask for it with request file grant --perm subadmin --scope PATH --rights RIGHTS, or an admin gives it with role grant")
 	}
 	if box, ok := strings.CutPrefix(name, PermSendAs); ok {
 		if err := mustBeSendAsBox(v, Address(box)); err != nil {

@@ -20,6 +20,10 @@ type FileRequest struct {
 	From    time.Time
 	Until   time.Time
 	Reason  string
+	// Scope and SubRights make a grant of subadmin: the department subtree
+	// and the sub-admin's rights (ROLE-1).
+	Scope     string
+	SubRights []SubRight
 	// Successor receives a leaver's mail (leave).
 	Successor Address
 	// Urgent marks a dismissal: the leaver's login is blocked at once, on
@@ -98,7 +102,11 @@ func (c *FileRequest) Apply(tx Tx, env Env) error {
 	}
 	switch c.Kind {
 	case RequestGrant:
-		if r.Perm, err = checkGrantable(tx, c.Perm); err != nil {
+		if p, _ := ParsePerm(c.Perm); p == PermSubadmin {
+			if err := c.checkSubadmin(tx, r); err != nil {
+				return err
+			}
+		} else if r.Perm, err = checkGrantable(tx, c.Perm); err != nil {
 			return err
 		}
 		if !c.Until.IsZero() && !c.Until.After(env.Now) {
@@ -148,6 +156,23 @@ func (c *FileRequest) save(tx Tx, env Env, r *Request) error {
 		}
 	}
 	return tx.PutRequest(r)
+}
+
+// checkSubadmin checks a request for sub-admin rights: a department
+// subtree and at least one right.
+func (c *FileRequest) checkSubadmin(tx Tx, r *Request) error {
+	if strings.Trim(c.Scope, "/ ") == "" {
+		return Invalidf("a sub-admin works on department subtrees: give --scope PATH")
+	}
+	d, err := resolveDept(tx, c.Scope)
+	if err != nil {
+		return err
+	}
+	if len(c.SubRights) == 0 {
+		return Invalidf("name the sub-admin's rights with --rights members,groups,announcements")
+	}
+	r.Perm, r.Scope, r.SubRights = PermSubadmin, d.ID, slices.Clone(c.SubRights)
+	return nil
 }
 
 // checkJoin checks a joiner: a name, a department, a free address in one of
@@ -428,6 +453,12 @@ func byName(a Address) string {
 func applyRequest(tx Tx, env Env, r *Request, hash string) error {
 	switch r.Kind {
 	case RequestGrant:
+		if r.Perm == PermSubadmin {
+			if err := grantSubadmin(tx, env, r); err != nil {
+				return err
+			}
+			break
+		}
 		if err := grantTo(tx, env, r.Subject, Grant{Perm: r.Perm, Source: SourceDirect, By: env.Actor.Address,
 			From: r.From, Until: r.Until, Request: r.ID, Approvers: r.Approvers()}); err != nil {
 			return err
@@ -584,7 +615,8 @@ func (c *HandStep) Op() string { return "request.hand" }
 // Target names the request.
 func (c *HandStep) Target() string { return requestTarget(c.ID) }
 
-// Authorize lets the approver of the current step.
+// Authorize lets the approver of the current step, and IT (request.apply),
+// who hands on the steps of an approver who left or is away.
 func (c *HandStep) Authorize(v View, a Actor) error {
 	r, err := v.Request(c.ID)
 	if err != nil {
@@ -592,6 +624,9 @@ func (c *HandStep) Authorize(v View, a Actor) error {
 	}
 	i := r.Current()
 	if i < len(r.Steps) && r.Steps[i].Approver != "" && r.Steps[i].Approver == a.Address {
+		return nil
+	}
+	if Can(a, RightRequestApply, nil, v) {
 		return nil
 	}
 	return notYours(v, r, a)
@@ -621,6 +656,9 @@ func (c *HandStep) Apply(tx Tx, env Env) error {
 	}
 	r = r.Clone()
 	i := r.Current()
+	if r.Steps[i].Role == StepIT {
+		return Invalidf("IT's step is for any admin: there is nobody to hand it from")
+	}
 	r.Steps[i].Deputy = to.Address
 	if s := strings.TrimSpace(c.Comment); s != "" {
 		tx.Note("comment", s)
@@ -678,5 +716,27 @@ func resetByRequest(tx Tx, env Env, r *Request, hash string) error {
 	setPassword(m, hash, true, pol, env.Now)
 	m.Updated = env.Now
 	tx.Note("reason", r.Reason)
+	return tx.PutMember(m)
+}
+
+// grantSubadmin gives the sub-admin role an approved request asked for,
+// over its department subtree with its rights; an earlier sub-admin grant
+// over the same subtree is replaced.
+func grantSubadmin(tx Tx, env Env, r *Request) error {
+	m, err := tx.Member(r.Subject)
+	if err != nil {
+		return err
+	}
+	if m.Status != StatusActive && m.Status != StatusLocked {
+		return Conflictf("%s is %s; enable the account first", m.Address, Word(m.Status))
+	}
+	if _, err := tx.Dept(r.Scope); err != nil {
+		return err
+	}
+	m = m.Clone()
+	m.Roles = slices.DeleteFunc(m.Roles, func(g RoleGrant) bool { return g.Role == RoleSubadmin && g.Scope == r.Scope })
+	m.Roles = append(m.Roles, RoleGrant{Role: RoleSubadmin, Scope: r.Scope, Rights: slices.Clone(r.SubRights), By: env.Actor.Address, Granted: env.Now})
+	m.Updated = env.Now
+	tx.Note("request", strconv.FormatUint(r.ID, 10))
 	return tx.PutMember(m)
 }

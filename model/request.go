@@ -102,11 +102,15 @@ type Request struct {
 	Reason    string       `json:"reason,omitempty"`
 	Urgent    bool         `json:"urgent,omitempty"`
 
-	Perm  string    `json:"perm,omitempty"`  // grant
-	Perms []string  `json:"perms,omitempty"` // delegate; empty: all the lender's permissions
-	To    Address   `json:"to,omitempty"`    // delegate: the borrower
-	From  time.Time `json:"from,omitzero"`   // start of the grant or the delegation; zero: when applied
-	Until time.Time `json:"until,omitzero"`  // end of the grant (zero: none) or the delegation
+	Perm string `json:"perm,omitempty"` // grant
+	// Scope and SubRights are a sub-admin grant's department subtree and
+	// rights (Perm subadmin).
+	Scope     DeptID     `json:"scope,omitempty"`
+	SubRights []SubRight `json:"rights,omitempty"`
+	Perms     []string   `json:"perms,omitempty"` // delegate; empty: all the lender's permissions
+	To        Address    `json:"to,omitempty"`    // delegate: the borrower
+	From      time.Time  `json:"from,omitzero"`   // start of the grant or the delegation; zero: when applied
+	Until     time.Time  `json:"until,omitzero"`  // end of the grant (zero: none) or the delegation
 
 	Join      *JoinForm `json:"join,omitempty"`
 	Successor Address   `json:"successor,omitempty"` // leave
@@ -119,6 +123,7 @@ type Request struct {
 func (r *Request) Clone() *Request {
 	c := *r
 	c.Perms = slices.Clone(r.Perms)
+	c.SubRights = slices.Clone(r.SubRights)
 	c.Steps = slices.Clone(r.Steps)
 	if r.Join != nil {
 		j := *r.Join

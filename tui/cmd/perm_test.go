@@ -369,3 +369,36 @@ func TestResetThroughRequest(t *testing.T) {
 		t.Errorf("the one-time password does not log in: %v", err)
 	}
 }
+
+// TestSubadminThroughRequest: sub-admin rights are a permission of the
+// catalogue (PERM-1): requested with a scope and rights, signed by the
+// owning department's officer, applied by IT as the sub-admin role.
+func TestSubadminThroughRequest(t *testing.T) {
+	unchanged(t, func() {
+		refused(t, "admin", "", []string{"perm", "grant", memberAddr, "subadmin"}, "request file grant --perm subadmin")
+		refused(t, "head", "", []string{"request", "file", "grant", "--member", memberAddr, "--perm", "subadmin", "--scope", "销售部/华北大区/北京一组", "--rights", "members"},
+			"no owning department", "perm owner subadmin PATH")
+		refused(t, "head", "", []string{"request", "file", "grant", "--member", memberAddr, "--perm", "subadmin"}, "--scope PATH")
+	})
+	ok(t, "admin", "", "perm", "owner", "subadmin", "信息部")
+	id := fileID(t, "head", "request", "file", "grant", "--member", memberAddr, "--perm", "subadmin", "--scope", "销售部/华北大区/北京一组", "--rights", "members", "--json")
+	for _, as := range []string{"head", itOfficer, unitOfficer, "admin"} {
+		ok(t, as, "", "request", "approve", id)
+	}
+	if out := ok(t, "admin", "", "role", "list"); !strings.Contains(out, "subadmin:销售部/华北大区/北京一组[members]") {
+		t.Errorf("role list after the request:\n%s", out)
+	}
+	var rows []struct {
+		Address string `json:"address"`
+		Source  string `json:"source"`
+		Detail  string `json:"detail"`
+	}
+	decode(t, ok(t, "admin", "", "perm", "list", "--perm", "subadmin", "--json"), &rows)
+	found := false
+	for _, r := range rows {
+		found = found || (r.Address == memberAddr && r.Source == "role" && r.Detail == "subadmin")
+	}
+	if !found {
+		t.Errorf("perm list --perm subadmin: %+v", rows)
+	}
+}

@@ -87,6 +87,13 @@ func describeChange(q *model.Request) string {
 	}
 	switch q.Kind {
 	case model.RequestGrant:
+		if q.Perm == model.PermSubadmin {
+			var rs []string
+			for _, x := range q.SubRights {
+				rs = append(rs, string(x))
+			}
+			return fmt.Sprintf("%s becomes a sub-admin over a department subtree, with the rights %s", q.Subject, strings.Join(rs, ", "))
+		}
 		if window == "" {
 			window = " with no end"
 		}
@@ -409,10 +416,11 @@ func requestFileCmd(env *Env) *cobra.Command {
 		return nil
 	}
 
-	var gMember, gPerm, gReason, gUntil, gStart string
+	var gMember, gPerm, gReason, gUntil, gStart, gScope string
+	var gRights []string
 	var gJSON bool
 	grant := &cobra.Command{
-		Use:   "grant --member ADDR --perm PERM [--reason TEXT] [--until RFC3339] [--start RFC3339]",
+		Use:   "grant --member ADDR --perm PERM [--reason TEXT] [--until RFC3339] [--start RFC3339] [--scope PATH --rights R,...]",
 		Short: "ask for a permission for a member (yourself, or someone you may file for)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -428,7 +436,15 @@ func requestFileCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ch := &model.FileRequest{Kind: model.RequestGrant, Subject: a, Perm: gPerm, Reason: gReason, From: start, Until: until}
+			var rs []model.SubRight
+			for _, x := range splitList(gRights) {
+				r, err := model.ParseSubRight(x)
+				if err != nil {
+					return err
+				}
+				rs = append(rs, r)
+			}
+			ch := &model.FileRequest{Kind: model.RequestGrant, Subject: a, Perm: gPerm, Reason: gReason, From: start, Until: until, Scope: gScope, SubRights: rs}
 			if err := env.apply(ch); err != nil {
 				return err
 			}
@@ -440,6 +456,8 @@ func requestFileCmd(env *Env) *cobra.Command {
 	grant.Flags().StringVar(&gReason, "reason", "", "why it is needed")
 	grant.Flags().StringVar(&gUntil, "until", "", "the grant ends then; default no end")
 	grant.Flags().StringVar(&gStart, "start", "", "the grant starts then; default when applied")
+	grant.Flags().StringVar(&gScope, "scope", "", "subadmin: the department subtree")
+	grant.Flags().StringSliceVar(&gRights, "rights", nil, "subadmin: members, groups, announcements")
 	grant.Flags().BoolVar(&gJSON, "json", false, "print JSON: {\"id\": N}")
 	grant.MarkFlagRequired("member")
 	grant.MarkFlagRequired("perm")
