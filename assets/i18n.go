@@ -23,6 +23,7 @@ type Catalog struct {
 	Mail     MailText
 	Queue    QueueText
 	Policies PoliciesText
+	Requests RequestsText
 }
 
 // Languages lists the catalogues' language tags, the default first.
@@ -69,13 +70,13 @@ func LangFromEnv(environ []string) string {
 func zhCN() Catalog {
 	return Catalog{Lang: "zh-CN", Common: commonZH, Keys: keysZH, Fields: fieldsZH, Nav: navZH, Home: homeZH, Account: accountZH, Org: orgZH,
 		Groups: groupsZH, Logs: logsZH, Settings: settingsZH, Desk: deskZH,
-		Mail: mailZH, Queue: queueZH, Policies: policiesZH}
+		Mail: mailZH, Queue: queueZH, Policies: policiesZH, Requests: requestsZH}
 }
 
 func en() Catalog {
 	return Catalog{Lang: "en", Common: commonEN, Keys: keysEN, Fields: fieldsEN, Nav: navEN, Home: homeEN, Account: accountEN, Org: orgEN,
 		Groups: groupsEN, Logs: logsEN, Settings: settingsEN, Desk: deskEN,
-		Mail: mailEN, Queue: queueEN, Policies: policiesEN}
+		Mail: mailEN, Queue: queueEN, Policies: policiesEN, Requests: requestsEN}
 }
 
 // CommonText is shared by every screen.

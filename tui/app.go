@@ -88,16 +88,20 @@ func newAppWith(s *Session, passwordDue string, panes []Pane) *App {
 // Anyone else who is the approver of held mail (a department head) gets
 // Held mail, the queue narrowed to what waits for them (held says there is
 // some) — except the helpdesk, whose UI is the reset desk alone.
+//
+// Everyone follows the requests they filed in My requests; those who
+// decide steps of requests (officers, heads, unit officers, and admins,
+// who apply them) or held mail get Approvals, their inbox.
 func panesFor(s *Session, held bool) []Pane {
 	act := s.Actor
 	switch {
 	case act.Has(model.RoleAdmin):
-		return []Pane{newHomePane(s), newOrgPane(s), newGroupsPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s),
-			newSettingsPane(s), newAccountPane(s)}
+		return []Pane{newHomePane(s), newApprovalsPane(s), newOrgPane(s), newGroupsPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s),
+			newSettingsPane(s), newMyRequestsPane(s), newAccountPane(s)}
 	case act.Has(model.RoleAuditor):
-		return []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newAccountPane(s)}
+		return []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newMyRequestsPane(s), newAccountPane(s)}
 	case act.Has(model.RoleHelpdesk):
-		return []Pane{newDeskPane(s), newAccountPane(s)}
+		return []Pane{newDeskPane(s), newMyRequestsPane(s), newAccountPane(s)}
 	}
 	var panes []Pane
 	if act.Has(model.RoleSubadmin) {
@@ -105,10 +109,21 @@ func panesFor(s *Session, held bool) []Pane {
 	} else {
 		panes = []Pane{newHomePane(s)}
 	}
+	if held || approves(act) {
+		panes = append(panes, newApprovalsPane(s))
+	}
 	if held {
 		panes = append(panes, newHeldPane(s))
 	}
-	return append(panes, newAccountPane(s))
+	return append(panes, newMyRequestsPane(s), newAccountPane(s))
+}
+
+// approves reports whether the person signs steps of requests: as a
+// department head, a permission officer, a unit permission officer, or as
+// IT, who applies them.
+func approves(a model.Actor) bool {
+	return a.Has(model.RoleHead) || a.Has(model.RoleOfficer) || a.Has(model.RoleUnitOfficer) ||
+		model.HoldsAnywhere(a, model.RightRequestApply)
 }
 
 // holdsHeldMail reports whether any held message waits for the person's

@@ -1,0 +1,186 @@
+package assets
+
+// RequestsText is the words of the Approvals pane (the inbox of requests
+// and held mail waiting for the person's decision) and of My requests (the
+// requests the person filed, REQ-4).
+type RequestsText struct {
+	// The panes' names on the rail.
+	NavApprovals, NavMine string
+
+	// Request kinds, as model.RequestKind names them, and held mail.
+	KindGrant, KindDelegate, KindJoin, KindLeave, KindRelease, KindReset, KindHeld string
+
+	// Request states, as model.RequestState names them.
+	StatePending, StateApplied, StateRejected, StateExpired string
+
+	// Who signs a step, as model.StepRole names them: StepOfficer,
+	// StepOwner and StepHead take a department, StepUnit the officer named
+	// on the step.
+	StepOfficer, StepOwner, StepUnit, StepHead, StepIT string
+	// Verdicts and where a step stands. StepDecided takes the verdict, who
+	// and when; Handed the deputy.
+	Approved, Rejected, Waiting, NotYet, StepDecided, Handed, Postroom string
+
+	// The inbox head: Count takes how many wait (one, many); KindCount a
+	// kind and its count; Selected how many are selected.
+	CountOne, Count, KindCount, Newest, Oldest, AllKinds, Selected string
+	// Empty inbox (EmptyKind: none of the kind filtered on).
+	Empty, EmptyKind string
+	// The list's columns; Rows takes the first and last row shown and how
+	// many there are.
+	ColID, ColFiled, ColKind, ColAbout, ColRequester, ColStep, ColState, ColWaitingOn, Rows string
+	// StepOf takes the step's number and how many steps there are.
+	StepOf string
+
+	// What a row is about: AboutGrant takes the member and the
+	// permission, AboutDelegate the lender and the borrower, AboutJoin a
+	// name and a department, AboutHeld the sender and the subject.
+	AboutGrant, AboutDelegate, AboutJoin, AboutHeld string
+
+	// The detail: DetailTitle takes the id and the kind, HeldTitle the
+	// message id.
+	DetailTitle, HeldTitle, Requester, Subject, Filed, Expires, State, Reason, Urgent string
+	Changes, Chain, Done, Current                                                     string
+
+	// What applying changes: ChangeGrant takes the member and the
+	// permission; ChangeFrom and ChangeUntil a time; ChangeDelegate the
+	// lender, the permissions, the borrower, the start and the end;
+	// ChangeJoin a name and a department; ChangeLeave the member and the
+	// successor; ChangeReset and ChangeRelease the member or message;
+	// ChangeHeld the number of recipients.
+	ChangeGrant, ChangeFrom, ChangeUntil, ChangeNoEnd, ChangeDelegate, AllPerms, WhenApplied string
+	ChangeJoin, ChangeLeave, ChangeReset, ChangeRelease, ChangeHeld, ChangeHeldOne           string
+
+	// Permission names (model's perm names), SendAs takes the mailbox.
+	PermBroadcast, PermExternal, PermNotify, PermSkipLevel, PermSubadmin, PermSendAs string
+
+	// The forms: ApproveTitle and RejectTitle take the item ("#12" or a
+	// message id), ApproveMany and RejectMany a count, HandTitle the id
+	// and the step's number.
+	ApproveTitle, ApproveMany, RejectTitle, RejectMany, HandTitle                     string
+	Comment, CommentHint, RejectHint, CommentNeeded, Deputy, DeputyHint, DeputyNeeded string
+	// ManyIntro takes a count.
+	ManyIntro string
+
+	// Results: each takes the request's id (Handed also the deputy);
+	// HeldReleased and HeldRejected the message id; Summary how many were
+	// done and how many refused; ResultsMore how many results are not
+	// listed.
+	DidApprove, DidApply, DidReject, DidHand, HeldReleased, HeldRejected string
+	Summary, ResultsTitle, ResultOK, ResultRefused, ResultsMore, Working string
+
+	// Keys.
+	KeyApprove, KeyReject, KeyHand, KeySelect, KeyAll, KeySort, KeyKind, KeyClose string
+
+	// My requests: Mine is its title line, MineEmpty what it says with
+	// none, WaitingOn takes whom a request waits for.
+	MineEmpty, WaitingOn, Finished string
+}
+
+var requestsZH = RequestsText{
+	NavApprovals: "审批", NavMine: "我的申请",
+
+	KindGrant: "权限申请", KindDelegate: "临时授权", KindJoin: "入职开户", KindLeave: "离职销户",
+	KindRelease: "放行邮件", KindReset: "重置密码", KindHeld: "待审邮件",
+
+	StatePending: "审批中", StateApplied: "已执行", StateRejected: "已驳回", StateExpired: "已过期",
+
+	StepOfficer: "%s 权限负责人", StepOwner: "%s 权限负责人（权限所有部门）", StepUnit: "单位权限负责人 %s（任一单位权限负责人均可）",
+	StepHead: "%s 负责人", StepIT: "信息部（任一管理员）执行",
+	Approved: "已同意", Rejected: "已驳回", Waiting: "待审批", NotYet: "未轮到",
+	StepDecided: "%s：%s，%s", Handed: "已转交 %s", Postroom: "系统自动",
+
+	CountOne: "待你处理 %d 项", Count: "待你处理 %d 项", KindCount: "%s %d", Newest: "最新在前", Oldest: "最早在前",
+	AllKinds: "全部类型", Selected: "已选 %d 项",
+	Empty: "没有等待你审批的申请或邮件。", EmptyKind: "这一类没有等待你审批的事项。",
+	ColID: "编号", ColFiled: "提交时间", ColKind: "类型", ColAbout: "内容", ColRequester: "申请人", ColStep: "当前步骤",
+	ColState: "状态", ColWaitingOn: "等待", Rows: "第 %d-%d 项，共 %d 项",
+	StepOf: "第 %d/%d 步",
+
+	AboutGrant: "%s：%s", AboutDelegate: "%s → %s", AboutJoin: "%s（%s）", AboutHeld: "%s：%s",
+
+	DetailTitle: "申请 %d · %s", HeldTitle: "待审邮件 %s", Requester: "申请人", Subject: "当事人", Filed: "提交时间",
+	Expires: "有效期至", State: "状态", Reason: "理由", Urgent: "紧急",
+	Changes: "批准后", Chain: "审批链", Done: "完成时间", Current: "← 当前",
+
+	ChangeGrant: "%s 获得权限 %s", ChangeFrom: "，自 %s 起", ChangeUntil: "，至 %s 止", ChangeNoEnd: "，长期有效",
+	ChangeDelegate: "%s 的%s临时交由 %s 使用，%s 至 %s", AllPerms: "全部权限", WhenApplied: "执行时",
+	ChangeJoin: "为 %s 开通邮箱，部门 %s", ChangeLeave: "关闭 %s 的账号，邮件转给 %s", ChangeReset: "重置 %s 的密码",
+	ChangeRelease: "放行邮件 %s", ChangeHeld: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到你的意见。",
+	ChangeHeldOne: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到你的意见。",
+
+	PermBroadcast: "全员群发", PermExternal: "对外发信", PermNotify: "批量通知", PermSkipLevel: "越级发信",
+	PermSubadmin: "分级管理", PermSendAs: "以 %s 名义发信",
+
+	ApproveTitle: "同意 %s", ApproveMany: "同意所选的 %d 项", RejectTitle: "驳回 %s", RejectMany: "驳回所选的 %d 项",
+	HandTitle: "转交申请 %d 的第 %d 步",
+	Comment:   "意见", CommentHint: "可不填；申请人会看到", RejectHint: "必填：申请人会看到驳回理由",
+	CommentNeeded: "请写明驳回理由：申请人会看到。", Deputy: "转交给", DeputyHint: "同事的邮箱地址，例如 zhangsan@example.com",
+	DeputyNeeded: "请填写接手这一步的同事的邮箱地址。",
+	ManyIntro:    "以下 %d 项将逐项处理，每项的结果都会列出。",
+
+	DidApprove: "已同意申请 %d", DidApply: "申请 %d 已执行", DidReject: "已驳回申请 %d", DidHand: "申请 %d 已转交给 %s",
+	HeldReleased: "邮件 %s 已放行", HeldRejected: "邮件 %s 已退回",
+	Summary: "处理 %d 项成功，%d 项未成功", ResultsTitle: "处理结果", ResultOK: "成功", ResultRefused: "未成功", ResultsMore: "……另有 %d 项未列出（成功的排在后面）",
+	Working: "正在处理…",
+
+	KeyApprove: "同意", KeyReject: "驳回", KeyHand: "转交", KeySelect: "选择", KeyAll: "全选", KeySort: "排序",
+	KeyKind: "类型", KeyClose: "关闭结果",
+
+	MineEmpty: "你还没有提交过申请。", WaitingOn: "等待 %s", Finished: "已结束",
+}
+
+var requestsEN = RequestsText{
+	NavApprovals: "Approvals", NavMine: "My requests",
+
+	KindGrant: "grant", KindDelegate: "delegation", KindJoin: "joiner", KindLeave: "leaver",
+	KindRelease: "release", KindReset: "password reset", KindHeld: "held mail",
+
+	StatePending: "pending", StateApplied: "applied", StateRejected: "rejected", StateExpired: "expired",
+
+	StepOfficer: "permission officer of %s", StepOwner: "permission officer of %s (owning department)",
+	StepUnit: "unit permission officer %s (any unit officer may sign)",
+	StepHead: "head of %s", StepIT: "IT (any admin) applies it",
+	Approved: "approved", Rejected: "rejected", Waiting: "waiting", NotYet: "not yet",
+	StepDecided: "%s by %s, %s", Handed: "handed to %s", Postroom: "postroom",
+
+	CountOne: "%d waits for you", Count: "%d wait for you", KindCount: "%s %d", Newest: "newest first", Oldest: "oldest first",
+	AllKinds: "all kinds", Selected: "%d selected",
+	Empty: "Nothing waits for your decision.", EmptyKind: "Nothing of this kind waits for your decision.",
+	ColID: "ID", ColFiled: "Filed", ColKind: "Kind", ColAbout: "About", ColRequester: "Requester", ColStep: "Step",
+	ColState: "Status", ColWaitingOn: "Waiting on", Rows: "%d-%d of %d",
+	StepOf: "step %d of %d",
+
+	AboutGrant: "%s: %s", AboutDelegate: "%s → %s", AboutJoin: "%s (%s)", AboutHeld: "%s: %s",
+
+	DetailTitle: "Request %d · %s", HeldTitle: "Held message %s", Requester: "Requester", Subject: "About", Filed: "Filed",
+	Expires: "Expires", State: "Status", Reason: "Reason", Urgent: "urgent",
+	Changes: "If approved", Chain: "Chain", Done: "Done", Current: "← now",
+
+	ChangeGrant: "%s gets the permission %s", ChangeFrom: ", from %s", ChangeUntil: ", until %s", ChangeNoEnd: ", with no end",
+	ChangeDelegate: "%s lends %s to %s, from %s until %s", AllPerms: "all permissions", WhenApplied: "when applied",
+	ChangeJoin: "an account is opened for %s in %s", ChangeLeave: "the account of %s is closed; mail goes to %s",
+	ChangeReset: "the password of %s is reset", ChangeRelease: "the held message %s is released",
+	ChangeHeld:    "Released, it goes out at once to its %d recipients; rejected, it goes back and the sender reads your comment.",
+	ChangeHeldOne: "Released, it goes out at once to its %d recipient; rejected, it goes back and the sender reads your comment.",
+
+	PermBroadcast: "whole-company mail", PermExternal: "mail outside the company", PermNotify: "bulk notices",
+	PermSkipLevel: "skip-level mail", PermSubadmin: "sub-admin", PermSendAs: "send as %s",
+
+	ApproveTitle: "Approve %s", ApproveMany: "Approve the %d selected", RejectTitle: "Reject %s",
+	RejectMany: "Reject the %d selected", HandTitle: "Request %d: hand step %d to a deputy",
+	Comment: "Comment", CommentHint: "optional; the requester reads it", RejectHint: "required: the requester reads why",
+	CommentNeeded: "Say why it is rejected: the requester reads it.", Deputy: "Hand to",
+	DeputyHint: "a colleague's address, like zhangsan@example.com", DeputyNeeded: "Name the colleague who takes the step.",
+	ManyIntro: "The %d items are decided one by one; each one's result is listed.",
+
+	DidApprove: "request %d approved", DidApply: "request %d applied", DidReject: "request %d rejected",
+	DidHand: "request %d handed to %s", HeldReleased: "message %s released", HeldRejected: "message %s rejected",
+	Summary: "%d done, %d refused", ResultsTitle: "Results", ResultOK: "done", ResultRefused: "refused", ResultsMore: "… and %d more (the refused ones are listed first)",
+	Working: "working…",
+
+	KeyApprove: "approve", KeyReject: "reject", KeyHand: "hand on", KeySelect: "select", KeyAll: "select all",
+	KeySort: "sort", KeyKind: "kind", KeyClose: "close results",
+
+	MineEmpty: "You have not filed any requests.", WaitingOn: "waiting on %s", Finished: "finished",
+}

@@ -1,0 +1,402 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// reqFix is the demo company with a spool (mailFix: the plain member's
+// mail held for their head) and requests: the permission external owned by
+// 信息部, so that a member's grant request goes to their department's
+// officer (the demo head, who is also its officer), 信息部's officer, the
+// unit officer, then IT.
+type reqFix struct {
+	*mailFix
+	admin, head, member model.Actor
+}
+
+func newReqFix(t *testing.T) *reqFix {
+	t.Helper()
+	f := &reqFix{mailFix: newMailFix(t)}
+	f.admin = f.actor(loginOf(t, "admin").Address)
+	f.head = f.actor(loginOf(t, "head").Address)
+	f.member = f.actor(loginOf(t, "member").Address)
+	f.apply(f.admin, &model.SetPermission{Name: model.PermExternal, Owner: "信息部"}, &model.SetPermission{Name: model.PermBroadcast, Owner: "总经办"})
+	return f
+}
+
+func (f *reqFix) actor(addr string) model.Actor {
+	f.t.Helper()
+	var a model.Actor
+	if err := f.st.Read(func(r *store.Reader) error {
+		var err error
+		a, err = r.Actor(model.Address(addr), model.DoorTUI, "192.0.2.10")
+		return err
+	}); err != nil {
+		f.t.Fatal(err)
+	}
+	return a
+}
+
+func (f *reqFix) apply(as model.Actor, changes ...model.Change) {
+	f.t.Helper()
+	if err := f.st.Apply(as, changes...); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// file files a grant request as the member, about themself.
+func (f *reqFix) file(perm, reason string) uint64 {
+	f.t.Helper()
+	c := &model.FileRequest{Kind: model.RequestGrant, Subject: f.member.Address, Perm: perm, Reason: reason}
+	f.apply(f.member, c)
+	return c.ID
+}
+
+func (f *reqFix) request(id uint64) *model.Request {
+	f.t.Helper()
+	var q *model.Request
+	if err := f.st.Read(func(r *store.Reader) error {
+		var err error
+		q, err = r.Request(id)
+		return err
+	}); err != nil {
+		f.t.Fatal(err)
+	}
+	return q
+}
+
+// sessionOf is a session for any member, with the spool and the hooks.
+func (f *reqFix) sessionOf(a model.Actor, lang string) *Session {
+	s := f.session("member", lang)
+	s.Actor = a
+	return s
+}
+
+// approvalsOf is an Approvals pane loaded at a size.
+func approvalsOf(s *Session, w, h int) *approvalsPane {
+	p := newApprovalsPane(s)
+	p.SetSize(w, h)
+	drive(p, p.Init())
+	return p
+}
+
+// keys sends key presses to a pane and runs what they lead to.
+func keys(p Pane, ks ...string) {
+	for _, k := range ks {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "space":
+			msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+		case "ctrl+s":
+			msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+		default:
+			for _, r := range k {
+				_, cmd := p.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+				drive(p, cmd)
+			}
+			continue
+		}
+		_, cmd := p.Update(msg)
+		drive(p, cmd)
+	}
+}
+
+// TestApprovalsGolden: the head's inbox (two grant requests and the held
+// message, counted per kind) and one request's detail with its whole
+// chain, at 80×24 and 200×50 in both languages.
+func TestApprovalsGolden(t *testing.T) {
+	for _, view := range []string{"inbox", "detail"} {
+		for _, lang := range goldenLangs {
+			for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", view, lang, sz.w, sz.h), func(t *testing.T) {
+					f := newReqFix(t)
+					f.file(model.PermExternal, "给客户发报价单和合同（华北区大客户项目）")
+					f.file(model.PermBroadcast, "")
+					s := f.sessionOf(f.head, lang)
+					p := newApprovalsPane(s)
+					app := newAppWith(s, "", []Pane{p, newMyRequestsPane(s), newAccountPane(s)})
+					out := runUI(t, app, sz.w, sz.h, func(tm *teatest.TestModel) {
+						waitFor(t, tm, s.Sprintf(s.T.Requests.Rows, 1, 3, 3))
+						if view == "detail" {
+							press(tm, "j")
+							press(tm, "enter")
+							waitFor(t, tm, s.T.Requests.Current)
+						}
+					})
+					requireGolden(t, out)
+				})
+			}
+		}
+	}
+}
+
+// TestApprovalsApproveAndReject: the officer approves a request with a
+// comment (it moves to the next step and leaves the inbox) and rejects
+// another, which needs a comment; the chain records who, when and why,
+// and another session's inbox follows through the store's events.
+func TestApprovalsApproveAndReject(t *testing.T) {
+	f := newReqFix(t)
+	a := f.file(model.PermExternal, "客户邮件")
+	b := f.file(model.PermBroadcast, "")
+	s := f.sessionOf(f.head, "en")
+	p := approvalsOf(s, 100, 30)
+	other := approvalsOf(f.sessionOf(f.head, "zh-CN"), 80, 24)
+	if len(p.items) != 3 || p.counts[string(model.RequestGrant)] != 2 || p.counts[heldKind] != 1 {
+		t.Fatalf("inbox: %d items, counts %v", len(p.items), p.counts)
+	}
+	if !strings.Contains(p.View(), "grant 2") || !strings.Contains(p.View(), "held mail 1") {
+		t.Errorf("the head does not count per kind:\n%s", p.View())
+	}
+	// Newest first: request b, then a, then the held message (received earlier).
+	if p.items[0].req == nil || p.items[0].req.ID != b || p.items[1].req.ID != a {
+		t.Fatalf("order: %s %s", p.items[0].key(), p.items[1].key())
+	}
+	keys(p, "j", "a")
+	if p.form == nil || !strings.Contains(p.form.View(), fmt.Sprintf("Approve #%d", a)) {
+		t.Fatalf("no approve form for #%d:\n%s", a, p.View())
+	}
+	keys(p, "同意，限本项目", "enter")
+	q := f.request(a)
+	if q.Steps[0].Verdict != model.VerdictApproved || q.Steps[0].By != f.head.Address || q.Steps[0].Comment != "同意，限本项目" || q.Current() != 1 {
+		t.Fatalf("after approving: %+v", q.Steps)
+	}
+	if len(p.items) != 2 || p.busy || p.form != nil {
+		t.Fatalf("the inbox did not follow: %d items", len(p.items))
+	}
+
+	// Rejecting needs a comment.
+	keys(p, "g", "x")
+	if p.form == nil {
+		t.Fatalf("no reject form:\n%s", p.View())
+	}
+	keys(p, "enter")
+	if p.form == nil || !strings.Contains(p.form.View(), s.T.Requests.CommentNeeded) {
+		t.Fatalf("a rejection without a comment was not stopped:\n%s", p.View())
+	}
+	keys(p, "not for this team", "enter")
+	if q := f.request(b); q.State != model.RequestRejected || q.Steps[0].Comment != "not for this team" {
+		t.Fatalf("after rejecting: %s %+v", q.State, q.Steps)
+	}
+	if len(p.items) != 1 || p.items[0].held == nil {
+		t.Fatalf("left in the inbox: %d", len(p.items))
+	}
+
+	// The other session reloads on the store's event.
+	drive(other, func() tea.Msg { return storeChangedMsg{events: []store.Event{{Kind: "request", Key: "1"}}} })
+	if len(other.items) != 1 {
+		t.Errorf("the other session's inbox holds %d items, want 1", len(other.items))
+	}
+}
+
+// TestApprovalsDetail: the detail shows the requester, the reason, what
+// approving changes and the whole chain, the current step marked; the
+// person acts from it and it closes.
+func TestApprovalsDetail(t *testing.T) {
+	f := newReqFix(t)
+	id := f.file(model.PermExternal, "客户邮件")
+	f.apply(f.head, &model.DecideRequest{ID: id, Approve: true, Comment: "同意"})
+	owner := f.request(id).Steps[1].Approver
+	s := f.sessionOf(f.actor(string(owner)), "zh-CN")
+	p := approvalsOf(s, 80, 40)
+	if len(p.items) != 1 {
+		t.Fatalf("the owner's officer has %d items", len(p.items))
+	}
+	keys(p, "enter")
+	v := p.View()
+	for _, want := range []string{"申请 " + fmt.Sprint(id), "客户邮件", "获得权限 对外发信 (external)", "已同意：", "“同意”", "← 当前", "未轮到",
+		"信息部（任一管理员）执行", string(f.member.Address)} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the detail lacks %q:\n%s", want, v)
+		}
+	}
+	keys(p, "a", "enter")
+	if p.detail != nil || f.request(id).Current() != 2 {
+		t.Errorf("after approving from the detail: open %v, step %d", p.detail != nil, f.request(id).Current())
+	}
+}
+
+// TestApprovalsBulkHeld: held mail and requests selected together are
+// approved at once, each reported; one that someone else decided in the
+// meantime is reported refused with the reason, and the rest go through.
+func TestApprovalsBulkHeld(t *testing.T) {
+	f := newReqFix(t)
+	a := f.file(model.PermExternal, "")
+	b := f.file(model.PermBroadcast, "")
+	s := f.sessionOf(f.head, "en")
+	p := approvalsOf(s, 120, 40)
+	keys(p, "A")
+	if len(p.selected) != 3 || !strings.Contains(p.View(), "3 selected") {
+		t.Fatalf("select all: %d selected", len(p.selected))
+	}
+	// Someone decides request b from another door before the bulk runs.
+	f.apply(f.head, &model.DecideRequest{ID: b, Approve: true})
+	keys(p, "a")
+	if p.form == nil || !strings.Contains(p.form.View(), "Approve the 3 selected") {
+		t.Fatalf("no bulk form:\n%s", p.View())
+	}
+	keys(p, "enter")
+	if len(p.results) != 3 {
+		t.Fatalf("%d results, want 3:\n%s", len(p.results), p.View())
+	}
+	v := p.View()
+	for _, want := range []string{fmt.Sprintf("request %d approved", a), "message " + f.held1 + " released",
+		fmt.Sprintf("step 1 of request %d was already decided", b), "refused"} {
+		if !strings.Contains(strings.ReplaceAll(v, "\n", " "), want) {
+			t.Errorf("the results lack %q:\n%s", want, v)
+		}
+	}
+	if m := f.message(f.held1); m.Status != store.MsgQueued || m.DecidedBy != f.head.Address {
+		t.Errorf("held message after the bulk release: %s by %s", m.Status, m.DecidedBy)
+	}
+	if f.kicks != 1 || len(f.notices) != 1 || opCount(t, f.st, "queue.release") != 1 {
+		t.Errorf("the release did not go the spool's path: kicks %d notices %d", f.kicks, len(f.notices))
+	}
+	if len(p.items) != 0 || len(p.selected) != 0 {
+		t.Errorf("after the bulk: %d items, %d selected", len(p.items), len(p.selected))
+	}
+	keys(p, "esc")
+	if p.results != nil {
+		t.Errorf("esc did not close the results")
+	}
+}
+
+// TestApprovalsNotYours: a member may not decide a step that is not
+// theirs: the model refuses, and the pane shows why (who the step is
+// for). The member has no Approvals pane, but has My requests.
+func TestApprovalsNotYours(t *testing.T) {
+	f := newReqFix(t)
+	id := f.file(model.PermExternal, "")
+	s := f.sessionOf(f.member, "en")
+	for _, pane := range panesFor(s, holdsHeldMail(s.Spool, s.Actor.Address)) {
+		if _, ok := pane.(*approvalsPane); ok {
+			t.Errorf("a plain member has the Approvals pane")
+		}
+	}
+	p := approvalsOf(s, 100, 30)
+	if len(p.items) != 0 {
+		t.Fatalf("the member's inbox holds %d items", len(p.items))
+	}
+	// As from a stale or forged screen: the member approves the head's step.
+	drive(p, p.decide("approve", []apprItem{{req: f.request(id)}}, "", ""))
+	v := strings.ReplaceAll(p.View(), "\n", " ")
+	if len(p.results) != 1 || p.results[0].ok || !strings.Contains(v, "may not decide request") ||
+		!strings.Contains(v, string(f.head.Address)) {
+		t.Errorf("the refusal does not say why:\n%s", p.View())
+	}
+	if q := f.request(id); q.Current() != 0 {
+		t.Errorf("the member's approval counted: step %d", q.Current())
+	}
+}
+
+// TestApprovalsRoles: who gets Approvals and My requests on the rail.
+func TestApprovalsRoles(t *testing.T) {
+	f := newReqFix(t)
+	for _, tt := range []struct {
+		role            string
+		approvals, mine bool
+	}{
+		{"admin", true, true}, {"head", true, true}, {"member", false, true}, {"hr", false, true},
+		{"auditor", false, true}, {"helpdesk", false, true}, {"subadmin", false, true},
+	} {
+		s := f.session(tt.role, "en")
+		var appr, mine bool
+		for _, p := range panesFor(s, false) {
+			switch p.(type) {
+			case *approvalsPane:
+				appr = true
+			case *myRequestsPane:
+				mine = true
+			}
+		}
+		if appr != tt.approvals || mine != tt.mine {
+			t.Errorf("%s: approvals %v, my requests %v; want %v %v", tt.role, appr, mine, tt.approvals, tt.mine)
+		}
+	}
+	// A member with held mail to decide gets the inbox.
+	s := f.session("member", "en")
+	found := false
+	for _, p := range panesFor(s, true) {
+		_, ok := p.(*approvalsPane)
+		found = found || ok
+	}
+	if !found {
+		t.Errorf("held mail to decide does not bring the inbox")
+	}
+}
+
+// TestApprovalsHandAndIT: the officer hands a step to a deputy, whose
+// inbox then lists it and who decides it; the later steps go to the unit
+// officer and then to IT (any admin), whose approval applies the grant.
+func TestApprovalsHandAndIT(t *testing.T) {
+	f := newReqFix(t)
+	id := f.file(model.PermExternal, "")
+	p := approvalsOf(f.sessionOf(f.head, "en"), 100, 30)
+	keys(p, "g", "d")
+	if p.form == nil {
+		t.Fatalf("no hand form:\n%s", p.View())
+	}
+	deputy := f.actor(loginOf(t, "hr").Address)
+	keys(p, string(deputy.Address), "enter", "on leave this week", "enter")
+	if q := f.request(id); q.Steps[0].Deputy != deputy.Address {
+		t.Fatalf("not handed: %+v", q.Steps[0])
+	}
+	dp := approvalsOf(f.sessionOf(deputy, "en"), 100, 30)
+	if len(dp.items) != 1 || dp.items[0].req.ID != id {
+		t.Fatalf("the deputy's inbox: %d items", len(dp.items))
+	}
+	keys(dp, "a", "enter")
+	q := f.request(id)
+	if q.Steps[0].By != deputy.Address {
+		t.Fatalf("the deputy's decision: %+v", q.Steps[0])
+	}
+	for i := 1; i < len(q.Steps)-1; i++ {
+		signer := q.Steps[i].Approver
+		sp := approvalsOf(f.sessionOf(f.actor(string(signer)), "en"), 100, 30)
+		keys(sp, "a", "enter")
+	}
+	ap := approvalsOf(f.sessionOf(f.admin, "en"), 100, 30)
+	if len(ap.items) != 1 {
+		t.Fatalf("IT's inbox: %d items\n%s", len(ap.items), ap.View())
+	}
+	keys(ap, "a", "enter")
+	if q := f.request(id); q.State != model.RequestApplied {
+		t.Fatalf("not applied: %s %+v", q.State, q.Steps)
+	}
+}
+
+// TestApprovalsSortAndFilter: s turns the order, f filters by kind and
+// back to all.
+func TestApprovalsSortAndFilter(t *testing.T) {
+	f := newReqFix(t)
+	a := f.file(model.PermExternal, "")
+	f.file(model.PermBroadcast, "")
+	p := approvalsOf(f.sessionOf(f.head, "en"), 100, 30)
+	keys(p, "s")
+	if p.items[0].held == nil || p.items[1].req.ID != a {
+		t.Errorf("oldest first: %s %s", p.items[0].key(), p.items[1].key())
+	}
+	keys(p, "f")
+	if p.kind != string(model.RequestGrant) || len(p.items) != 2 {
+		t.Errorf("filter: kind %q, %d items", p.kind, len(p.items))
+	}
+	keys(p, "f")
+	if p.kind != heldKind || len(p.items) != 1 {
+		t.Errorf("filter: kind %q, %d items", p.kind, len(p.items))
+	}
+	keys(p, "f")
+	if p.kind != "" || len(p.items) != 3 {
+		t.Errorf("filter: kind %q, %d items", p.kind, len(p.items))
+	}
+}

@@ -1,0 +1,355 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// myRequestsPane lists the requests the person filed, newest first, with
+// where each stands and whom it waits for (REQ-4); the detail shows the
+// whole chain with every step's decision and comment. It changes nothing.
+type myRequestsPane struct {
+	s             *Session
+	width, height int
+
+	reqs    []*model.Request
+	loaded  bool
+	loading bool
+	dirty   bool
+	err     string
+
+	cursor, top int
+	detail      *myRequestDetail
+}
+
+// myRequestDetail is the request open in the detail, read fresh.
+type myRequestDetail struct {
+	id    uint64
+	req   *model.Request
+	names requestNames
+	err   string
+	top   int
+}
+
+// myRequestsLoadedMsg carries the person's requests.
+type myRequestsLoadedMsg struct {
+	pane *myRequestsPane
+	reqs []*model.Request
+	err  error
+}
+
+// myRequestDetailMsg carries one request with the names it shows.
+type myRequestDetailMsg struct {
+	pane  *myRequestsPane
+	id    uint64
+	req   *model.Request
+	names requestNames
+	err   error
+}
+
+func newMyRequestsPane(s *Session) *myRequestsPane { return &myRequestsPane{s: s} }
+
+func (p *myRequestsPane) ID() string    { return "myrequests" }
+func (p *myRequestsPane) Title() string { return p.s.T.Requests.NavMine }
+
+func (p *myRequestsPane) Init() tea.Cmd { return p.reload() }
+
+func (p *myRequestsPane) reload() tea.Cmd {
+	if p.loading {
+		p.dirty = true
+		return nil
+	}
+	p.loading = true
+	cmds := []tea.Cmd{p.load()}
+	if p.detail != nil {
+		cmds = append(cmds, p.loadDetail(p.detail.id))
+	}
+	return tea.Batch(cmds...)
+}
+
+// load reads the requests the person filed.
+func (p *myRequestsPane) load() tea.Cmd {
+	st, me := p.s.Store, p.s.Actor.Address
+	return func() tea.Msg {
+		msg := myRequestsLoadedMsg{pane: p}
+		msg.err = st.Read(func(r *store.Reader) error {
+			var err error
+			msg.reqs, err = r.Requests(store.RequestFilter{Keep: func(q *model.Request) bool { return q.Requester == me }})
+			return err
+		})
+		return msg
+	}
+}
+
+// loadDetail reads one of the person's requests again, with names.
+func (p *myRequestsPane) loadDetail(id uint64) tea.Cmd {
+	st, me := p.s.Store, p.s.Actor.Address
+	return func() tea.Msg {
+		msg := myRequestDetailMsg{pane: p, id: id}
+		msg.err = st.Read(func(r *store.Reader) error {
+			q, err := r.Request(id)
+			if err != nil {
+				return err
+			}
+			if q.Requester != me {
+				return model.NotFoundf("no request %d: request list shows the requests you may see", id)
+			}
+			msg.req, msg.names = q, readRequestNames(r, q)
+			return nil
+		})
+		return msg
+	}
+}
+
+func (p *myRequestsPane) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.clamp()
+}
+
+func (p *myRequestsPane) Capturing() bool { return false }
+
+func (p *myRequestsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case myRequestsLoadedMsg:
+		if msg.pane != p {
+			return p, nil
+		}
+		p.loading = false
+		if p.dirty {
+			p.dirty = false
+			return p, p.reload()
+		}
+		if msg.err != nil {
+			p.err = p.s.ErrText(msg.err)
+			return p, nil
+		}
+		var sel uint64
+		if p.cursor < len(p.reqs) {
+			sel = p.reqs[p.cursor].ID
+		}
+		p.reqs, p.loaded, p.err = msg.reqs, true, ""
+		for i, q := range p.reqs {
+			if q.ID == sel {
+				p.top += i - p.cursor
+				p.cursor = i
+			}
+		}
+		p.clamp()
+		return p, nil
+	case myRequestDetailMsg:
+		if msg.pane != p || p.detail == nil || p.detail.id != msg.id {
+			return p, nil
+		}
+		if msg.err != nil {
+			p.detail.err = p.s.ErrText(msg.err)
+			return p, nil
+		}
+		p.detail.req, p.detail.names, p.detail.err = msg.req, msg.names, ""
+		return p, nil
+	case storeChangedMsg:
+		if msg.onlyLogins() {
+			return p, nil
+		}
+		return p, p.reload()
+	case tea.KeyPressMsg:
+		if p.detail != nil {
+			return p.detailKey(msg)
+		}
+		return p.listKey(msg)
+	}
+	return p, nil
+}
+
+func (p *myRequestsPane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
+	k := p.s.Keys
+	n := len(p.reqs)
+	page := max(1, p.listRows())
+	switch {
+	case key.Matches(msg, k.Refresh):
+		return p, p.reload()
+	case key.Matches(msg, k.Down):
+		p.cursor++
+	case key.Matches(msg, k.Up):
+		p.cursor--
+	case key.Matches(msg, k.PageDown):
+		p.cursor += page
+		p.top += page
+	case key.Matches(msg, k.PageUp):
+		p.cursor -= page
+		p.top -= page
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = n - 1
+	case key.Matches(msg, k.Enter) && n > 0:
+		q := p.reqs[p.cursor]
+		p.detail = &myRequestDetail{id: q.ID, req: q}
+		return p, p.loadDetail(q.ID)
+	}
+	p.clamp()
+	return p, nil
+}
+
+func (p *myRequestsPane) detailKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
+	k := p.s.Keys
+	d := p.detail
+	lines := len(p.detailLines())
+	rows := max(1, p.height-3)
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Enter):
+		p.detail = nil
+		return p, nil
+	case key.Matches(msg, k.Refresh):
+		return p, p.reload()
+	case key.Matches(msg, k.Down):
+		d.top++
+	case key.Matches(msg, k.Up):
+		d.top--
+	case key.Matches(msg, k.PageDown):
+		d.top += rows
+	case key.Matches(msg, k.PageUp):
+		d.top -= rows
+	case key.Matches(msg, k.Top):
+		d.top = 0
+	case key.Matches(msg, k.Bottom):
+		d.top = lines
+	}
+	d.top = clampTop(d.top, lines, rows)
+	return p, nil
+}
+
+func (p *myRequestsPane) clamp() {
+	n := len(p.reqs)
+	rows := max(1, p.listRows())
+	p.cursor = max(0, min(p.cursor, n-1))
+	if p.cursor < p.top {
+		p.top = p.cursor
+	}
+	if p.cursor >= p.top+rows {
+		p.top = p.cursor - rows + 1
+	}
+	p.top = max(0, min(p.top, n-rows))
+}
+
+// listRows is how many requests fit under the title, the table header and
+// the footer.
+func (p *myRequestsPane) listRows() int { return p.height - 3 }
+
+func (p *myRequestsPane) narrow() bool { return p.width < 100 }
+
+func (p *myRequestsPane) columns() (heads []string, mins, soft []int) {
+	t := p.s.T.Requests
+	tw := cellWidth(mailTime(time.Unix(0, 0), true))
+	if p.narrow() {
+		return []string{t.ColID, t.ColKind, t.ColAbout, t.ColState, t.ColWaitingOn}, []int{3, 4, 8, 4, 8}, []int{6, 10, 24, 0, 0}
+	}
+	return []string{t.ColID, t.ColFiled, t.ColKind, t.ColAbout, t.ColState, t.ColStep, t.ColWaitingOn},
+		[]int{3, tw, 4, 12, 4, 6, 8}, []int{8, 0, 12, 44, 0, 0, 0}
+}
+
+// cells are one request's cells: where it stands, and whom it waits for
+// while it is pending.
+func (p *myRequestsPane) cells(q *model.Request) []string {
+	t := p.s.T.Requests
+	state := q.StateAt(p.s.Now())
+	on, step := "-", "-"
+	if i := q.Current(); state == model.RequestPending && i < len(q.Steps) {
+		on = stepShort(p.s, q.Steps[i], p.narrow())
+		step = p.s.Sprintf(t.StepOf, i+1, len(q.Steps))
+	}
+	about := requestAbout(p.s, q, p.narrow())
+	if p.narrow() {
+		return logCleanAll(strconv.FormatUint(q.ID, 10), kindName(p.s, string(q.Kind)), about, stateName(p.s, state), on)
+	}
+	return logCleanAll(strconv.FormatUint(q.ID, 10), mailTime(q.Filed, true), kindName(p.s, string(q.Kind)), about,
+		stateName(p.s, state), step, on)
+}
+
+func (p *myRequestsPane) View() string {
+	st := p.s.Styles
+	t := p.s.T.Requests
+	if p.detail != nil {
+		title := p.s.Sprintf(t.DetailTitle, p.detail.id, kindName(p.s, string(p.detail.req.Kind)))
+		return scrollView(p.s, title, p.detailLines(), p.detail.top, p.width, p.height, nil)
+	}
+	out := []string{st.Title.Render(ellipsize(st, p.Title(), p.width))}
+	switch {
+	case p.err != "":
+		out = append(out, wrapStyled(st.Error, p.err, max(10, p.width-1))...)
+	case !p.loaded:
+		out = append(out, st.Subtle.Render(p.s.T.Common.Loading))
+	case len(p.reqs) == 0:
+		out = append(out, wrapStyled(st.Subtle, t.MineEmpty, max(10, p.width-1))...)
+	default:
+		out = append(out, p.table()...)
+	}
+	return strings.Join(out, "\n")
+}
+
+func (p *myRequestsPane) table() []string {
+	st := p.s.Styles
+	sep := 2
+	if p.narrow() {
+		sep = 1
+	}
+	gap := strings.Repeat(" ", sep)
+	heads, mins, soft := p.columns()
+	rows := max(1, p.listRows())
+	end := min(len(p.reqs), p.top+rows)
+	cells := make([][]string, 0, end-p.top)
+	for i := p.top; i < end; i++ {
+		cells = append(cells, p.cells(p.reqs[i]))
+	}
+	widths := fitColumns(p.width-2, sep, heads, mins, soft, widest(heads, cells))
+	out := []string{"  " + st.TableHead.Render(strings.TrimRight(tableRow(st, heads, widths, gap), " "))}
+	for j, c := range cells {
+		i := p.top + j
+		mark := "  "
+		if i == p.cursor {
+			mark = st.Bullet + " "
+		}
+		line := ellipsize(st, mark+tableRow(st, c, widths, gap), p.width)
+		if i == p.cursor {
+			line = st.Selected.Render(padRight(line, p.width))
+		}
+		out = append(out, line)
+	}
+	foot := p.s.Sprintf(p.s.T.Requests.Rows, p.top+1, end, len(p.reqs))
+	return append(out, st.Subtle.Render(ellipsize(st, foot, p.width)))
+}
+
+func (p *myRequestsPane) detailLines() []string {
+	st := p.s.Styles
+	d := p.detail
+	w := max(20, p.width)
+	switch {
+	case d.err != "":
+		return wrapStyled(st.Error, d.err, w-1)
+	case d.names.people == nil:
+		return []string{st.Subtle.Render(p.s.T.Common.Loading)}
+	}
+	return requestDetailLines(p.s, d.names, d.req, w)
+}
+
+func (p *myRequestsPane) ShortHelp() []key.Binding {
+	k := p.s.Keys
+	if p.detail != nil {
+		return []key.Binding{k.Back, k.Down, k.Up}
+	}
+	if len(p.reqs) == 0 {
+		return []key.Binding{k.Refresh}
+	}
+	return []key.Binding{k.Enter, k.Down, k.Up}
+}
+
+func (p *myRequestsPane) FullHelp() [][]key.Binding {
+	k := p.s.Keys
+	return [][]key.Binding{p.ShortHelp(), {k.PageDown, k.PageUp, k.Top, k.Bottom, k.Refresh}}
+}

@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// myRequestsFix files two requests as the member: one the head approved
+// (it waits for 信息部's officer), one the head rejected with a comment.
+func myRequestsFix(t *testing.T) (f *reqFix, pending, rejected uint64) {
+	f = newReqFix(t)
+	pending = f.file(model.PermExternal, "给客户发报价单")
+	rejected = f.file(model.PermBroadcast, "部门活动通知")
+	f.apply(f.head, &model.DecideRequest{ID: pending, Approve: true, Comment: "同意"},
+		&model.DecideRequest{ID: rejected, Comment: "请用部门邮箱发通知"})
+	return f, pending, rejected
+}
+
+// TestMyRequestsGolden: the member's requests with where each stands and
+// whom it waits for, and one's detail with the chain, at 80×24 and
+// 200×50 in both languages.
+func TestMyRequestsGolden(t *testing.T) {
+	for _, view := range []string{"list", "detail"} {
+		for _, lang := range goldenLangs {
+			for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", view, lang, sz.w, sz.h), func(t *testing.T) {
+					f, _, _ := myRequestsFix(t)
+					s := f.sessionOf(f.member, lang)
+					app := newAppWith(s, "", []Pane{newMyRequestsPane(s), newAccountPane(s)})
+					out := runUI(t, app, sz.w, sz.h, func(tm *teatest.TestModel) {
+						waitFor(t, tm, s.Sprintf(s.T.Requests.Rows, 1, 2, 2))
+						if view == "detail" {
+							press(tm, "j")
+							press(tm, "enter")
+							waitFor(t, tm, s.T.Requests.Chain)
+						}
+					})
+					requireGolden(t, out)
+				})
+			}
+		}
+	}
+}
+
+// TestMyRequests: the member sees their own requests only, each one's
+// state and whom it waits for; the detail has every step's decision and
+// comment; another person's approval shows after the store's event.
+func TestMyRequests(t *testing.T) {
+	f, pending, rejected := myRequestsFix(t)
+	s := f.sessionOf(f.member, "en")
+	p := newMyRequestsPane(s)
+	p.SetSize(120, 30)
+	drive(p, p.Init())
+	if len(p.reqs) != 2 || p.reqs[0].ID != rejected || p.reqs[1].ID != pending {
+		t.Fatalf("my requests: %d", len(p.reqs))
+	}
+	owner := f.request(pending).Steps[1].Approver
+	v := p.View()
+	for _, want := range []string{"rejected", "pending", "step 2 of 4", string(owner)} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the list lacks %q:\n%s", want, v)
+		}
+	}
+	keys(p, "enter")
+	if v := p.View(); !strings.Contains(v, "“请用部门邮箱发通知”") || !strings.Contains(v, "rejected by 刘洋") {
+		t.Errorf("the rejected request's detail:\n%s", v)
+	}
+	keys(p, "esc")
+
+	// Someone else's requests are not listed; the head's approval of the
+	// next step shows after the event.
+	hp := newMyRequestsPane(f.sessionOf(f.head, "en"))
+	drive(hp, hp.Init())
+	if len(hp.reqs) != 0 {
+		t.Errorf("the head sees %d requests they did not file", len(hp.reqs))
+	}
+	f.apply(f.actor(string(owner)), &model.DecideRequest{ID: pending, Approve: true})
+	drive(p, func() tea.Msg { return storeChangedMsg{events: []store.Event{{Kind: "request"}}} })
+	if v := p.View(); !strings.Contains(v, "step 3 of 4") {
+		t.Errorf("after the owner's approval:\n%s", v)
+	}
+}
