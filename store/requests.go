@@ -246,10 +246,11 @@ type RequestFilter struct {
 // Requests lists requests newest first.
 func (r *Reader) Requests(f RequestFilter) ([]*model.Request, error) {
 	var out []*model.Request
+	var in strIntern
 	c := r.tx.Bucket(bRequests).Cursor()
 	for k, v := c.Last(); k != nil; k, v = c.Prev() {
 		req := new(model.Request)
-		if err := json.Unmarshal(v, req); err != nil {
+		if err := decodeRequest(v, req, &in); err != nil {
 			return nil, err
 		}
 		if f.State != "" && req.StateAt(f.Now) != f.State {

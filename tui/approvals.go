@@ -24,13 +24,19 @@ type apprItem struct {
 	held *store.QueueMessage
 }
 
-// key names the item within the inbox: "r12" for request 12, "m" and the
-// message id for held mail.
-func (it apprItem) key() string {
+// apprKey names an item within the inbox: a request's id, or a held
+// message's.
+type apprKey struct {
+	req uint64
+	msg string
+}
+
+// key names the item.
+func (it apprItem) key() apprKey {
 	if it.req != nil {
-		return "r" + strconv.FormatUint(it.req.ID, 10)
+		return apprKey{req: it.req.ID}
 	}
-	return "m" + it.held.ID
+	return apprKey{msg: it.held.ID}
 }
 
 // kind is the item's request kind, or heldKind.
@@ -80,14 +86,14 @@ type approvalsPane struct {
 
 	oldest   bool   // sort oldest first
 	kind     string // "" all kinds
-	selected map[string]bool
+	selected map[apprKey]bool
 
 	cursor, top int
 
 	detail  *apprDetail
 	form    *form
-	action  string   // what the form does: approve, reject, hand
-	targets []string // the keys the form acts on
+	action  string    // what the form does: approve, reject, hand
+	targets []apprKey // the keys the form acts on
 	busy    bool
 	results []apprResult
 
@@ -140,7 +146,7 @@ type apprLoadedMsg struct {
 // apprDetailMsg carries one item read fresh, with the names it shows.
 type apprDetailMsg struct {
 	pane  *approvalsPane
-	key   string
+	key   apprKey
 	item  apprItem
 	names requestNames
 	err   error
@@ -153,7 +159,7 @@ type apprDoneMsg struct {
 }
 
 func newApprovalsPane(s *Session) *approvalsPane {
-	return &approvalsPane{s: s, selected: map[string]bool{}, counts: map[string]int{}, keys: newApprKeys(s)}
+	return &approvalsPane{s: s, selected: map[apprKey]bool{}, counts: map[string]int{}, keys: newApprKeys(s)}
 }
 
 func (p *approvalsPane) ID() string    { return "approvals" }
@@ -217,15 +223,14 @@ func (p *approvalsPane) load() tea.Cmd {
 }
 
 // loadDetail reads one item again, with the names its detail shows.
-func (p *approvalsPane) loadDetail(k string) tea.Cmd {
+func (p *approvalsPane) loadDetail(k apprKey) tea.Cmd {
 	st, sp := p.s.Store, p.s.Spool
 	return func() tea.Msg {
 		msg := apprDetailMsg{pane: p, key: k}
 		switch {
-		case strings.HasPrefix(k, "r"):
-			id, _ := strconv.ParseUint(k[1:], 10, 64)
+		case k.req != 0:
 			msg.err = st.Read(func(r *store.Reader) error {
-				q, err := r.Request(id)
+				q, err := r.Request(k.req)
 				if err != nil {
 					return err
 				}
@@ -233,7 +238,7 @@ func (p *approvalsPane) loadDetail(k string) tea.Cmd {
 				return nil
 			})
 		case sp != nil:
-			m, err := sp.Message(k[1:])
+			m, err := sp.Message(k.msg)
 			msg.item, msg.err = apprItem{held: m}, err
 		}
 		return msg
@@ -361,7 +366,7 @@ func (p *approvalsPane) setItems(items []apprItem) {
 	sel := p.selectedKey()
 	p.all, p.loaded, p.err = items, true, ""
 	p.counts = map[string]int{}
-	present := map[string]bool{}
+	present := map[apprKey]bool{}
 	for _, it := range items {
 		p.counts[it.kind()]++
 		present[it.key()] = true
@@ -390,7 +395,7 @@ func (p *approvalsPane) arrange() {
 		case a.req != nil && b.req != nil:
 			c = cmp.Compare(a.req.ID, b.req.ID)
 		default:
-			c = strings.Compare(a.key(), b.key())
+			c = strings.Compare(a.key().msg, b.key().msg)
 		}
 		if p.oldest {
 			return c
@@ -410,7 +415,7 @@ func (p *approvalsPane) done(results []apprResult) tea.Cmd {
 			failed++
 		}
 	}
-	p.selected = map[string]bool{}
+	p.selected = map[apprKey]bool{}
 	var fl tea.Cmd
 	switch {
 	case len(results) == 1:
@@ -440,16 +445,16 @@ func (p *approvalsPane) done(results []apprResult) tea.Cmd {
 }
 
 // selectedKey is the key of the item under the cursor, "" if none.
-func (p *approvalsPane) selectedKey() string {
+func (p *approvalsPane) selectedKey() apprKey {
 	if p.cursor < len(p.items) {
 		return p.items[p.cursor].key()
 	}
-	return ""
+	return apprKey{}
 }
 
 // reselect keeps the cursor on the item it was on.
-func (p *approvalsPane) reselect(k string) {
-	if k != "" {
+func (p *approvalsPane) reselect(k apprKey) {
+	if k != (apprKey{}) {
 		for i, it := range p.items {
 			if it.key() == k {
 				p.top += i - p.cursor
@@ -614,7 +619,7 @@ func (p *approvalsPane) formKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 }
 
 // find is an item by key: the open one, or one in the inbox.
-func (p *approvalsPane) find(k string) (apprItem, bool) {
+func (p *approvalsPane) find(k apprKey) (apprItem, bool) {
 	if p.detail != nil && p.detail.item.key() == k {
 		return p.detail.item, true
 	}
@@ -653,14 +658,14 @@ func (p *approvalsPane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 		p.cursor++
 	case key.Matches(msg, p.keys.all) && n > 0:
 		if len(p.selected) == n {
-			p.selected = map[string]bool{}
+			p.selected = map[apprKey]bool{}
 		} else {
 			for _, it := range p.items {
 				p.selected[it.key()] = true
 			}
 		}
 	case key.Matches(msg, k.Back) && len(p.selected) > 0:
-		p.selected = map[string]bool{}
+		p.selected = map[apprKey]bool{}
 	case key.Matches(msg, k.Refresh):
 		return p, p.reload()
 	case key.Matches(msg, k.Down):

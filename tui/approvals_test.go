@@ -161,7 +161,7 @@ func TestApprovalsApproveAndReject(t *testing.T) {
 	}
 	// Newest first: request b, then a, then the held message (received earlier).
 	if p.items[0].req == nil || p.items[0].req.ID != b || p.items[1].req.ID != a {
-		t.Fatalf("order: %s %s", p.items[0].key(), p.items[1].key())
+		t.Fatalf("order: %v %v", p.items[0].key(), p.items[1].key())
 	}
 	keys(p, "j", "a")
 	if p.form == nil || !strings.Contains(p.form.View(), fmt.Sprintf("Approve #%d", a)) {
@@ -385,7 +385,7 @@ func TestApprovalsSortAndFilter(t *testing.T) {
 	p := approvalsOf(f.sessionOf(f.head, "en"), 100, 30)
 	keys(p, "s")
 	if p.items[0].held == nil || p.items[1].req.ID != a {
-		t.Errorf("oldest first: %s %s", p.items[0].key(), p.items[1].key())
+		t.Errorf("oldest first: %v %v", p.items[0].key(), p.items[1].key())
 	}
 	keys(p, "f")
 	if p.kind != string(model.RequestGrant) || len(p.items) != 2 {
