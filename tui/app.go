@@ -53,6 +53,7 @@ func tick() tea.Cmd {
 // NewApp builds the UI for a session. passwordDue, when not empty, is why
 // the person must change their password before anything else.
 func NewApp(s *Session, passwordDue string) *App {
+	s.deputy = !approves(s.Actor) && handedTo(s.Store, s.Actor, s.Now())
 	return newAppWith(s, passwordDue, panesFor(s, holdsHeldMail(s.Spool, s.Actor.Address)))
 }
 
@@ -109,7 +110,7 @@ func panesFor(s *Session, held bool) []Pane {
 	} else {
 		panes = []Pane{newHomePane(s)}
 	}
-	if held || approves(act) {
+	if held || s.deputy || approves(act) {
 		panes = append(panes, newApprovalsPane(s))
 	}
 	if held {

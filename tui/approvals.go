@@ -167,6 +167,28 @@ func (p *approvalsPane) Title() string { return p.s.T.Requests.NavApprovals }
 
 func (p *approvalsPane) Init() tea.Cmd { return p.reload() }
 
+// Shown reads the inbox again when the pane comes on screen: the relay
+// holds mail without telling the directory.
+func (p *approvalsPane) Shown(on bool) tea.Cmd {
+	if !on || !p.loaded {
+		return nil
+	}
+	return p.reload()
+}
+
+// touchesRequests reports whether a change may change an inbox or a list
+// of requests: a request filed or decided, a decision on held mail. Other
+// changes leave them as they are (a big inbox is not read again for
+// every change to the directory).
+func touchesRequests(m storeChangedMsg) bool {
+	for _, e := range m.events {
+		if e.Kind == "request" || e.Kind == "queue" {
+			return true
+		}
+	}
+	return false
+}
+
 // reload reads the inbox again, or marks that one more read is needed once
 // the one under way lands.
 func (p *approvalsPane) reload() tea.Cmd {
@@ -188,6 +210,22 @@ func waitingFor(r *store.Reader, actor model.Actor, now time.Time) ([]*model.Req
 	return r.Requests(store.RequestFilter{State: model.RequestPending, Now: now, Keep: func(q *model.Request) bool {
 		return q.MayDecide(r, q.Current(), actor)
 	}})
+}
+
+// handedTo reports whether a pending request waits for the person as the
+// deputy its current step was handed to: one read, before the rail is
+// built (never in Update).
+func handedTo(st *store.Store, actor model.Actor, now time.Time) bool {
+	found := false
+	st.Read(func(r *store.Reader) error {
+		qs, err := r.Requests(store.RequestFilter{State: model.RequestPending, Now: now, Limit: 1, Keep: func(q *model.Request) bool {
+			i := q.Current()
+			return i < len(q.Steps) && q.Steps[i].Deputy == actor.Address && q.MayDecide(r, i, actor)
+		}})
+		found = err == nil && len(qs) > 0
+		return err
+	})
+	return found
 }
 
 // load reads the requests waiting for the person and the mail held for
@@ -339,7 +377,7 @@ func (p *approvalsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		return p, p.done(msg.results)
 	case storeChangedMsg:
-		if msg.onlyLogins() {
+		if !touchesRequests(msg) {
 			return p, nil
 		}
 		return p, p.reload()

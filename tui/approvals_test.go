@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,7 +194,11 @@ func TestApprovalsApproveAndReject(t *testing.T) {
 		t.Fatalf("left in the inbox: %d", len(p.items))
 	}
 
-	// The other session reloads on the store's event.
+	// The other session reloads on a request's event, and only on events
+	// that may change what it shows.
+	if _, cmd := other.Update(storeChangedMsg{events: []store.Event{{Kind: "member", Key: "x@example.com"}}}); cmd != nil {
+		t.Errorf("a member's change reloads the inbox")
+	}
 	drive(other, func() tea.Msg { return storeChangedMsg{events: []store.Event{{Kind: "request", Key: "1"}}} })
 	if len(other.items) != 1 {
 		t.Errorf("the other session's inbox holds %d items, want 1", len(other.items))
@@ -352,7 +357,15 @@ func TestApprovalsHandAndIT(t *testing.T) {
 	if q := f.request(id); q.Steps[0].Deputy != deputy.Address {
 		t.Fatalf("not handed: %+v", q.Steps[0])
 	}
-	dp := approvalsOf(f.sessionOf(deputy, "en"), 100, 30)
+	// The deputy, HR without an approver's role, gets the inbox at login.
+	ds := f.sessionOf(deputy, "en")
+	if app := NewApp(ds, ""); !slices.ContainsFunc(app.panes, func(p Pane) bool { _, ok := p.(*approvalsPane); return ok }) {
+		t.Errorf("the deputy has no Approvals pane")
+	}
+	if app := NewApp(f.session("auditor", "en"), ""); slices.ContainsFunc(app.panes, func(p Pane) bool { _, ok := p.(*approvalsPane); return ok }) {
+		t.Errorf("the auditor has an Approvals pane")
+	}
+	dp := approvalsOf(ds, 100, 30)
 	if len(dp.items) != 1 || dp.items[0].req.ID != id {
 		t.Fatalf("the deputy's inbox: %d items", len(dp.items))
 	}

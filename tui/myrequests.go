@@ -154,7 +154,7 @@ func (p *myRequestsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.detail.req, p.detail.names, p.detail.err = msg.req, msg.names, ""
 		return p, nil
 	case storeChangedMsg:
-		if msg.onlyLogins() {
+		if !touchesRequests(msg) {
 			return p, nil
 		}
 		return p, p.reload()

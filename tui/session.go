@@ -40,6 +40,11 @@ type Session struct {
 	// "released" or "rejected", by who decided, comment their words; nil:
 	// nobody is told.
 	Notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
+
+	// deputy says a step of a pending request was handed to the person
+	// (read when the UI starts): they get the Approvals pane whatever
+	// their roles.
+	deputy bool
 }
 
 // NewSession builds a session for an actor in a language.
