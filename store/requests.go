@@ -211,12 +211,18 @@ func (r *Reader) Borrowers(lender model.Address) ([]model.Address, error) {
 
 // Request returns a request by id.
 func (r *Reader) Request(id uint64) (*model.Request, error) {
-	req, err := getJSON[model.Request](r.tx, bRequests, u64(id))
-	if err != nil {
-		return nil, err
+	if r.reqBucket == nil {
+		r.reqBucket = r.tx.Bucket(bRequests)
 	}
-	if req == nil {
+	var key [8]byte
+	binary.BigEndian.PutUint64(key[:], id)
+	raw := r.reqBucket.Get(key[:])
+	if raw == nil {
 		return nil, model.NotFoundf("no request %d: request list shows the requests you may see", id)
+	}
+	req := new(model.Request)
+	if err := decodeRequest(raw, req, &r.reqStrings); err != nil {
+		return nil, fmt.Errorf("decode %s/%d: %w", bRequests, id, err)
 	}
 	return req, nil
 }
@@ -246,11 +252,10 @@ type RequestFilter struct {
 // Requests lists requests newest first.
 func (r *Reader) Requests(f RequestFilter) ([]*model.Request, error) {
 	var out []*model.Request
-	var in strIntern
 	c := r.tx.Bucket(bRequests).Cursor()
 	for k, v := c.Last(); k != nil; k, v = c.Prev() {
 		req := new(model.Request)
-		if err := decodeRequest(v, req, &in); err != nil {
+		if err := decodeRequest(v, req, &r.reqStrings); err != nil {
 			return nil, err
 		}
 		if f.State != "" && req.StateAt(f.Now) != f.State {

@@ -22,6 +22,11 @@ type Reader struct {
 	// policy caches the decoded mail policy between read transactions
 	// (ReadOnlyMailPolicy); nil inside a write transaction.
 	policy *atomic.Pointer[policyCache]
+	// reqStrings shares the strings that repeat between the requests this
+	// Reader decodes (decodeRequest); reqBucket is the requests bucket,
+	// opened once (an inbox reads thousands by id).
+	reqStrings strIntern
+	reqBucket  *bolt.Bucket
 }
 
 // policyCache is the mail policy as of the write transaction txid: the

@@ -205,24 +205,24 @@ func (p *approvalsPane) reload() tea.Cmd {
 }
 
 // waitingFor lists the pending requests whose current step the actor may
-// decide, newest first.
+// decide, newest first: all of them, since the inbox counts them per kind
+// and sorts and filters them (the waiting index reads only those).
 func waitingFor(r *store.Reader, actor model.Actor, now time.Time) ([]*model.Request, error) {
-	return r.Requests(store.RequestFilter{State: model.RequestPending, Now: now, Keep: func(q *model.Request) bool {
-		return q.MayDecide(r, q.Current(), actor)
-	}})
+	qs, _, err := r.Inbox(actor, now, 0)
+	return qs, err
 }
 
 // handedTo reports whether a pending request waits for the person as the
 // deputy its current step was handed to: one read, before the rail is
 // built (never in Update).
+//
+// It is asked only for people without an approver's role, for whom the
+// waiting index holds nothing else.
 func handedTo(st *store.Store, actor model.Actor, now time.Time) bool {
 	found := false
 	st.Read(func(r *store.Reader) error {
-		qs, err := r.Requests(store.RequestFilter{State: model.RequestPending, Now: now, Limit: 1, Keep: func(q *model.Request) bool {
-			i := q.Current()
-			return i < len(q.Steps) && q.Steps[i].Deputy == actor.Address && q.MayDecide(r, i, actor)
-		}})
-		found = err == nil && len(qs) > 0
+		_, n, err := r.Inbox(actor, now, 1)
+		found = err == nil && n > 0
 		return err
 	})
 	return found

@@ -89,8 +89,8 @@ func approvalsOf(s *Session, w, h int) *approvalsPane {
 	return p
 }
 
-// keys sends key presses to a pane and runs what they lead to.
-func keys(p Pane, ks ...string) {
+// pressKeys sends key presses to a pane and runs what they lead to.
+func pressKeys(p Pane, ks ...string) {
 	for _, k := range ks {
 		var msg tea.KeyPressMsg
 		switch k {
@@ -164,11 +164,11 @@ func TestApprovalsApproveAndReject(t *testing.T) {
 	if p.items[0].req == nil || p.items[0].req.ID != b || p.items[1].req.ID != a {
 		t.Fatalf("order: %v %v", p.items[0].key(), p.items[1].key())
 	}
-	keys(p, "j", "a")
+	pressKeys(p, "j", "a")
 	if p.form == nil || !strings.Contains(p.form.View(), fmt.Sprintf("Approve #%d", a)) {
 		t.Fatalf("no approve form for #%d:\n%s", a, p.View())
 	}
-	keys(p, "同意，限本项目", "enter")
+	pressKeys(p, "同意，限本项目", "enter")
 	q := f.request(a)
 	if q.Steps[0].Verdict != model.VerdictApproved || q.Steps[0].By != f.head.Address || q.Steps[0].Comment != "同意，限本项目" || q.Current() != 1 {
 		t.Fatalf("after approving: %+v", q.Steps)
@@ -178,15 +178,15 @@ func TestApprovalsApproveAndReject(t *testing.T) {
 	}
 
 	// Rejecting needs a comment.
-	keys(p, "g", "x")
+	pressKeys(p, "g", "x")
 	if p.form == nil {
 		t.Fatalf("no reject form:\n%s", p.View())
 	}
-	keys(p, "enter")
+	pressKeys(p, "enter")
 	if p.form == nil || !strings.Contains(p.form.View(), s.T.Requests.CommentNeeded) {
 		t.Fatalf("a rejection without a comment was not stopped:\n%s", p.View())
 	}
-	keys(p, "not for this team", "enter")
+	pressKeys(p, "not for this team", "enter")
 	if q := f.request(b); q.State != model.RequestRejected || q.Steps[0].Comment != "not for this team" {
 		t.Fatalf("after rejecting: %s %+v", q.State, q.Steps)
 	}
@@ -218,7 +218,7 @@ func TestApprovalsDetail(t *testing.T) {
 	if len(p.items) != 1 {
 		t.Fatalf("the owner's officer has %d items", len(p.items))
 	}
-	keys(p, "enter")
+	pressKeys(p, "enter")
 	v := p.View()
 	for _, want := range []string{"申请 " + fmt.Sprint(id), "客户邮件", "获得权限 对外发信 (external)", "已同意：", "“同意”", "← 当前", "未轮到",
 		"信息部（任一管理员）执行", string(f.member.Address)} {
@@ -226,7 +226,7 @@ func TestApprovalsDetail(t *testing.T) {
 			t.Errorf("the detail lacks %q:\n%s", want, v)
 		}
 	}
-	keys(p, "a", "enter")
+	pressKeys(p, "a", "enter")
 	if p.detail != nil || f.request(id).Current() != 2 {
 		t.Errorf("after approving from the detail: open %v, step %d", p.detail != nil, f.request(id).Current())
 	}
@@ -241,17 +241,17 @@ func TestApprovalsBulkHeld(t *testing.T) {
 	b := f.file(model.PermBroadcast, "")
 	s := f.sessionOf(f.head, "en")
 	p := approvalsOf(s, 120, 40)
-	keys(p, "A")
+	pressKeys(p, "A")
 	if len(p.selected) != 3 || !strings.Contains(p.View(), "3 selected") {
 		t.Fatalf("select all: %d selected", len(p.selected))
 	}
 	// Someone decides request b from another door before the bulk runs.
 	f.apply(f.head, &model.DecideRequest{ID: b, Approve: true})
-	keys(p, "a")
+	pressKeys(p, "a")
 	if p.form == nil || !strings.Contains(p.form.View(), "Approve the 3 selected") {
 		t.Fatalf("no bulk form:\n%s", p.View())
 	}
-	keys(p, "enter")
+	pressKeys(p, "enter")
 	if len(p.results) != 3 {
 		t.Fatalf("%d results, want 3:\n%s", len(p.results), p.View())
 	}
@@ -271,7 +271,7 @@ func TestApprovalsBulkHeld(t *testing.T) {
 	if len(p.items) != 0 || len(p.selected) != 0 {
 		t.Errorf("after the bulk: %d items, %d selected", len(p.items), len(p.selected))
 	}
-	keys(p, "esc")
+	pressKeys(p, "esc")
 	if p.results != nil {
 		t.Errorf("esc did not close the results")
 	}
@@ -348,12 +348,12 @@ func TestApprovalsHandAndIT(t *testing.T) {
 	f := newReqFix(t)
 	id := f.file(model.PermExternal, "")
 	p := approvalsOf(f.sessionOf(f.head, "en"), 100, 30)
-	keys(p, "g", "d")
+	pressKeys(p, "g", "d")
 	if p.form == nil {
 		t.Fatalf("no hand form:\n%s", p.View())
 	}
 	deputy := f.actor(loginOf(t, "hr").Address)
-	keys(p, string(deputy.Address), "enter", "on leave this week", "enter")
+	pressKeys(p, string(deputy.Address), "enter", "on leave this week", "enter")
 	if q := f.request(id); q.Steps[0].Deputy != deputy.Address {
 		t.Fatalf("not handed: %+v", q.Steps[0])
 	}
@@ -369,7 +369,7 @@ func TestApprovalsHandAndIT(t *testing.T) {
 	if len(dp.items) != 1 || dp.items[0].req.ID != id {
 		t.Fatalf("the deputy's inbox: %d items", len(dp.items))
 	}
-	keys(dp, "a", "enter")
+	pressKeys(dp, "a", "enter")
 	q := f.request(id)
 	if q.Steps[0].By != deputy.Address {
 		t.Fatalf("the deputy's decision: %+v", q.Steps[0])
@@ -377,13 +377,13 @@ func TestApprovalsHandAndIT(t *testing.T) {
 	for i := 1; i < len(q.Steps)-1; i++ {
 		signer := q.Steps[i].Approver
 		sp := approvalsOf(f.sessionOf(f.actor(string(signer)), "en"), 100, 30)
-		keys(sp, "a", "enter")
+		pressKeys(sp, "a", "enter")
 	}
 	ap := approvalsOf(f.sessionOf(f.admin, "en"), 100, 30)
 	if len(ap.items) != 1 {
 		t.Fatalf("IT's inbox: %d items\n%s", len(ap.items), ap.View())
 	}
-	keys(ap, "a", "enter")
+	pressKeys(ap, "a", "enter")
 	if q := f.request(id); q.State != model.RequestApplied {
 		t.Fatalf("not applied: %s %+v", q.State, q.Steps)
 	}
@@ -396,19 +396,19 @@ func TestApprovalsSortAndFilter(t *testing.T) {
 	a := f.file(model.PermExternal, "")
 	f.file(model.PermBroadcast, "")
 	p := approvalsOf(f.sessionOf(f.head, "en"), 100, 30)
-	keys(p, "s")
+	pressKeys(p, "s")
 	if p.items[0].held == nil || p.items[1].req.ID != a {
 		t.Errorf("oldest first: %v %v", p.items[0].key(), p.items[1].key())
 	}
-	keys(p, "f")
+	pressKeys(p, "f")
 	if p.kind != string(model.RequestGrant) || len(p.items) != 2 {
 		t.Errorf("filter: kind %q, %d items", p.kind, len(p.items))
 	}
-	keys(p, "f")
+	pressKeys(p, "f")
 	if p.kind != heldKind || len(p.items) != 1 {
 		t.Errorf("filter: kind %q, %d items", p.kind, len(p.items))
 	}
-	keys(p, "f")
+	pressKeys(p, "f")
 	if p.kind != "" || len(p.items) != 3 {
 		t.Errorf("filter: kind %q, %d items", p.kind, len(p.items))
 	}

@@ -68,11 +68,11 @@ func TestMyRequests(t *testing.T) {
 			t.Errorf("the list lacks %q:\n%s", want, v)
 		}
 	}
-	keys(p, "enter")
+	pressKeys(p, "enter")
 	if v := p.View(); !strings.Contains(v, "“请用部门邮箱发通知”") || !strings.Contains(v, "rejected by 刘洋") {
 		t.Errorf("the rejected request's detail:\n%s", v)
 	}
-	keys(p, "esc")
+	pressKeys(p, "esc")
 
 	// Someone else's requests are not listed; the head's approval of the
 	// next step shows after the event.
