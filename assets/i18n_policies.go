@@ -220,6 +220,8 @@ var impactPairs = [][2]string{
 		"外发限制：%d 名受限成员发往外部的邮件现在将被%s（原为%s）"},
 	{"unknown local addresses: their mail now goes to %s, folder %s", "不存在的本地地址：邮件现在转入 %s 的“%s”文件夹"},
 	{"unknown local addresses: their mail is now refused", "不存在的本地地址：邮件现在将被拒收"},
+	{"backup %s: matching mail now also goes to %s, from the moment this is saved", "备份规则 %s：符合的邮件从保存时起也发往 %s"},
+	{"backup %s removed: mail is no longer copied to %s", "已删除备份规则 %s：邮件不再复制到 %s"},
 	{"%s: %s added", "%s：添加 %s"},
 	{"%s: %s removed", "%s：删除 %s"},
 }

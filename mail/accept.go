@@ -23,6 +23,7 @@ type judged struct {
 	dropped  []model.Address // local mailboxes that refuse this sender (inbound)
 	contact  string          // SEND-7 line for shared-mailbox sends
 	sharedAs model.Address
+	copies   []model.Address // backup mailboxes the message also goes to (MAILFX-2)
 }
 
 // accept judges a received message and keeps it: refused (550), held (250
@@ -48,6 +49,11 @@ func (r *Relay) accept(s *session, body []byte) error {
 		}
 		if j.res, err = model.ResolveRecipients(rd, pol, rcpts); err != nil {
 			return err
+		}
+		if len(pol.Backup) > 0 {
+			if j.copies, err = backupCopies(rd, pol, s, j.res, direction(outside, j.res)); err != nil {
+				return err
+			}
 		}
 		if outside {
 			return r.judgeInbound(rd, pol, model.Address(strings.ToLower(s.from)), &j)
@@ -134,6 +140,9 @@ func (r *Relay) accept(s *session, body []byte) error {
 		blocked := model.Forbiddenf("every recipient blocks this sender")
 		r.logRefusal(m, j.res, model.Localize(blocked, "en"), model.Localize(blocked, "zh-CN"))
 		return s.reply(550, [3]int{5, 7, 1}, "The recipients do not accept mail from %s", s.from)
+	}
+	for _, a := range j.copies {
+		rcptList = append(rcptList, store.QueueRcpt{Addr: a, Local: true, Status: store.RcptPending})
 	}
 	if j.contact != "" {
 		body = SetSender(AddContactLine(body, j.contact), s.account.Address, s.account.Name)
@@ -295,6 +304,21 @@ func queueRcpts(res *model.Resolution, dropped []model.Address) []store.QueueRcp
 		out = append(out, store.QueueRcpt{Addr: a, Status: store.RcptPending})
 	}
 	return out
+}
+
+// backupCopies are the backup mailboxes the backup rules add to a
+// message (MAILFX-2): judged on its sender (the account, else the
+// envelope sender), its final recipients and its direction.
+func backupCopies(rd *store.Reader, pol model.MailPolicy, s *session, res *model.Resolution, dir string) ([]model.Address, error) {
+	f := model.BackupFacts{Sender: model.Address(strings.ToLower(s.from)), Direction: dir}
+	if s.account != nil {
+		f.Sender = s.account.Address
+	}
+	for _, mb := range res.Local {
+		f.Recipients = append(f.Recipients, mb.Address)
+	}
+	f.Recipients = append(f.Recipients, res.Remote...)
+	return model.BackupCopies(rd, pol, f)
 }
 
 // contactLine is the SEND-7 line for a member sending as a shared mailbox:

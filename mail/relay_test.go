@@ -417,3 +417,36 @@ func TestReasonsInBothLanguages(t *testing.T) {
 		t.Fatalf("violations: %+v", vs)
 	}
 }
+
+// TestBackupRuleCopies: with a backup rule for a sender, their mail also
+// reaches the backup mailbox (MAILFX-2); mail of others does not.
+func TestBackupRuleCopies(t *testing.T) {
+	ts := newTestServer(t, nil)
+	from := model.Address(demoLogin(t, "member").Address)
+	backup := model.Address(demoLogin(t, "auditor").Address)
+	var pol model.MailPolicy
+	ts.store.Read(func(r *store.Reader) error { var err error; pol, err = r.MailPolicy(); return err })
+	pol.Backup = []model.BackupRule{{Name: "watch", Mailbox: backup, Senders: []model.Address{from}}}
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.SetMailPolicy{Policy: pol}); err != nil {
+		t.Fatal(err)
+	}
+	ts.run()
+	c, _ := ts.login("member")
+	if err := send(c, string(from), []string{"liuyang@example.com"}, message(string(from), "liuyang@example.com", "周报", "本周进展")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "delivery and its backup copy", func() bool {
+		return len(ts.maildirFiles("liuyang@example.com", "")) == 1 && len(ts.maildirFiles(backup, "")) == 1
+	})
+	if got := ts.maildirFiles(backup, "")[0]; !strings.Contains(got, "Subject: 周报") || !strings.Contains(got, "Delivered-To: "+string(backup)) {
+		t.Errorf("backup copy:\n%s", got)
+	}
+	other, otherFrom := ts.login("helpdesk")
+	if err := send(other, string(otherFrom), []string{"liuyang@example.com"}, message(string(otherFrom), "liuyang@example.com", "别的", "x")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the second delivery", func() bool { return len(ts.maildirFiles("liuyang@example.com", "")) == 2 })
+	if n := len(ts.maildirFiles(backup, "")); n != 1 {
+		t.Errorf("the backup mailbox has %d messages, want 1 (only the watched sender's)", n)
+	}
+}

@@ -48,6 +48,7 @@ func (c *SetMailPolicy) Apply(tx Tx, env Env) error {
 	if c.Base != nil && !reflect.DeepEqual(*c.Base, old) {
 		return Conflictf("the mail policy was changed by someone else meanwhile; look at it again (policy show) and repeat the change")
 	}
+	stampBackup(p.Backup, old.Backup, env.Now)
 	c.Impact = p.Impact(tx, old)
 	if samePolicy(p, old) {
 		return nil // nothing to write, nothing to log

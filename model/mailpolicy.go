@@ -95,6 +95,8 @@ type MailPolicy struct {
 	// CatchAll receives mail for unknown local addresses when UnknownLocal
 	// is catchall: a member, shared or department mailbox.
 	CatchAll Address `json:"catchall,omitempty"`
+	// Backup copies matching mail to backup mailboxes (MAILFX-2).
+	Backup []BackupRule `json:"backup,omitempty"`
 }
 
 // BroadcastRule is whole-company sending (SEND-2, seed part 1 clauses 1 and 7):
@@ -311,6 +313,9 @@ func (p MailPolicy) Clean() (MailPolicy, error) {
 			return p, err
 		}
 	}
+	if p.Backup, err = cleanBackup(p.Backup); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 
@@ -498,7 +503,7 @@ func (p MailPolicy) Validate(v View) error {
 	default:
 		return Invalidf("unknown_local %q: use refuse or catchall", p.UnknownLocal)
 	}
-	return nil
+	return validateBackup(v, p.Backup)
 }
 
 func checkAction(where string, a MailAction) error {
@@ -639,6 +644,17 @@ func (p MailPolicy) Impact(v View, old MailPolicy) PolicyImpact {
 			im.line("unknown local addresses: their mail now goes to %s, folder %s", p.CatchAll, CatchAllFolder)
 		} else {
 			im.line("unknown local addresses: their mail is now refused")
+		}
+	}
+	for _, r := range p.Backup {
+		i := slices.IndexFunc(old.Backup, func(o BackupRule) bool { return o.Name == r.Name })
+		if i < 0 || !sameBackupRule(old.Backup[i], r) {
+			im.line("backup %s: matching mail now also goes to %s, from the moment this is saved", r.Name, r.Mailbox)
+		}
+	}
+	for _, o := range old.Backup {
+		if !slices.ContainsFunc(p.Backup, func(r BackupRule) bool { return r.Name == o.Name }) {
+			im.line("backup %s removed: mail is no longer copied to %s", o.Name, o.Mailbox)
 		}
 	}
 	if len(im.out.Lines) == 0 {

@@ -17,7 +17,7 @@ import (
 
 func mailPolicyCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{Use: "policy", Short: "the mail policy: who may send what to whom (SEND-2..6, IN-2, IN-3)"}
-	c.AddCommand(policyShowCmd(env), policySetCmd(env), policyExplainCmd(env), policyFilterCmd(env))
+	c.AddCommand(policyShowCmd(env), policySetCmd(env), policyExplainCmd(env), policyFilterCmd(env), policyBackupCmd(env))
 	return c
 }
 
@@ -292,6 +292,10 @@ func (e *Env) describePolicy(r *store.Reader, p model.MailPolicy) {
 		e.say("Unknown local addresses (IN-2): to %s, folder %s", "发往不存在地址的邮件（IN-2）：转到 %s 的 %s 文件夹", p.CatchAll, model.CatchAllFolder)
 	} else {
 		e.say("Unknown local addresses (IN-2): refused", "发往不存在地址的邮件（IN-2）：拒收")
+	}
+	for _, b := range p.Backup {
+		e.say("Backup %s (MAILFX-2): %s; copies to %s since %s", "邮件备份 %s（MAILFX-2）：%s；自 %s 起复制到 %s",
+			b.Name, e.backupWords(r, b, zh), b.Mailbox, b.Since.Local().Format("2006-01-02 15:04"))
 	}
 }
 
