@@ -16,6 +16,15 @@ type DemoCompany struct {
 	Members []DemoMember // in employee-id order
 	Groups  []DemoGroup
 	Shared  []DemoShared // shared (public) mailboxes
+	// Perms are the permission catalogue's owning departments (PERM-1):
+	// permission name → department path, whose officer signs its grants.
+	Perms []DemoPerm
+}
+
+// DemoPerm is a permission of the demo company's catalogue and the
+// department that owns it.
+type DemoPerm struct {
+	Name, Owner string
 }
 
 // DemoDept is one department of the demo company.
@@ -518,6 +527,16 @@ func buildDemo() (DemoCompany, map[string]string) {
 	c.Shared = []DemoShared{
 		{Address: at("hr"), Name: "人力资源部公共邮箱", Dept: "人力资源部", SendAs: []string{keys["hr"], keys["hr2"]}},
 		{Address: at("admin"), Name: "行政部公共邮箱", Dept: "行政部", SendAs: []string{keys["admin1"], keys["admin2"]}},
+	}
+	// Whole-company sending and skip-level mail are the general office's
+	// (seed part 1); outside mail and sub-admin rights are IT's; the
+	// notification quota is the administration's.
+	c.Perms = []DemoPerm{
+		{Name: "broadcast", Owner: "总经办"},
+		{Name: "skip-level", Owner: "总经办"},
+		{Name: "external", Owner: "信息部"},
+		{Name: "subadmin", Owner: "信息部"},
+		{Name: "notify", Owner: "行政部"},
 	}
 	return c, keys
 }

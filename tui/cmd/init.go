@@ -259,6 +259,9 @@ func BuildDemo(s *store.Store, act model.Actor) (int, error) {
 	for _, sh := range d.Shared {
 		changes = append(changes, &model.AddShared{Address: model.Address(sh.Address), Name: sh.Name, Dept: sh.Dept})
 	}
+	for _, p := range d.Perms {
+		changes = append(changes, &model.SetPermission{Name: p.Name, Owner: p.Owner})
+	}
 	for _, g := range d.Groups {
 		changes = append(changes, &model.AddGroup{Address: model.Address(g.Address), Name: g.Name, Post: g.Post})
 		for _, m := range g.Members {
