@@ -8,6 +8,10 @@ type PoliciesText struct {
 	// Sections and their rows.
 	SecBroadcast, SecGroupPost, SecNotices, SecSkipLevel, SecContent string
 	SecExternal, SecBlacklist, SecWhitelist, SecUnknown              string
+	// SecBackup lists the backup rules (MAILFX-2): each rule's conditions
+	// in BackupFrom, BackupTo, BackupDepts and BackupDir (each takes its
+	// values), its copies' mailbox in BackupInto.
+	SecBackup, BackupFrom, BackupTo, BackupDepts, BackupDir, BackupInto, HintBackup string
 	Action, Threshold, Classes, Exempt, Members, Depts, CatchAll     string
 	PartGroups, AllGroups, PartGroup, AllGroup                       string
 	BroadcastNote, PartGroupsNote, AllGroupsNote                     string
@@ -54,6 +58,8 @@ var policiesZH = PoliciesText{
 	SecBroadcast: "全员群发", SecGroupPost: "邮件组发信", SecNotices: "通知类邮件", SecSkipLevel: "越级发信",
 	SecContent: "内容规则", SecExternal: "外发限制", SecBlacklist: "黑名单（外来邮件）", SecWhitelist: "白名单（外来邮件）",
 	SecUnknown: "不存在的本地地址",
+	SecBackup:  "邮件备份", BackupFrom: "发件人 %s", BackupTo: "收件人 %s", BackupDepts: "部门 %s", BackupDir: "方向 %s",
+	BackupInto: "复制到 %s", HintBackup: "D 删除此规则；添加规则请用命令 policy backup add",
 	Action:     "处理方式", Threshold: "人数阈值", Classes: "可群发的岗位", Exempt: "不受限的岗位", Members: "受限成员",
 	Depts: "受限部门", CatchAll: "收件邮箱",
 	PartGroups: "普通邮件组", AllGroups: "全员邮件组", PartGroup: "普通组", AllGroup: "全员组",
@@ -115,6 +121,8 @@ var policiesEN = PoliciesText{
 	SecBroadcast: "Whole-company mail", SecGroupPost: "Group posting", SecNotices: "Notices", SecSkipLevel: "Skip-level mail",
 	SecContent: "Content rules", SecExternal: "External restriction", SecBlacklist: "Blacklist (mail from outside)",
 	SecWhitelist: "Whitelist (mail from outside)", SecUnknown: "Unknown local addresses",
+	SecBackup: "Backup copies", BackupFrom: "from %s", BackupTo: "to %s", BackupDepts: "departments %s", BackupDir: "direction %s",
+	BackupInto: "copies to %s", HintBackup: "D removes this rule; add rules with the command policy backup add",
 	Action: "Action", Threshold: "Threshold", Classes: "Permitted classes", Exempt: "Exempt classes", Members: "Members",
 	Depts: "Departments", CatchAll: "Catch-all",
 	PartGroups: "Other groups", AllGroups: "All-staff groups", PartGroup: "group", AllGroup: "all staff",

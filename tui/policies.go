@@ -117,6 +117,7 @@ const (
 	polEntry                 // a list entry: removable
 	polAdd                   // adds an entry to a list
 	polChoice                // cycles through choices
+	polRule                  // a rule shown with its value: removable, added elsewhere
 )
 
 // polRow is one line of the policy.
@@ -366,7 +367,7 @@ func (p *policiesPane) key(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 		}
 		p.clamp()
 		return p, p.startEdit("")
-	case key.Matches(msg, k.Delete) && r.kind == polEntry:
+	case key.Matches(msg, k.Delete) && (r.kind == polEntry || r.kind == polRule):
 		r.remove(&p.draft)
 		p.clamp()
 	}
@@ -618,7 +619,51 @@ func (p *policiesPane) rows() []polRow {
 				return nil
 			}})
 	}
+
+	head(t.SecBackup)
+	if len(d.Backup) == 0 {
+		info(t.NoRules, "")
+	}
+	for _, b := range d.Backup {
+		out = append(out, polRow{kind: polRule, label: b.Name, value: p.s.Sprintf(t.BackupInto, b.Mailbox), note: p.backupNote(b),
+			hint: t.HintBackup, remove: func(pol *model.MailPolicy) {
+				pol.Backup = slices.DeleteFunc(slices.Clone(pol.Backup), func(x model.BackupRule) bool { return x.Name == b.Name })
+				if len(pol.Backup) == 0 {
+					pol.Backup = nil
+				}
+			}})
+	}
 	return out
+}
+
+// backupNote says a backup rule's conditions.
+func (p *policiesPane) backupNote(b model.BackupRule) string {
+	t := p.s.T.Policies
+	var parts []string
+	addrs := func(as []model.Address) string {
+		ws := make([]string, len(as))
+		for i, a := range as {
+			ws[i] = string(a)
+		}
+		return strings.Join(ws, t.ListSep)
+	}
+	if len(b.Senders) > 0 {
+		parts = append(parts, p.s.Sprintf(t.BackupFrom, addrs(b.Senders)))
+	}
+	if len(b.Recipients) > 0 {
+		parts = append(parts, p.s.Sprintf(t.BackupTo, addrs(b.Recipients)))
+	}
+	if len(b.Depts) > 0 {
+		var ds []string
+		for _, id := range b.Depts {
+			ds = append(ds, p.data.depts[id])
+		}
+		parts = append(parts, p.s.Sprintf(t.BackupDepts, strings.Join(ds, t.ListSep)))
+	}
+	if b.Direction != "" {
+		parts = append(parts, p.s.Sprintf(t.BackupDir, b.Direction))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // addListRows adds a block or allow list: its entries and a row to add one.
@@ -811,8 +856,8 @@ func (p *policiesPane) render() ([]string, int, int) {
 		case polHead:
 			out = append(out, st.Label.Bold(true).Render(truncate(r.label, p.width)))
 			continue
-		case polEntry, polAdd, polInfo:
-			if r.kind == polInfo && r.value != "" {
+		case polEntry, polAdd, polInfo, polRule:
+			if (r.kind == polInfo || r.kind == polRule) && r.value != "" {
 				break
 			}
 			text := "  " + r.label
@@ -988,6 +1033,8 @@ func (p *policiesPane) ShortHelp() []key.Binding {
 		out = append(out, relabelKey(k.Enter, "", t.KeyAdd))
 	case polEntry:
 		out = append(out, relabelKey(k.Delete, "", t.KeyRemove), relabelKey(k.New, "", t.KeyAdd))
+	case polRule:
+		out = append(out, relabelKey(k.Delete, "", t.KeyRemove))
 	}
 	if p.changed() {
 		out = append(out, relabelKey(k.Save, "", t.KeySave), relabelKey(k.Back, "", t.KeyUndo))

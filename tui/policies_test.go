@@ -408,3 +408,37 @@ func TestPoliciesCutMarked(t *testing.T) {
 	}
 	t.Fatalf("no permitted classes:\n%s", ansi.Strip(p.View()))
 }
+
+// TestPoliciesBackupRules: the pane lists the backup rules with their
+// conditions, and D removes one through the same save, whose preview says
+// so.
+func TestPoliciesBackupRules(t *testing.T) {
+	st := demoStore(t)
+	var pol model.MailPolicy
+	st.Read(func(r *store.Reader) error { var err error; pol, err = r.MailPolicy(); return err })
+	pol.Backup = []model.BackupRule{{Name: "watch-out", Mailbox: "it.admin@example.com", Direction: "out", Senders: []model.Address{"wangwei@example.com"}}}
+	if err := st.Apply(model.System(model.DoorCLI), &model.SetMailPolicy{Policy: pol}); err != nil {
+		t.Fatal(err)
+	}
+	p := policiesPaneFor(t, st, "admin", "en")
+	selectRow(t, p, "watch-out")
+	v := strings.ReplaceAll(p.View(), "\n", "")
+	for _, want := range []string{"copies to it.admin@example.com", "from wangwei@example.com · direction out", "D removes this rule"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the pane does not say %q:\n%s", want, p.View())
+		}
+	}
+	keyPress(p, "D")
+	if len(p.draft.Backup) != 0 {
+		t.Fatalf("D left %+v", p.draft.Backup)
+	}
+	drive(p, keyPress(p, "ctrl+s"))
+	if v := strings.ReplaceAll(p.View(), "\n", ""); !strings.Contains(v, "backup watch-out removed") {
+		t.Errorf("the preview does not name the removal:\n%s", p.View())
+	}
+	drive(p, keyPress(p, "y"))
+	st.Read(func(r *store.Reader) error { var err error; pol, err = r.MailPolicy(); return err })
+	if len(pol.Backup) != 0 {
+		t.Errorf("saved backup rules %+v", pol.Backup)
+	}
+}
