@@ -276,6 +276,17 @@ func (d *reqDecoder) request(q *model.Request) bool {
 			q.Urgent, ok = d.bool()
 		case "perm":
 			ok = text(d, &q.Perm)
+		case "scope":
+			var n uint64
+			n, ok = d.uint()
+			q.Scope = model.DeptID(n)
+		case "rights":
+			q.SubRights = nil
+			ok = d.array(func() bool {
+				s, ok := d.str()
+				q.SubRights = append(q.SubRights, model.SubRight(s))
+				return ok
+			})
 		case "perms":
 			q.Perms = nil
 			ok = d.array(func() bool {

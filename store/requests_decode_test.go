@@ -14,7 +14,7 @@ func fullRequest(reason, comment, name string) *model.Request {
 	at := time.Date(2026, 11, 28, 9, 30, 15, 123456789, time.FixedZone("CST", 8*3600))
 	return &model.Request{ID: 42, Kind: model.RequestDelegate, State: model.RequestApplied, Subject: "wangwei@example.com",
 		Requester: "hr@example.com", Filed: at, Expires: at.Add(336 * time.Hour), Done: at.Add(time.Hour).UTC(), Reason: reason,
-		Urgent: true, Perm: "external", Perms: []string{"broadcast", "sendas:hr@example.com"}, To: "lisi@example.com",
+		Urgent: true, Perm: "external", Scope: 5, SubRights: []model.SubRight{model.SubMembers, model.SubGroups}, Perms: []string{"broadcast", "sendas:hr@example.com"}, To: "lisi@example.com",
 		From: at.Add(2 * time.Hour), Until: at.Add(48 * time.Hour),
 		Join:      &model.JoinForm{Name: name, Dept: 12, Title: "销售经理", Position: "staff", Address: "new@example.com", Start: at},
 		Successor: "zhaoliu@example.com", Message: "0102030405060708",

@@ -537,13 +537,17 @@ func (p *approvalsPane) targetsOf() []apprItem {
 }
 
 // mayHand reports whether the person may hand the item's step on: they
-// are the step's named approver (HandStep's rule).
+// are the step's named approver, or IT, who may hand any step on
+// (HandStep's rule).
 func (p *approvalsPane) mayHand(it apprItem) bool {
 	if it.req == nil || p.busy {
 		return false
 	}
 	i := it.req.Current()
-	return i < len(it.req.Steps) && it.req.Steps[i].Approver == p.s.Actor.Address
+	if i >= len(it.req.Steps) {
+		return false
+	}
+	return it.req.Steps[i].Approver == p.s.Actor.Address || model.Can(p.s.Actor, model.RightRequestApply, nil, nil)
 }
 
 // openForm asks for the comment (approve, reject) or the deputy (hand).

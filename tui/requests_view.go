@@ -170,6 +170,9 @@ func readRequestNames(r *store.Reader, q *model.Request) requestNames {
 			n.depts[st.Dept] = r.DeptPath(st.Dept)
 		}
 	}
+	if q.Scope != 0 {
+		n.depts[q.Scope] = r.DeptPath(q.Scope)
+	}
 	if q.Join != nil && q.Join.Dept != 0 {
 		n.depts[q.Join.Dept] = r.DeptPath(q.Join.Dept)
 	}
@@ -248,7 +251,18 @@ func requestChange(s *Session, n requestNames, r *model.Request) string {
 	}
 	switch r.Kind {
 	case model.RequestGrant:
-		out := s.Sprintf(t.ChangeGrant, n.person(r.Subject), permName(s, r.Perm)+" ("+r.Perm+")")
+		perm := permName(s, r.Perm) + " (" + r.Perm + ")"
+		if r.Scope != 0 {
+			rights := make([]string, len(r.SubRights))
+			for i, x := range r.SubRights {
+				rights[i] = string(x)
+			}
+			perm += " " + n.dept(r.Scope)
+			if len(rights) > 0 {
+				perm += ": " + strings.Join(rights, ", ")
+			}
+		}
+		out := s.Sprintf(t.ChangeGrant, n.person(r.Subject), perm)
 		if !r.From.IsZero() {
 			out += s.Sprintf(t.ChangeFrom, mailTime(r.From, false))
 		}
