@@ -97,8 +97,10 @@ func panesFor(s *Session, held bool) []Pane {
 	act := s.Actor
 	switch {
 	case act.Has(model.RoleAdmin):
+		// My requests last: an admin rarely files one, and My account
+		// keeps a digit key.
 		return []Pane{newHomePane(s), newApprovalsPane(s), newOrgPane(s), newGroupsPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s),
-			newSettingsPane(s), newMyRequestsPane(s), newAccountPane(s)}
+			newSettingsPane(s), newAccountPane(s), newMyRequestsPane(s)}
 	case act.Has(model.RoleAuditor):
 		return []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newMyRequestsPane(s), newAccountPane(s)}
 	case act.Has(model.RoleHelpdesk):

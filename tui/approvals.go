@@ -325,7 +325,7 @@ func (p *approvalsPane) decide(action string, items []apprItem, comment string, 
 				}
 			}
 			if err != nil {
-				res.text = it.label() + ": " + s.ErrText(err)
+				res.text = it.label() + " " + s.ErrText(err)
 			}
 			res.ok = err == nil
 			out.results = append(out.results, res)

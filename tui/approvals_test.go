@@ -413,3 +413,57 @@ func TestApprovalsSortAndFilter(t *testing.T) {
 		t.Errorf("filter: kind %q, %d items", p.kind, len(p.items))
 	}
 }
+
+// TestApprovalsFit: every screen of the inbox fits 80×24 and 200×50 in
+// both languages: the list with a selection, the detail, the forms, the
+// results of a bulk decision with a refusal, and My requests.
+func TestApprovalsFit(t *testing.T) {
+	for _, lang := range goldenLangs {
+		for _, sz := range []struct{ w, h int }{{80, 24}, {200, 50}} {
+			f := newReqFix(t)
+			a := f.file(model.PermExternal, "给客户发报价单和合同，客户是华北区最大的经销商，这段理由写得很长，要能折行而不被截断。")
+			b := f.file(model.PermBroadcast, "")
+			s := f.sessionOf(f.head, lang)
+			p := newApprovalsPane(s)
+			mine := newMyRequestsPane(f.sessionOf(f.member, lang))
+			app := newAppWith(s, "", []Pane{p, mine, newAccountPane(s)})
+			app.Update(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
+			drive(p, p.Init())
+			drive(mine, mine.Init())
+			check := func(what string) {
+				t.Helper()
+				for _, l := range strings.Split(screenText(app), "\n") {
+					if w := cellWidth(l); w > sz.w {
+						t.Errorf("%s %dx%d %s: a line of %d cells: %q", lang, sz.w, sz.h, what, w, l)
+					}
+				}
+				if n := len(strings.Split(screenText(app), "\n")); n > sz.h {
+					t.Errorf("%s %dx%d %s: %d lines", lang, sz.w, sz.h, what, n)
+				}
+			}
+			check("list")
+			pressKeys(p, "space")
+			check("selection")
+			pressKeys(p, "esc", "enter")
+			check("detail")
+			pressKeys(p, "x")
+			check("reject form")
+			pressKeys(p, "enter")
+			check("reject form with its error")
+			pressKeys(p, "esc", "d")
+			check("hand form")
+			pressKeys(p, "esc", "esc", "A")
+			f.apply(f.head, &model.DecideRequest{ID: b, Approve: true})
+			pressKeys(p, "a", "enter")
+			check("results")
+			if len(p.results) != 3 {
+				t.Errorf("%d results", len(p.results))
+			}
+			app.show(1)
+			check("my requests")
+			pressKeys(mine, "G", "enter")
+			check("my request's detail")
+			_ = a
+		}
+	}
+}
