@@ -45,7 +45,7 @@ type RequestsText struct {
 	// What applying changes: ChangeGrant takes the member and the
 	// permission; ChangeFrom and ChangeUntil a time; ChangeDelegate the
 	// lender, the permissions, the borrower, the start and the end;
-	// ChangeJoin a name and a department; ChangeLeave the member and the
+	// ChangeJoin a name, an address and a department; ChangeLeave the member and the
 	// successor; ChangeReset and ChangeRelease the member or message;
 	// ChangeHeld the number of recipients.
 	ChangeGrant, ChangeFrom, ChangeUntil, ChangeNoEnd, ChangeDelegate, AllPerms, WhenApplied string
@@ -105,7 +105,7 @@ var requestsZH = RequestsText{
 
 	ChangeGrant: "%s 获得权限 %s", ChangeFrom: "，自 %s 起", ChangeUntil: "，至 %s 止", ChangeNoEnd: "，长期有效",
 	ChangeDelegate: "%s 的%s临时交由 %s 使用，%s 至 %s", AllPerms: "全部权限", WhenApplied: "执行时",
-	ChangeJoin: "为 %s 开通邮箱，部门 %s", ChangeLeave: "关闭 %s 的账号，邮件转给 %s", ChangeReset: "重置 %s 的密码",
+	ChangeJoin: "为 %s 开通邮箱 %s，部门 %s", ChangeLeave: "关闭 %s 的账号，邮件转给 %s", ChangeReset: "重置 %s 的密码",
 	ChangeRelease: "放行邮件 %s", ChangeHeld: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到你的意见。",
 	ChangeHeldOne: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到你的意见。",
 
@@ -159,7 +159,7 @@ var requestsEN = RequestsText{
 
 	ChangeGrant: "%s gets the permission %s", ChangeFrom: ", from %s", ChangeUntil: ", until %s", ChangeNoEnd: ", with no end",
 	ChangeDelegate: "%s lends %s to %s, from %s until %s", AllPerms: "all permissions", WhenApplied: "when applied",
-	ChangeJoin: "an account is opened for %s in %s", ChangeLeave: "the account of %s is closed; mail goes to %s",
+	ChangeJoin: "an account is opened for %s, %s, in %s", ChangeLeave: "the account of %s is closed; mail goes to %s",
 	ChangeReset: "the password of %s is reset", ChangeRelease: "the held message %s is released",
 	ChangeHeld:    "Released, it goes out at once to its %d recipients; rejected, it goes back and the sender reads your comment.",
 	ChangeHeldOne: "Released, it goes out at once to its %d recipient; rejected, it goes back and the sender reads your comment.",

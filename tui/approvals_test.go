@@ -467,3 +467,32 @@ func TestApprovalsFit(t *testing.T) {
 		}
 	}
 }
+
+// TestApprovalsJoinLeave: HR's joiner and urgent leaver requests reach the
+// department's officer, counted per kind; the details say whom the
+// account is opened for, in which department, and who receives the
+// leaver's mail.
+func TestApprovalsJoinLeave(t *testing.T) {
+	f := newReqFix(t)
+	hr := f.actor(loginOf(t, "hr").Address)
+	join := &model.FileRequest{Kind: model.RequestJoin, JoinDept: "销售部/华北大区/北京一组",
+		Join: &model.JoinForm{Name: "赵新", Address: "zhaoxin@example.com", Title: "销售代表", Position: "staff"}}
+	leave := &model.FileRequest{Kind: model.RequestLeave, Subject: f.member.Address, Successor: f.head.Address, Urgent: true, Reason: "合同到期"}
+	f.apply(hr, join, leave)
+	p := approvalsOf(f.sessionOf(f.head, "zh-CN"), 100, 30)
+	if p.counts[string(model.RequestJoin)] != 1 || p.counts[string(model.RequestLeave)] != 1 || !strings.Contains(p.View(), "入职开户 1  离职销户 1") {
+		t.Fatalf("counts %v:\n%s", p.counts, p.View())
+	}
+	pressKeys(p, "enter")
+	if v := p.View(); !strings.Contains(v, "紧急") || !strings.Contains(v, "关闭 王伟 "+string(f.member.Address)+" 的账号，邮件转给 刘洋") {
+		t.Errorf("the leaver's detail:\n%s", v)
+	}
+	pressKeys(p, "esc", "j", "enter")
+	if v := p.View(); !strings.Contains(v, "为 赵新 开通邮箱 zhaoxin@example.com，部门 销售部/华北大区/北京一组 · 销售代表") {
+		t.Errorf("the joiner's detail:\n%s", v)
+	}
+	pressKeys(p, "a", "enter")
+	if q := f.request(join.ID); q.Current() != 1 || q.Steps[1].Role != model.StepIT {
+		t.Errorf("after approving the joiner: step %d of %+v", q.Current(), q.Steps)
+	}
+}

@@ -274,7 +274,14 @@ func requestChange(s *Session, n requestNames, r *model.Request) string {
 		return s.Sprintf(t.ChangeDelegate, n.person(r.Subject), permsText(s, r.Perms), n.person(r.To), when(r.From), when(r.Until))
 	case model.RequestJoin:
 		if r.Join != nil {
-			return s.Sprintf(t.ChangeJoin, r.Join.Name, n.dept(r.Join.Dept))
+			out := s.Sprintf(t.ChangeJoin, r.Join.Name, string(r.Join.Address), n.dept(r.Join.Dept))
+			if r.Join.Title != "" {
+				out += " · " + r.Join.Title
+			}
+			if !r.Join.Start.IsZero() {
+				out += " · " + r.Join.Start.Local().Format("2006-01-02")
+			}
+			return out
 		}
 	case model.RequestLeave:
 		return s.Sprintf(t.ChangeLeave, n.person(r.Subject), n.person(r.Successor))
