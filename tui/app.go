@@ -102,9 +102,9 @@ func panesFor(s *Session, held bool) []Pane {
 		return []Pane{newHomePane(s), newApprovalsPane(s), newOrgPane(s), newGroupsPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s),
 			newSettingsPane(s), newAccountPane(s), newMyRequestsPane(s)}
 	case act.Has(model.RoleAuditor):
-		return []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newMyRequestsPane(s), newAccountPane(s)}
+		return withDeputy(s, []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newMyRequestsPane(s), newAccountPane(s)})
 	case act.Has(model.RoleHelpdesk):
-		return []Pane{newDeskPane(s), newMyRequestsPane(s), newAccountPane(s)}
+		return withDeputy(s, []Pane{newDeskPane(s), newMyRequestsPane(s), newAccountPane(s)})
 	}
 	var panes []Pane
 	if act.Has(model.RoleSubadmin) {
@@ -119,6 +119,15 @@ func panesFor(s *Session, held bool) []Pane {
 		panes = append(panes, newHeldPane(s))
 	}
 	return append(panes, newMyRequestsPane(s), newAccountPane(s))
+}
+
+// withDeputy puts Approvals second on the rail of someone a step was
+// handed to.
+func withDeputy(s *Session, panes []Pane) []Pane {
+	if !s.deputy {
+		return panes
+	}
+	return slices.Insert(panes, 1, Pane(newApprovalsPane(s)))
 }
 
 // approves reports whether the person signs steps of requests: as a
@@ -232,6 +241,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if touchesActor(a.s.Actor, msg.events) {
 			cmds = append(cmds, a.reloadActor())
 		}
+		if touchesRequests(msg) && !a.has(func(p Pane) bool { _, ok := p.(*approvalsPane); return ok }) {
+			cmds = append(cmds, a.checkHanded())
+		}
 		for i, p := range a.panes {
 			var c tea.Cmd
 			a.panes[i], c = p.Update(msg)
@@ -240,6 +252,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(cmds...)
 	case actorMsg:
 		return a.setActor(msg)
+	case handedMsg:
+		// A step was handed to the person while they were here: the rail
+		// gains Approvals.
+		if !msg.handed || a.s.deputy {
+			return a, nil
+		}
+		a.s.deputy = true
+		return a, a.rebuild(a.has(func(p Pane) bool { q, ok := p.(*queuePane); return ok && q.approver }))
 	case flashMsg:
 		a.flash, a.flashErr, a.flashUntil = msg.text, msg.err, a.s.Now().Add(8*time.Second)
 		return a, nil
@@ -300,6 +320,22 @@ type actorMsg struct {
 	actor  model.Actor
 	active bool
 	held   bool // held mail waits for the person's decision
+}
+
+// handedMsg says whether a step of a pending request waits for the
+// person as a deputy.
+type handedMsg struct{ handed bool }
+
+// checkHanded asks, in the background, whether a step was handed to the
+// person (a look at the waiting index).
+func (a *App) checkHanded() tea.Cmd {
+	st, actor, now := a.s.Store, a.s.Actor, a.s.Now()
+	return func() tea.Msg { return handedMsg{handed: handedTo(st, actor, now)} }
+}
+
+// has reports whether a pane on the rail is of the kind is asks about.
+func (a *App) has(is func(Pane) bool) bool {
+	return slices.ContainsFunc(a.panes, is)
 }
 
 // touchesActor reports whether events may change the person's roles.

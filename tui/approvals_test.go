@@ -366,6 +366,26 @@ func TestApprovalsHandAndIT(t *testing.T) {
 		t.Errorf("the auditor has an Approvals pane")
 	}
 	dp := approvalsOf(ds, 100, 30)
+
+	// Someone logged in when a step is handed to them gains the inbox.
+	other := f.actor(loginOf(t, "auditor").Address)
+	os := f.sessionOf(other, "en")
+	oapp := newAppWith(os, "", panesFor(os, false))
+	oapp.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	closed := make(chan store.Event)
+	close(closed)
+	oapp.events = closed // the wait for the next event returns at once
+	id2 := f.file(model.PermBroadcast, "")
+	f.apply(f.head, &model.HandStep{ID: id2, To: other.Address})
+	_, cmd := oapp.Update(storeChangedMsg{events: []store.Event{{Kind: "request", Key: fmt.Sprint(id2)}}})
+	for _, m := range collect(cmd) {
+		if h, ok := m.(handedMsg); ok {
+			oapp.Update(h)
+		}
+	}
+	if !slices.ContainsFunc(oapp.panes, func(p Pane) bool { _, ok := p.(*approvalsPane); return ok }) {
+		t.Errorf("the rail did not gain Approvals when a step was handed to the auditor")
+	}
 	if len(dp.items) != 1 || dp.items[0].req.ID != id {
 		t.Fatalf("the deputy's inbox: %d items", len(dp.items))
 	}
@@ -495,4 +515,25 @@ func TestApprovalsJoinLeave(t *testing.T) {
 	if q := f.request(join.ID); q.Current() != 1 || q.Steps[1].Role != model.StepIT {
 		t.Errorf("after approving the joiner: step %d of %+v", q.Current(), q.Steps)
 	}
+}
+
+// collect runs a command and the batches it holds, and returns their
+// messages (the store's event wait, which blocks, is left out).
+func collect(cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch m := c().(type) {
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+		default:
+			out = append(out, m)
+		}
+	}
+	return out
 }
