@@ -647,11 +647,20 @@ func (p *approvalsPane) formKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 			p.form.setError("deputy", t.DeputyNeeded)
 			return p, nil
 		}
+		// An item that left the inbox while the form was open (someone
+		// else decided it) is still sent: the refusal says what became
+		// of it.
 		var items []apprItem
 		for _, k := range p.targets {
-			if it, ok := p.find(k); ok {
-				items = append(items, it)
+			it, ok := p.find(k)
+			switch {
+			case ok:
+			case k.req != 0:
+				it = apprItem{req: &model.Request{ID: k.req}}
+			default:
+				it = apprItem{held: &store.QueueMessage{ID: k.msg}}
 			}
+			items = append(items, it)
 		}
 		action := p.action
 		p.form, p.busy, p.results = nil, true, nil
@@ -743,6 +752,8 @@ func (p *approvalsPane) nextKind() {
 	}
 	i := slices.Index(kinds, p.kind)
 	p.kind = kinds[(i+1)%len(kinds)]
+	// What is selected must be in sight: a decision takes the selection.
+	p.selected = map[apprKey]bool{}
 	p.arrange()
 	p.cursor, p.top = 0, 0
 }

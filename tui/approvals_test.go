@@ -271,6 +271,18 @@ func TestApprovalsBulkHeld(t *testing.T) {
 	if len(p.items) != 0 || len(p.selected) != 0 {
 		t.Errorf("after the bulk: %d items, %d selected", len(p.items), len(p.selected))
 	}
+
+	// A request decided elsewhere while the form is open, and gone from
+	// the inbox when it is sent, is still sent: the refusal says why.
+	c := f.file(model.PermExternal, "")
+	drive(p, p.reload())
+	pressKeys(p, "a")
+	f.apply(f.head, &model.DecideRequest{ID: c, Comment: "no", Approve: false})
+	drive(p, p.reload())
+	pressKeys(p, "enter")
+	if len(p.results) != 1 || p.results[0].ok || !strings.Contains(p.results[0].text, "already decided") {
+		t.Errorf("the vanished request's result: %+v", p.results)
+	}
 	pressKeys(p, "esc")
 	if p.results != nil {
 		t.Errorf("esc did not close the results")
