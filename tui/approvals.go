@@ -98,6 +98,9 @@ type approvalsPane struct {
 	results []apprResult
 
 	keys apprKeys
+	// onScreen says the pane is in sight: out of sight it reads nothing
+	// on changes, and reads the inbox again when it comes back.
+	onScreen bool
 }
 
 // apprKeys are the pane's own bindings, in the person's language.
@@ -168,8 +171,10 @@ func (p *approvalsPane) Title() string { return p.s.T.Requests.NavApprovals }
 func (p *approvalsPane) Init() tea.Cmd { return p.reload() }
 
 // Shown reads the inbox again when the pane comes on screen: the relay
-// holds mail without telling the directory.
+// holds mail without telling the directory, and changes that came while
+// it was away were not read (a big inbox is read only while in sight).
 func (p *approvalsPane) Shown(on bool) tea.Cmd {
+	p.onScreen = on
 	if !on || !p.loaded {
 		return nil
 	}
@@ -377,7 +382,7 @@ func (p *approvalsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		return p, p.done(msg.results)
 	case storeChangedMsg:
-		if !touchesRequests(msg) {
+		if !touchesRequests(msg) || (!p.onScreen && p.loaded) {
 			return p, nil
 		}
 		return p, p.reload()

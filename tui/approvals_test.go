@@ -85,6 +85,7 @@ func (f *reqFix) sessionOf(a model.Actor, lang string) *Session {
 func approvalsOf(s *Session, w, h int) *approvalsPane {
 	p := newApprovalsPane(s)
 	p.SetSize(w, h)
+	p.Shown(true)
 	drive(p, p.Init())
 	return p
 }

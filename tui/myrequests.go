@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,11 @@ type myRequestsPane struct {
 
 	cursor, top int
 	detail      *myRequestDetail
+
+	// onScreen says the pane is in sight; stale that a change to the
+	// person's requests came while it was not, to be read when it comes
+	// back. Everyone has this pane: out of sight it reads nothing.
+	onScreen, stale bool
 }
 
 // myRequestDetail is the request open in the detail, read fresh.
@@ -60,6 +66,40 @@ func (p *myRequestsPane) ID() string    { return "myrequests" }
 func (p *myRequestsPane) Title() string { return p.s.T.Requests.NavMine }
 
 func (p *myRequestsPane) Init() tea.Cmd { return p.reload() }
+
+// Shown reads the requests again when the pane comes back on screen after
+// a change to them.
+func (p *myRequestsPane) Shown(on bool) tea.Cmd {
+	p.onScreen = on
+	if !on || !p.stale {
+		return nil
+	}
+	p.stale = false
+	return p.reload()
+}
+
+// concerns reports whether a change may touch the person's requests: one
+// of those listed, or one filed since (a higher id), or a change that
+// names none.
+func (p *myRequestsPane) concerns(m storeChangedMsg) bool {
+	var newest uint64
+	for _, q := range p.reqs {
+		newest = max(newest, q.ID)
+	}
+	for _, e := range m.events {
+		if e.Kind != "request" && e.Kind != "queue" {
+			continue
+		}
+		id, err := strconv.ParseUint(e.Key, 10, 64)
+		if e.Kind == "queue" || err != nil || id > newest || !p.loaded {
+			return true
+		}
+		if slices.ContainsFunc(p.reqs, func(q *model.Request) bool { return q.ID == id }) {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *myRequestsPane) reload() tea.Cmd {
 	if p.loading {
@@ -154,7 +194,11 @@ func (p *myRequestsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.detail.req, p.detail.names, p.detail.err = msg.req, msg.names, ""
 		return p, nil
 	case storeChangedMsg:
-		if !touchesRequests(msg) {
+		switch {
+		case !p.concerns(msg):
+			return p, nil
+		case !p.onScreen:
+			p.stale = true
 			return p, nil
 		}
 		return p, p.reload()

@@ -57,6 +57,7 @@ func TestMyRequests(t *testing.T) {
 	s := f.sessionOf(f.member, "en")
 	p := newMyRequestsPane(s)
 	p.SetSize(120, 30)
+	p.Shown(true)
 	drive(p, p.Init())
 	if len(p.reqs) != 2 || p.reqs[0].ID != rejected || p.reqs[1].ID != pending {
 		t.Fatalf("my requests: %d", len(p.reqs))
@@ -82,8 +83,28 @@ func TestMyRequests(t *testing.T) {
 		t.Errorf("the head sees %d requests they did not file", len(hp.reqs))
 	}
 	f.apply(f.actor(string(owner)), &model.DecideRequest{ID: pending, Approve: true})
-	drive(p, func() tea.Msg { return storeChangedMsg{events: []store.Event{{Kind: "request"}}} })
+	drive(p, func() tea.Msg { return storeChangedMsg{events: []store.Event{{Kind: "request", Key: fmt.Sprint(pending)}}} })
 	if v := p.View(); !strings.Contains(v, "step 3 of 4") {
 		t.Errorf("after the owner's approval:\n%s", v)
+	}
+
+	// A change to someone else's request reads nothing; out of sight, a
+	// change to one's own is read when the pane comes back.
+	other := f.file(model.PermNotify, "")
+	if _, cmd := p.Update(storeChangedMsg{events: []store.Event{{Kind: "request", Key: "1"}}}); cmd == nil {
+		t.Errorf("a change to the member's request 1 read nothing")
+	}
+	p.loading = false
+	// (An id below the newest listed that is not listed is someone else's.)
+	if p.concerns(storeChangedMsg{events: []store.Event{{Kind: "request", Key: "0"}, {Kind: "member", Key: "x@example.com"}}}) {
+		t.Errorf("a change to another's request concerns the member")
+	}
+	p.Shown(false)
+	if _, cmd := p.Update(storeChangedMsg{events: []store.Event{{Kind: "request", Key: fmt.Sprint(other)}}}); cmd != nil || !p.stale {
+		t.Errorf("out of sight the pane read at once (stale %v)", p.stale)
+	}
+	drive(p, p.Shown(true))
+	if len(p.reqs) != 3 || p.stale {
+		t.Errorf("back in sight: %d requests, stale %v", len(p.reqs), p.stale)
 	}
 }
