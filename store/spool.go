@@ -22,6 +22,9 @@
 //	logacct    account + 0 + time + id → ""      (sender account and address, and
 //	           each recipient in the record's To)
 //	violations member + 0 + time + id → Violation (SEND-9)
+//	notices    key → time                       (markers of the notices sent once,
+//	           EnqueueOnce: written in the commit that queues the notice;
+//	           requests' keys are "request/ID/STAGE/RECIPIENT")
 //
 // Invariants: a message is in due exactly when it is queued with Pending > 0,
 // under its NextAttempt, and in held exactly when it is held; every pending
@@ -91,9 +94,10 @@ var (
 	sLogTime    = []byte("logtime")
 	sLogAcct    = []byte("logacct")
 	sViolations = []byte("violations")
+	sNotices    = []byte("notices")
 )
 
-var spoolBuckets = [][]byte{sMeta, sMsgs, sRcpts, sRcptDue, sBodies, sDue, sHeld, sMailLog, sLogTime, sLogAcct, sViolations}
+var spoolBuckets = [][]byte{sMeta, sMsgs, sRcpts, sRcptDue, sBodies, sDue, sHeld, sMailLog, sLogTime, sLogAcct, sViolations, sNotices}
 
 // ErrSpoolFull means the spool has reached SpoolOptions.MaxSize: the relay
 // answers 452 4.3.1 and the client tries again later.
@@ -491,16 +495,58 @@ func spoolErr(err error) error {
 // written to DIR/spool/ID and fsynced before the batch. ErrSpoolFull when
 // MaxSize would be exceeded. Safe for concurrent use.
 func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
+	_, err := s.enqueue(m, rcpts, body, nil)
+	return err
+}
+
+// EnqueueOnce is Enqueue for a message that goes out once whatever
+// happens (a notice about a request's step): in the same commit it writes
+// a marker under each of keys, and when any of them is already there it
+// writes nothing and reports false. So a notice is queued once across
+// restarts, lost events and sweeps that find it due again.
+func (s *Spool) EnqueueOnce(keys []string, m *QueueMessage, rcpts []QueueRcpt, body []byte) (bool, error) {
+	if len(keys) == 0 {
+		return false, fmt.Errorf("enqueue once: no keys")
+	}
+	once := make([][]byte, len(keys))
+	for i, k := range keys {
+		if k == "" {
+			return false, fmt.Errorf("enqueue once: an empty key")
+		}
+		once[i] = []byte(k)
+	}
+	return s.enqueue(m, rcpts, body, once)
+}
+
+// NoticesSent returns the markers EnqueueOnce wrote under keys that begin
+// with prefix.
+func (s *Spool) NoticesSent(prefix string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		p := []byte(prefix)
+		c := tx.Bucket(sNotices).Cursor()
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			out[string(k)] = true
+		}
+		return nil
+	})
+	return out, err
+}
+
+// enqueue is Enqueue; with once, only when none of those markers is
+// written yet, and it writes them (EnqueueOnce). It reports whether it
+// queued the message.
+func (s *Spool) enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte, once [][]byte) (bool, error) {
 	if m.Status != MsgQueued && m.Status != MsgHeld {
-		return fmt.Errorf("enqueue: status %q; a new message is queued or held", m.Status)
+		return false, fmt.Errorf("enqueue: status %q; a new message is queued or held", m.Status)
 	}
 	if len(rcpts) == 0 {
-		return fmt.Errorf("enqueue: no recipients")
+		return false, fmt.Errorf("enqueue: no recipients")
 	}
 	if m.ID == "" {
 		m.ID = s.NewID()
 	} else if !validID(m.ID) {
-		return fmt.Errorf("enqueue: message id %q is not 20 hex digits (use NewID)", m.ID)
+		return false, fmt.Errorf("enqueue: message id %q is not 20 hex digits (use NewID)", m.ID)
 	}
 	if m.Received.IsZero() {
 		m.Received = s.opt.Now()
@@ -541,11 +587,11 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 		case RcptFailed:
 			m.Failed++
 		default:
-			return fmt.Errorf("enqueue: recipient %s has status %q", r.Addr, r.Status)
+			return false, fmt.Errorf("enqueue: recipient %s has status %q", r.Addr, r.Status)
 		}
 		v, err := json.Marshal(&r)
 		if err != nil {
-			return err
+			return false, err
 		}
 		rkv[i] = kv{rcptKey(id, i), v}
 		rcpts[i].Index, rcpts[i].Status = r.Index, r.Status
@@ -561,12 +607,12 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 	m.BodyFile = big
 	msgRaw, err := json.Marshal(m)
 	if err != nil {
-		return err
+		return false, err
 	}
 	rec := recordOf(m, rcpts)
 	recRaw, err := json.Marshal(rec)
 	if err != nil {
-		return err
+		return false, err
 	}
 	logKs := logKeys(&rec)
 	var viol *Violation
@@ -576,7 +622,7 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 			Reason: strings.Join(m.Reasons, "; "), ReasonZH: strings.Join(m.ReasonsZH, "; "), Subject: m.Subject}
 		violKey = violationKey(viol)
 		if violRaw, err = json.Marshal(viol); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if s.opt.MaxSize > 0 {
@@ -591,15 +637,33 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 			need += int64(len(body))
 		}
 		if err := s.room(need, file); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if big {
 		if err := s.writeBodyFile(id, body); err != nil {
-			return err
+			return false, err
 		}
 	}
+	dup := false
 	err = s.group.do(func(tx *bolt.Tx) error {
+		seen := false
+		if len(once) > 0 {
+			nb := tx.Bucket(sNotices)
+			for _, k := range once {
+				seen = seen || nb.Get(k) != nil
+			}
+			if seen {
+				dup = seen
+				return nil
+			}
+			for _, k := range once {
+				if err := nb.Put(k, tkey(m.Received)); err != nil {
+					return err
+				}
+			}
+		}
+		dup = seen
 		msgs := tx.Bucket(sMsgs)
 		if msgs.Get([]byte(id)) != nil {
 			return fmt.Errorf("enqueue: message %s is already in the spool", id)
@@ -645,17 +709,17 @@ func (s *Spool) Enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte) error {
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil || dup {
 		if big {
 			s.removeBodyFile(id)
 		}
-		return spoolErr(err)
+		return false, spoolErr(err)
 	}
 	if m.Status == MsgQueued {
 		s.msgs.put(id, msgRaw, *m)
 		s.logs.put(id, recRaw, rec)
 	}
-	return nil
+	return true, nil
 }
 
 // room returns ErrSpoolFull when an enqueue of needDB bytes in spool.db
