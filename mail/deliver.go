@@ -91,6 +91,7 @@ type DeliveryConfig struct {
 type deliverySpool interface {
 	NewID() string
 	Enqueue(m *store.QueueMessage, rcpts []store.QueueRcpt, body []byte) error
+	EnqueueOnce(keys []string, m *store.QueueMessage, rcpts []store.QueueRcpt, body []byte) (bool, error)
 	Due(now time.Time, limit int) ([]*store.QueueMessage, error)
 	NextDue() (time.Time, bool, error)
 	DueRcpts(id string, now time.Time, limit int) ([]store.QueueRcpt, error)
@@ -780,6 +781,14 @@ func (d *Deliverer) lang(addr model.Address) string {
 // enqueueSystem queues a message made here (a DSN or a notice) to one
 // recipient, with the envelope sender "" so that it is never bounced.
 func (d *Deliverer) enqueueSystem(to model.Address, headerFrom model.Address, subject string, body []byte) (string, error) {
+	id, _, err := d.enqueueSystemOnce(nil, to, headerFrom, subject, body)
+	return id, err
+}
+
+// enqueueSystemOnce is enqueueSystem; with keys, the message is queued
+// only when none of those markers is in the spool yet (Spool.EnqueueOnce),
+// and it reports whether it was.
+func (d *Deliverer) enqueueSystemOnce(keys []string, to model.Address, headerFrom model.Address, subject string, body []byte) (string, bool, error) {
 	now := d.cfg.Now()
 	mb, local := d.localMailbox(to)
 	dir := "out"
@@ -800,9 +809,16 @@ func (d *Deliverer) enqueueSystem(to model.Address, headerFrom model.Address, su
 		DSN:        true,
 	}
 	rc := []store.QueueRcpt{{Addr: mb, Local: local, Status: store.RcptPending}}
-	if err := d.spool.Enqueue(m, rc, body); err != nil {
-		return "", err
+	if len(keys) == 0 {
+		if err := d.spool.Enqueue(m, rc, body); err != nil {
+			return "", false, err
+		}
+	} else {
+		ok, err := d.spool.EnqueueOnce(keys, m, rc, body)
+		if err != nil || !ok {
+			return "", false, err
+		}
 	}
 	d.Kick()
-	return m.ID, nil
+	return m.ID, true, nil
 }

@@ -98,16 +98,21 @@ func BuildNotice(kind, lang string, data NoticeData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	fromName := data.FromName
+	return composeNotice(kind, lang, data.FromName, data.From, data.ToName, data.To, data.Date, data.Hostname, subject, text), nil
+}
+
+// composeNotice writes a notice's header and its base64 text/plain UTF-8
+// body; fromName "" is the language's "mail system".
+func composeNotice(kind, lang, fromName string, from model.Address, toName string, to model.Address, date time.Time, hostname, subject, text string) []byte {
 	if fromName == "" {
 		fromName = systemName(lang)
 	}
 	var b bytes.Buffer
-	b.WriteString(foldField("Date", data.Date.Format(time.RFC1123Z)))
-	b.WriteString(foldField("From", (&netmail.Address{Name: singleLine(fromName), Address: string(data.From)}).String()))
-	b.WriteString(foldField("To", (&netmail.Address{Name: singleLine(data.ToName), Address: string(data.To)}).String()))
+	b.WriteString(foldField("Date", date.Format(time.RFC1123Z)))
+	b.WriteString(foldField("From", (&netmail.Address{Name: singleLine(fromName), Address: string(from)}).String()))
+	b.WriteString(foldField("To", (&netmail.Address{Name: singleLine(toName), Address: string(to)}).String()))
 	b.WriteString(foldField("Subject", encodeHeaderText(subject)))
-	b.WriteString(foldField("Message-ID", newMessageID(data.Hostname)))
+	b.WriteString(foldField("Message-ID", newMessageID(hostname)))
 	b.WriteString("MIME-Version: 1.0\r\n")
 	b.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
 	b.WriteString("Content-Transfer-Encoding: base64\r\n")
@@ -115,7 +120,7 @@ func BuildNotice(kind, lang string, data NoticeData) ([]byte, error) {
 	b.WriteString("X-Postroom-Notice: " + kind + "\r\n")
 	b.WriteString("\r\n")
 	b.Write(encodeBase64Lines([]byte(text)))
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 // SendNotice builds a notice (BuildNotice) and queues it to data.To as a

@@ -191,10 +191,16 @@ func (r *Relay) ServeSubmission(l net.Listener) error {
 	return r.server(doorSubmission).Serve(newCapListener(l, r.cfg.Limits.MaxConns, r.cfg.Limits.MaxConnsPerIP, r.cfg.Limits.SessionLifetime.D()))
 }
 
-// Run delivers queued mail, and sweeps lapsed holds, until ctx ends.
+// Run delivers queued mail, sweeps lapsed holds and mails the people a
+// request involves at each of its steps (requestnotice.go), until ctx ends.
 func (r *Relay) Run(ctx context.Context) {
+	events, stop := r.store.Subscribe()
+	defer stop()
 	go r.runSweeper(ctx)
+	notices := make(chan struct{})
+	go func() { r.runRequestNotices(ctx, events); close(notices) }()
 	r.del.Run(ctx)
+	<-notices
 }
 
 // Kick wakes the delivery workers (after a release or a retry).
