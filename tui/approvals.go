@@ -293,7 +293,10 @@ func (p *approvalsPane) loadDetail(k apprKey) tea.Cmd {
 // (the Queue pane's, which authorises, decides, logs, wakes the delivery
 // and tells the sender).
 func (p *approvalsPane) decide(action string, items []apprItem, comment string, deputy model.Address) tea.Cmd {
-	s := p.s
+	// The decisions run in the background with the session as it is now:
+	// a copy, since the App may take new roles meanwhile.
+	cs := *p.s
+	s := &cs
 	qp := &queuePane{s: s}
 	t := s.T.Requests
 	return func() tea.Msg {
