@@ -121,4 +121,12 @@ var permErrorPairs = [][2]string{
 	// store/requests.go
 	{"no request %d: request list shows the requests you may see",
 		"没有申请 %d：request list 列出你能查看的申请"},
+
+	// mail/reply.go
+	{"request %d has ended (applied, rejected or expired): nothing to decide",
+		"申请 %d 已结束（已执行、已驳回或已过期），无需再审批"},
+	{"step %d of request %d was already decided; it waits for step %d now",
+		"第 %d 步（申请 %d）已有结果，现在等待第 %d 步"},
+	{"request %d is applied in the terminal UI or with request approve: it shows the one-time password",
+		"申请 %d 须在终端界面或用 request approve 执行：执行时会显示一次性密码"},
 }

@@ -98,12 +98,13 @@ func BuildNotice(kind, lang string, data NoticeData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return composeNotice(kind, lang, data.FromName, data.From, data.ToName, data.To, data.Date, data.Hostname, subject, text), nil
+	return composeNotice(kind, lang, data.FromName, data.From, data.ToName, data.To, "", data.Date, data.Hostname, subject, text), nil
 }
 
 // composeNotice writes a notice's header and its base64 text/plain UTF-8
-// body; fromName "" is the language's "mail system".
-func composeNotice(kind, lang, fromName string, from model.Address, toName string, to model.Address, date time.Time, hostname, subject, text string) []byte {
+// body; fromName "" is the language's "mail system", replyTo "" no
+// Reply-To field.
+func composeNotice(kind, lang, fromName string, from model.Address, toName string, to, replyTo model.Address, date time.Time, hostname, subject, text string) []byte {
 	if fromName == "" {
 		fromName = systemName(lang)
 	}
@@ -111,6 +112,9 @@ func composeNotice(kind, lang, fromName string, from model.Address, toName strin
 	b.WriteString(foldField("Date", date.Format(time.RFC1123Z)))
 	b.WriteString(foldField("From", (&netmail.Address{Name: singleLine(fromName), Address: string(from)}).String()))
 	b.WriteString(foldField("To", (&netmail.Address{Name: singleLine(toName), Address: string(to)}).String()))
+	if replyTo != "" {
+		b.WriteString(foldField("Reply-To", string(replyTo)))
+	}
 	b.WriteString(foldField("Subject", encodeHeaderText(subject)))
 	b.WriteString(foldField("Message-ID", newMessageID(hostname)))
 	b.WriteString("MIME-Version: 1.0\r\n")

@@ -89,6 +89,9 @@ type RequestNoticeData struct {
 
 	SSHHost string
 	SSHPort int
+	// ReplyTo is the address a reply decides the step with (reply.go);
+	// "" where the step cannot be decided by mail.
+	ReplyTo model.Address
 }
 
 // ChainStep is one step of a request's chain in a notice.
@@ -137,6 +140,7 @@ func BuildRequestNotice(kind, lang string, d RequestNoticeData) ([]byte, error) 
 	}
 	d.ToName, d.Reason, d.Comment = singleLine(d.ToName), singleLine(d.Reason), singleLine(d.Comment)
 	d.Change, d.Requester, d.About = singleLine(d.Change), singleLine(d.Requester), singleLine(d.About)
+	d.ReplyTo = model.Address(singleLine(string(d.ReplyTo)))
 	d.Chain = slices.Clone(d.Chain)
 	for i := range d.Chain {
 		d.Chain[i].Comment = singleLine(d.Chain[i].Comment)
@@ -149,7 +153,7 @@ func BuildRequestNotice(kind, lang string, d RequestNoticeData) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	return composeNotice(kind, lang, "", d.From, d.ToName, d.To, d.Date, d.Hostname, subject, text), nil
+	return composeNotice(kind, lang, "", d.From, d.ToName, d.To, d.ReplyTo, d.Date, d.Hostname, subject, text), nil
 }
 
 // plannedNotice is one notice due, with the markers it sets.
@@ -172,6 +176,9 @@ type requestPlanner struct {
 	loc     *time.Location
 	host    string
 	sshPort int
+	// replyKey and domain make the reply addresses (reply.go).
+	replyKey []byte
+	domain   string
 	// itDeciders is who holds request.apply (read once per planner).
 	itDeciders []model.Address
 	itRead     bool
@@ -420,6 +427,9 @@ func (p *requestPlanner) plan(q *model.Request, sent map[string]bool) []plannedN
 			}
 			d := p.base(q, m, lang)
 			d.Step, d.StepWho = cur+1, p.stepWho(assets.Text(lang).Requests, lang, q.Steps[cur])
+			if replyable(q, cur) && len(p.replyKey) > 0 {
+				d.ReplyTo = replyAddress(p.replyKey, p.domain, q.ID, cur, a)
+			}
 			out = append(out, plannedNotice{kind: NoticeRequestTurn, lang: lang, keys: []string{key}, data: d})
 		}
 	}
@@ -514,7 +524,12 @@ func wantsNotices(q *model.Request, now time.Time) bool {
 // planner makes a planner over rd at now.
 func (r *Relay) planner(rd *store.Reader, now time.Time) *requestPlanner {
 	port, _ := strconv.Atoi(r.sshPort())
-	return &requestPlanner{rd: rd, now: now, loc: r.del.location(), host: r.cfg.Hostname, sshPort: port}
+	key, err := r.spool.ReplyKey()
+	if err != nil {
+		r.log.Printf("request notices go without reply addresses: %v", err)
+	}
+	return &requestPlanner{rd: rd, now: now, loc: r.del.location(), host: r.cfg.Hostname, sshPort: port,
+		replyKey: key, domain: r.del.cfg.PrimaryDomain}
 }
 
 // noticeRequest sends what is due for one request (after its event).

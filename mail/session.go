@@ -48,6 +48,7 @@ type session struct {
 	size     int64
 	rcpts    []Path
 	seen     map[string]bool
+	replyTo  *replyTarget // the transaction decides a request's step (reply.go)
 }
 
 // reply makes an SMTP error reply. Only printable text reaches the wire:
@@ -320,6 +321,16 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 	if s.seen[strings.ToLower(p.String())] {
 		return nil // named twice: delivered once
 	}
+	if id, step, mac, ok := parseReplyLocal(p.Local); ok && s.r.isLocal(p.Domain) {
+		if err := s.rcptReply(id, step, mac); err != nil {
+			return err
+		}
+		s.seen[strings.ToLower(p.String())] = true
+		return nil
+	}
+	if s.replyTo != nil {
+		return s.reply(550, [3]int{5, 5, 3}, "Send the decision to the reply address alone")
+	}
 	if len(s.rcpts) >= s.r.cfg.Limits.MaxRecipients {
 		return s.reply(452, [3]int{4, 5, 3}, "Too many recipients; send the rest in another message")
 	}
@@ -361,6 +372,9 @@ func (s *session) Data(r io.Reader) error {
 	body, err := s.readData(r)
 	if err != nil {
 		return err
+	}
+	if s.replyTo != nil {
+		return s.r.acceptReply(s, body)
 	}
 	return s.r.accept(s, body)
 }
@@ -428,6 +442,7 @@ func (s *session) Reset() {
 	s.from, s.fromPath, s.size = "", Path{}, 0
 	s.rcpts = s.rcpts[:0]
 	clear(s.seen)
+	s.replyTo = nil
 }
 
 // Logout ends the session.

@@ -6,7 +6,9 @@
 // Bucket layout of spool.db (times are 8-byte big-endian unix nanoseconds,
 // 0 for "none"; ids are the 20 hex characters of NewID; records JSON):
 //
-//	meta       "schema" → uint64 version
+//	meta       "schema" → uint64 version; "replykey" → 32 random bytes (the
+//	           key of the reply addresses of request notices, made by the
+//	           first ReplyKey)
 //	msgs       id → QueueMessage (without recipients)
 //	rcpts      id + 0 + index(4) → QueueRcpt
 //	rcptdue    id + 0 + time + index(4) → ""     (pending recipients; time 0:
@@ -137,6 +139,9 @@ type Spool struct {
 
 	idMu   sync.Mutex
 	lastID [10]byte // the newest id NewID made
+
+	keyMu    sync.Mutex
+	replyKey []byte // meta "replykey", once read or made (ReplyKey)
 
 	// Messages and mail-log records as Enqueue and Record wrote them,
 	// for Record's read back (spool_cache.go).
@@ -330,6 +335,33 @@ func (s *Spool) sweepFiles() error {
 		}
 		return nil
 	})
+}
+
+// ReplyKey is the spool's secret for the reply addresses of request
+// notices: an HMAC key of 32 random bytes made the first time it is asked
+// for and kept in spool.db, which only serve opens.
+func (s *Spool) ReplyKey() ([]byte, error) {
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.replyKey != nil {
+		return s.replyKey, nil
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(sMeta)
+		key := meta.Get([]byte("replykey"))
+		if len(key) != 32 {
+			key = make([]byte, 32)
+			if _, err := io.ReadFull(s.opt.Rand, key); err != nil {
+				return fmt.Errorf("the reply key: %w", err)
+			}
+			if err := meta.Put([]byte("replykey"), key); err != nil {
+				return err
+			}
+		}
+		s.replyKey = bytes.Clone(key)
+		return nil
+	})
+	return s.replyKey, err
 }
 
 // Close closes the file.

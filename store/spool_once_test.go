@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"sync"
 	"testing"
 
@@ -62,5 +63,19 @@ func TestSpoolEnqueueOnce(t *testing.T) {
 	}
 	if _, err := f.sp.EnqueueOnce(nil, notice("none"), rcptsOf("ww@example.com"), nil); err == nil {
 		t.Fatal("EnqueueOnce without keys went through")
+	}
+}
+
+// TestSpoolReplyKey: the reply key is made once and survives a restart.
+func TestSpoolReplyKey(t *testing.T) {
+	f := newSpool(t, false)
+	k1, err := f.sp.ReplyKey()
+	if err != nil || len(k1) != 32 {
+		t.Fatalf("key %x, %v", k1, err)
+	}
+	f.reopen()
+	k2, err := f.sp.ReplyKey()
+	if err != nil || !bytes.Equal(k1, k2) {
+		t.Fatalf("after a restart: %x, %v; want %x", k2, err, k1)
 	}
 }
