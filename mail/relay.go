@@ -129,14 +129,20 @@ func (r *Relay) langOf(a model.Address) string {
 	lang := ""
 	r.store.Read(func(rd *store.Reader) error {
 		if m, err := rd.Resolve(a); err == nil {
-			lang = m.Prefs.Lang
-			if lang == "" {
-				lang = "zh-CN" // the company's own people read Chinese first
-			}
+			lang = memberLang(m)
 		}
 		return nil
 	})
 	return lang
+}
+
+// memberLang is the language the system writes to a member in: their
+// setting, else Chinese (the company's own people read Chinese first).
+func memberLang(m *model.Member) string {
+	if m.Prefs.Lang == "" {
+		return "zh-CN"
+	}
+	return m.Prefs.Lang
 }
 
 // localMailbox says whether an address is ours and which mailbox it reaches.

@@ -194,11 +194,7 @@ func (p *requestPlanner) reader(a model.Address) (*model.Member, string, bool) {
 	if err != nil || m.Status == model.StatusReclaimed {
 		return nil, "", false
 	}
-	lang := m.Prefs.Lang
-	if lang == "" {
-		lang = "zh-CN"
-	}
-	return m, lang, true
+	return m, memberLang(m), true
 }
 
 // deciders are who may decide step i now.
