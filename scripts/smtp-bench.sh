@@ -198,7 +198,16 @@ pf_setup() {
 	postfix -c "$PFC" check >/dev/null 2>&1 || { say "smtp-bench: postfix check failed; see $PFD/maillog"; return 1; }
 }
 pf_start() {
-	postfix -c "$PFC" start >/dev/null 2>&1 || { say "smtp-bench: postfix did not start; see $PFD/maillog"; return 1; }
+	# The first start on a fresh machine sometimes fails (postfix-script:
+	# "mail system startup failed") and the next works: try three times.
+	local try
+	for try in 1 2 3; do
+		postfix -c "$PFC" start >>"$WORK/postfix-start.log" 2>&1 && break
+		[ "$try" = 3 ] && { say "smtp-bench: postfix did not start; see $PFD/maillog and $WORK/postfix-start.log"; return 1; }
+		say "  note: postfix did not start (try $try); trying again"
+		postfix -c "$PFC" stop >/dev/null 2>&1
+		sleep 2
+	done
 	PF_UP=1
 	wait_port "$PFP" 20
 }
