@@ -709,14 +709,24 @@ func (d Decision) Reasons(min MailAction) []error {
 func uniqueReasons(hits []RuleHit, keep func(MailAction) bool) reasons {
 	var rs reasons
 	for _, h := range hits {
-		if h.Reason == nil || !keep(h.Action) {
-			continue
-		}
-		if !slices.ContainsFunc(rs, func(e error) bool { return e.Error() == h.Reason.Error() }) {
+		if h.Reason != nil && keep(h.Action) {
 			rs = append(rs, h.Reason)
 		}
 	}
-	return rs
+	if len(rs) < 2 {
+		return rs // nothing to compare: no reason is formatted
+	}
+	// Each text once: formatting a reason costs a Sprintf.
+	texts := make([]string, 0, len(rs))
+	out := rs[:0]
+	for _, e := range rs {
+		t := e.Error()
+		if !slices.Contains(texts, t) {
+			texts = append(texts, t)
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // reasons joins several reasons with "; " (one line, fit for an SMTP

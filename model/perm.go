@@ -83,6 +83,19 @@ func Catalogue(v View) ([]Permission, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(saved) == 0 {
+		// Nobody saved an entry: the defaults, made once. The mail rules
+		// read the catalogue for most messages they judge.
+		return slices.Clip(defaultCatalogue), nil
+	}
+	return catalogueOf(saved), nil
+}
+
+// defaultCatalogue is the catalogue with no saved entries; shared and never
+// written (Catalogue's callers get it clipped, so an append copies).
+var defaultCatalogue = catalogueOf(nil)
+
+func catalogueOf(saved []Permission) []Permission {
 	out := make([]Permission, 0, len(BasePerms)+len(saved))
 	for _, name := range BasePerms {
 		if name == PermSendAs+"ADDR" {
@@ -99,7 +112,7 @@ func Catalogue(v View) ([]Permission, error) {
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // LookupPermission returns the catalogue entry of a permission: the saved
