@@ -387,6 +387,9 @@ func (c *EnableMember) Apply(tx Tx, env Env) error {
 	if m.Status == StatusReclaimed {
 		return Conflictf("%s was reclaimed as a leaver; open a new account through a joiner request instead", m.Address)
 	}
+	if m.WarnBlocked() {
+		return Conflictf("the mailbox %s is blocked after %d warnings; only an unblock request lifts the block: request file unblock --member %s", m.Address, m.ActiveWarnings(), m.Address)
+	}
 	if m.Status == StatusActive {
 		return nil
 	}

@@ -112,6 +112,8 @@ func (c *InitEnterprise) Apply(tx Tx, env Env) error {
 type SetEnterprise struct {
 	Name, Address, Contact, Phone, Description *string
 	AddressBookShared                          *bool
+	// BlockAfter is how many warnings block a mailbox (ACC-7).
+	BlockAfter *int
 }
 
 // Op names the operation.
@@ -163,6 +165,12 @@ func (c *SetEnterprise) Apply(tx Tx, env Env) error {
 	}
 	if c.AddressBookShared != nil {
 		e.AddressBookShared = *c.AddressBookShared
+	}
+	if c.BlockAfter != nil {
+		if n := *c.BlockAfter; n < 1 || n > 100 {
+			return Invalidf("a mailbox is blocked after 1 to 100 warnings, not %d", n)
+		}
+		e.BlockAfter = *c.BlockAfter
 	}
 	return tx.PutEnterprise(e)
 }

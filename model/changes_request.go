@@ -68,6 +68,9 @@ func (c *FileRequest) Authorize(v View, a Actor) error {
 	if c.Kind == RequestReset && Can(a, RightPasswordReset, s, v) {
 		return nil // the helpdesk files resets for the people it verified
 	}
+	if c.Kind == RequestUnblock {
+		return Authorize(a, RightRequestFile, s, v) // the member's head, or an admin
+	}
 	if a.Address == c.Subject && !a.IsSystem() {
 		return nil
 	}
@@ -97,6 +100,12 @@ func (c *FileRequest) Apply(tx Tx, env Env) error {
 		}
 		return c.save(tx, env, r)
 	}
+	if c.Kind == RequestUnblock {
+		if !subject.WarnBlocked() {
+			return Conflictf("the mailbox %s is not blocked by warnings", subject.Address)
+		}
+		return c.save(tx, env, r)
+	}
 	if subject.Status != StatusActive && subject.Status != StatusLocked {
 		return Conflictf("%s is %s; enable the account first", subject.Address, Word(subject.Status))
 	}
@@ -121,7 +130,7 @@ func (c *FileRequest) Apply(tx Tx, env Env) error {
 			return Invalidf("a reset needs a reason or ticket number: give --reason")
 		}
 	default:
-		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave or reset", string(c.Kind))
+		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave, reset or unblock", string(c.Kind))
 	}
 	return c.save(tx, env, r)
 }
@@ -497,8 +506,12 @@ func applyRequest(tx Tx, env Env, r *Request, hash string) error {
 		if err := resetByRequest(tx, env, r, hash); err != nil {
 			return err
 		}
+	case RequestUnblock:
+		if err := unblockByRequest(tx, env, r); err != nil {
+			return err
+		}
 	default:
-		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave or reset", string(r.Kind))
+		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave, reset or unblock", string(r.Kind))
 	}
 	r.State, r.Done = RequestApplied, env.Now
 	return nil

@@ -17,6 +17,9 @@ type Enterprise struct {
 	// AddressBookShared makes the enterprise address book visible to every
 	// member (ORG-8).
 	AddressBookShared bool `json:"address_book_shared"`
+	// BlockAfter is how many warnings block a mailbox (ACC-7); 0: the
+	// default, DefaultWarnLimit.
+	BlockAfter int `json:"block_after,omitempty"`
 }
 
 // Domain is one of the company's mail domains (ORG-2).
@@ -74,6 +77,11 @@ type Member struct {
 	Birthday   string      `json:"birthday,omitempty"` // YYYY-MM-DD
 	Status     Status      `json:"status"`
 	Reason     string      `json:"reason,omitempty"` // why the account is disabled or locked
+	// Warnings are the warnings recorded on the member, oldest first (ACC-7).
+	Warnings []Warning `json:"warnings,omitempty"`
+	// Blocked is when the warnings blocked the mailbox; zero unless
+	// blocked by them.
+	Blocked time.Time `json:"blocked,omitzero"`
 	Aliases    []Address   `json:"aliases,omitempty"`
 	Keys       []SSHKey    `json:"keys,omitempty"`
 	Roles      []RoleGrant `json:"roles,omitempty"`
@@ -135,6 +143,7 @@ func (m *Member) Clone() *Member {
 		c.Delegations[i].Perms = slices.Clone(c.Delegations[i].Perms)
 	}
 	c.Password.History = slices.Clone(m.Password.History)
+	c.Warnings = slices.Clone(m.Warnings)
 	c.Filter.Block = slices.Clone(m.Filter.Block)
 	c.Filter.Allow = slices.Clone(m.Filter.Allow)
 	return &c

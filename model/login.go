@@ -19,6 +19,9 @@ const (
 func LoginGate(m *Member, pol PasswordPolicy, now time.Time) error {
 	switch m.Status {
 	case StatusDisabled:
+		if m.WarnBlocked() {
+			return Authf("the mailbox %s is blocked after %d warnings; your head or an admin may file an unblock request (request file unblock --member %s)", m.Address, m.ActiveWarnings(), m.Address)
+		}
 		return Authf("the account %s is disabled; ask your mail administrator", m.Address)
 	case StatusReclaimed:
 		return Authf("the account %s was closed", m.Address)

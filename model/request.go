@@ -18,15 +18,16 @@ const (
 	RequestLeave    RequestKind = "leave"    // close an account (leaver; urgent: dismissal)
 	RequestRelease  RequestKind = "release"  // release held mail
 	RequestReset    RequestKind = "reset"    // reset a password, where resets need approval
+	RequestUnblock  RequestKind = "unblock"  // lift the block of a mailbox blocked by warnings (ACC-7)
 )
 
 // ParseRequestKind reads a request kind.
 func ParseRequestKind(s string) (RequestKind, error) {
 	switch k := RequestKind(strings.TrimSpace(s)); k {
-	case RequestGrant, RequestDelegate, RequestJoin, RequestLeave, RequestRelease, RequestReset:
+	case RequestGrant, RequestDelegate, RequestJoin, RequestLeave, RequestRelease, RequestReset, RequestUnblock:
 		return k, nil
 	}
-	return "", Invalidf("unknown request kind %q: use grant, delegate, join, leave, release or reset", s)
+	return "", Invalidf("unknown request kind %q: use grant, delegate, join, leave, release, reset or unblock", s)
 }
 
 // RequestState is where a request stands.
@@ -415,7 +416,7 @@ func ComputeChain(v View, r *Request) ([]Step, error) {
 			return nil, err
 		}
 		c.add(s)
-	case RequestLeave, RequestReset:
+	case RequestLeave, RequestReset, RequestUnblock:
 		m, err := v.Member(r.Subject)
 		if err != nil {
 			return nil, err
@@ -436,7 +437,7 @@ func ComputeChain(v View, r *Request) ([]Step, error) {
 		}
 		return []Step{s}, nil // releasing the message is the decision itself
 	default:
-		return nil, Invalidf("unknown request kind %q: use grant, delegate, join, leave, release or reset", string(r.Kind))
+		return nil, Invalidf("unknown request kind %q: use grant, delegate, join, leave, release, reset or unblock", string(r.Kind))
 	}
 	c.steps = append(c.steps, Step{Role: StepIT})
 	return c.steps, nil

@@ -37,7 +37,7 @@ func orgCmd(env *Env) *cobra.Command {
 				}
 				if asJSON {
 					return env.printJSON(map[string]any{"name": e.Name, "address": e.Address, "contact": e.Contact, "phone": e.Phone,
-						"description": e.Description, "address_book_shared": e.AddressBookShared, "domains": names,
+						"description": e.Description, "address_book_shared": e.AddressBookShared, "block_after": e.WarnLimit(), "domains": names,
 						"members": cnt.Members, "departments": cnt.Depts, "groups": cnt.Groups})
 				}
 				book := "private"
@@ -45,7 +45,7 @@ func orgCmd(env *Env) *cobra.Command {
 					book = "shared"
 				}
 				env.table([]string{"FIELD", "VALUE"}, [][]string{{"name", e.Name}, {"address", e.Address}, {"contact", e.Contact},
-					{"phone", e.Phone}, {"description", e.Description}, {"address book", book}, {"domains", strings.Join(names, ", ")},
+					{"phone", e.Phone}, {"description", e.Description}, {"address book", book}, {"block after", fmt.Sprint(e.WarnLimit(), " warnings")}, {"domains", strings.Join(names, ", ")},
 					{"members", fmt.Sprint(cnt.Members)}, {"departments", fmt.Sprint(cnt.Depts)}, {"groups", fmt.Sprint(cnt.Groups)}})
 				return nil
 			})
@@ -53,8 +53,9 @@ func orgCmd(env *Env) *cobra.Command {
 	}
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	var name, address, contact, phone, desc, book string
+	var blockAfter int
 	set := &cobra.Command{
-		Use:   "set [--name N] [--address A] [--contact C] [--phone P] [--description D] [--address-book shared|private]",
+		Use:   "set [--name N] [--address A] [--contact C] [--phone P] [--description D] [--address-book shared|private] [--block-after N]",
 		Short: "change the enterprise profile (the root department takes the new name)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -76,6 +77,9 @@ func orgCmd(env *Env) *cobra.Command {
 				}
 				ch.AddressBookShared = &shared
 			}
+			if c.Flags().Changed("block-after") {
+				ch.BlockAfter = &blockAfter
+			}
 			if err := env.apply(ch); err != nil {
 				return err
 			}
@@ -89,6 +93,7 @@ func orgCmd(env *Env) *cobra.Command {
 	set.Flags().StringVar(&phone, "phone", "", "contact phone")
 	set.Flags().StringVar(&desc, "description", "", "description")
 	set.Flags().StringVar(&book, "address-book", "", "shared or private: whether members see the enterprise address book")
+	set.Flags().IntVar(&blockAfter, "block-after", model.DefaultWarnLimit, "how many warnings block a mailbox (ACC-7)")
 	c.AddCommand(show, set)
 	return c
 }

@@ -112,6 +112,8 @@ func describeChange(q *model.Request) string {
 		return s
 	case model.RequestReset:
 		return fmt.Sprintf("%s gets a one-time password for IT to hand over, to be changed at the next login", q.Subject)
+	case model.RequestUnblock:
+		return fmt.Sprintf("the mailbox %s, blocked by warnings, is unblocked: login and sending again, the warnings cleared", q.Subject)
 	case model.RequestJoin:
 		if j := q.Join; j != nil {
 			return fmt.Sprintf("the account %s opens for %s (%s, %s), with a one-time password for IT to hand over", j.Address, j.Name, j.Title, j.Position)
@@ -592,7 +594,30 @@ func requestFileCmd(env *Env) *cobra.Command {
 	reset.Flags().BoolVar(&rJSON, "json", false, "print JSON: {\"id\": N}")
 	reset.MarkFlagRequired("member")
 
-	c.AddCommand(grant, delegate, join, leave, reset)
+	var uMember, uReason string
+	var uJSON bool
+	unblock := &cobra.Command{
+		Use:   "unblock --member ADDR [--reason TEXT]",
+		Short: "ask to lift the block of a mailbox blocked by warnings (the member's head, or an admin); IT's approval lets the member log in and send again",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			m, err := addr(uMember)
+			if err != nil {
+				return err
+			}
+			ch := &model.FileRequest{Kind: model.RequestUnblock, Subject: m, Reason: uReason}
+			if err := env.apply(ch); err != nil {
+				return err
+			}
+			return printFiled(uJSON, ch.ID)
+		},
+	}
+	unblock.Flags().StringVar(&uMember, "member", "", "whose mailbox")
+	unblock.Flags().StringVar(&uReason, "reason", "", "why it may be lifted")
+	unblock.Flags().BoolVar(&uJSON, "json", false, "print JSON: {\"id\": N}")
+	unblock.MarkFlagRequired("member")
+
+	c.AddCommand(grant, delegate, join, leave, reset, unblock)
 	return c
 }
 
