@@ -280,6 +280,10 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 			}
 			return err
 		}); err != nil || s.account.Status != model.StatusActive {
+			if s.account.WarnBlocked() {
+				return s.reply(550, [3]int{5, 7, 1}, "The mailbox %s is blocked after %d warnings; your head or an admin may file an unblock request (request file unblock --member %s)",
+					s.account.Address, s.account.ActiveWarnings(), s.account.Address)
+			}
 			return s.reply(550, [3]int{5, 7, 1}, "The account %s may not send now (%s); ask your mail administrator", s.account.Address, s.account.Status)
 		}
 	}

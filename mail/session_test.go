@@ -152,6 +152,37 @@ func TestAuthRefusesDisabledAndMustChange(t *testing.T) {
 	}
 }
 
+// TestBlockedByWarningsRefused: once the third warning blocks a mailbox
+// (ACC-7), a session already logged in is refused at MAIL and a new login
+// at AUTH, each reply saying how the block is lifted; mail to the person is
+// still accepted and kept.
+func TestBlockedByWarningsRefused(t *testing.T) {
+	ts := newTestServer(t, nil)
+	c, _ := ts.login("member")
+	act, err := cmd.LocalActor(ts.store, demoLogin(t, "admin").Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := ts.store.Apply(act, &model.WarnMember{Address: "wangwei@example.com", Reason: "群发广告"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const how = "request file unblock --member wangwei@example.com"
+	if err := c.Mail("wangwei@example.com", nil); code(err) != 550 || !strings.Contains(err.Error(), "blocked after 3 warnings") || !strings.Contains(err.Error(), how) {
+		t.Fatalf("MAIL from a blocked mailbox: %v, want 550 saying how to lift the block", err)
+	}
+	l := demoLogin(t, "member")
+	if err := ts.dial(ts.submission).Auth(sasl.NewPlainClient("", l.Address, l.Password)); code(err) != 535 || !strings.Contains(err.Error(), how) {
+		t.Fatalf("AUTH of a blocked mailbox: %v, want 535 saying how to lift the block", err)
+	}
+	h, _ := ts.login("head")
+	to := "wangwei@example.com"
+	if err := send(h, "liuyang@example.com", []string{to}, message("liuyang@example.com", to, "周报", "x")); err != nil {
+		t.Fatalf("mail to a blocked mailbox: %v, want it kept", err)
+	}
+}
+
 func TestSenderBinding(t *testing.T) {
 	ts := newTestServer(t, nil)
 	c, _ := ts.login("member")
