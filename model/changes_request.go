@@ -394,6 +394,8 @@ func (c *DecideRequest) Apply(tx Tx, env Env) error {
 	case RequestPending:
 	case RequestExpired:
 		return Conflictf("request %d expired at %s without a decision: file it again", r.ID, r.Expires.UTC().Format(time.RFC3339))
+	case RequestWithdrawn:
+		return Conflictf("request %d was withdrawn by %s at %s: there is nothing to decide", r.ID, byName(r.WithdrawnBy), r.Done.UTC().Format(time.RFC3339))
 	default:
 		last := r.Steps[len(r.Steps)-1]
 		for _, s := range r.Steps {
@@ -676,6 +678,78 @@ func (c *HandStep) Apply(tx Tx, env Env) error {
 	if s := strings.TrimSpace(c.Comment); s != "" {
 		tx.Note("comment", s)
 	}
+	return tx.PutRequest(r)
+}
+
+// WithdrawRequest withdraws a pending request (REQ-4, REQ-5): its requester
+// no longer wants it, or an admin clears it. It ends there: nobody decides
+// its steps any more, and it leaves the approvers' inboxes. Only a pending
+// request can be withdrawn, so withdrawing twice is refused, as is
+// withdrawing what was decided or has expired. A dismissal blocked the
+// leaver's login on filing; withdrawing it lifts that block when it is
+// still the dismissal's own (the account was not changed since).
+type WithdrawRequest struct {
+	ID      uint64
+	Comment string
+	// Result is the request after withdrawal, filled in by Apply.
+	Result *Request
+}
+
+// Op names the operation.
+func (c *WithdrawRequest) Op() string { return "request.withdraw" }
+
+// Target names the request.
+func (c *WithdrawRequest) Target() string { return requestTarget(c.ID) }
+
+// Authorize lets the requester, and whoever holds request.apply over the
+// whole company (Request.MayWithdraw).
+func (c *WithdrawRequest) Authorize(v View, a Actor) error {
+	r, err := v.Request(c.ID)
+	if err != nil {
+		return err
+	}
+	if r.MayWithdraw(v, a) {
+		return nil
+	}
+	return Forbiddenf("%s may not withdraw request %d: only its requester %s may, or an admin; it needs the right %s over the whole company", a.Address, r.ID, r.Requester, RightRequestApply)
+}
+
+// Apply withdraws the request.
+func (c *WithdrawRequest) Apply(tx Tx, env Env) error {
+	r, err := tx.Request(c.ID)
+	if err != nil {
+		return err
+	}
+	switch st := r.StateAt(env.Now); st {
+	case RequestPending:
+	case RequestWithdrawn:
+		return Conflictf("request %d was already withdrawn by %s at %s", r.ID, byName(r.WithdrawnBy), r.Done.UTC().Format(time.RFC3339))
+	case RequestExpired:
+		return Conflictf("request %d expired at %s without a decision: there is nothing to withdraw", r.ID, r.Expires.UTC().Format(time.RFC3339))
+	default:
+		return Conflictf("request %d was already decided (it is %s): only a pending request can be withdrawn", r.ID, string(st))
+	}
+	r = r.Clone()
+	r.State, r.Done, r.WithdrawnBy = RequestWithdrawn, env.Now, env.Actor.Address
+	r.WithdrawComment = strings.TrimSpace(c.Comment)
+	if r.WithdrawComment != "" {
+		tx.Note("comment", r.WithdrawComment)
+	}
+	if r.Kind == RequestLeave && r.Urgent {
+		m, err := tx.Member(r.Subject)
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		if m != nil && m.Status == StatusDisabled && m.Reason == "dismissal: request "+strconv.FormatUint(r.ID, 10) {
+			m = m.Clone()
+			m.Status, m.Reason, m.Updated = StatusActive, "", env.Now
+			if err := tx.PutMember(m); err != nil {
+				return err
+			}
+			tx.Note("unblocked", string(m.Address))
+		}
+	}
+	c.Result = r
 	return tx.PutRequest(r)
 }
 

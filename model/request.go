@@ -34,13 +34,24 @@ func ParseRequestKind(s string) (RequestKind, error) {
 type RequestState string
 
 // The request states. Pending requests past their expiry count as expired
-// (Request.StateAt) without anything written.
+// (Request.StateAt) without anything written. A withdrawn request was
+// taken back while pending, by its requester or an admin (WithdrawRequest).
 const (
-	RequestPending  RequestState = "pending"
-	RequestApplied  RequestState = "applied"
-	RequestRejected RequestState = "rejected"
-	RequestExpired  RequestState = "expired"
+	RequestPending   RequestState = "pending"
+	RequestApplied   RequestState = "applied"
+	RequestRejected  RequestState = "rejected"
+	RequestExpired   RequestState = "expired"
+	RequestWithdrawn RequestState = "withdrawn"
 )
+
+// ParseRequestState reads a request state, as request list --status takes it.
+func ParseRequestState(s string) (RequestState, error) {
+	switch st := RequestState(strings.TrimSpace(s)); st {
+	case RequestPending, RequestApplied, RequestRejected, RequestExpired, RequestWithdrawn:
+		return st, nil
+	}
+	return "", Invalidf("unknown request state %q: use pending, applied, rejected, expired or withdrawn", s)
+}
 
 // StepRole says who signs a step of a chain (REQ-2, seed part 5 3.1).
 type StepRole string
@@ -99,7 +110,7 @@ type Request struct {
 	Requester Address      `json:"requester"`
 	Filed     time.Time    `json:"filed"`
 	Expires   time.Time    `json:"expires"`
-	Done      time.Time    `json:"done,omitzero"` // applied or rejected
+	Done      time.Time    `json:"done,omitzero"` // applied, rejected or withdrawn
 	Reason    string       `json:"reason,omitempty"`
 	Urgent    bool         `json:"urgent,omitempty"`
 
@@ -118,6 +129,11 @@ type Request struct {
 	Message   string    `json:"message,omitempty"`   // release: the held message's id
 
 	Steps []Step `json:"steps"`
+
+	// WithdrawnBy is who withdrew a withdrawn request (its requester or an
+	// admin), at Done; WithdrawComment why.
+	WithdrawnBy     Address `json:"withdrawn_by,omitempty"`
+	WithdrawComment string  `json:"withdraw_comment,omitempty"`
 }
 
 // Clone returns a deep copy, so a change can edit it freely.
@@ -140,6 +156,17 @@ func (r *Request) StateAt(now time.Time) RequestState {
 		return RequestExpired
 	}
 	return r.State
+}
+
+// MayWithdraw reports whether the actor may withdraw the request: its
+// requester, or whoever holds request.apply over the whole company (an
+// admin clearing a request nobody needs any more). Whether it is still
+// pending is WithdrawRequest's to check.
+func (r *Request) MayWithdraw(v View, a Actor) bool {
+	if a.Address != "" && a.Address == r.Requester {
+		return true
+	}
+	return Can(a, RightRequestApply, nil, v)
 }
 
 // Current is the index of the first undecided step; len(Steps) when every

@@ -311,6 +311,10 @@ func (d *reqDecoder) request(q *model.Request) bool {
 			ok = text(d, &q.Successor)
 		case "message":
 			ok = text(d, &q.Message)
+		case "withdrawn_by":
+			ok = text(d, &q.WithdrawnBy)
+		case "withdraw_comment":
+			ok = text(d, &q.WithdrawComment)
 		case "steps":
 			q.Steps = nil
 			if d.null() {

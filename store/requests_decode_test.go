@@ -17,7 +17,7 @@ func fullRequest(reason, comment, name string) *model.Request {
 		Urgent: true, Perm: "external", Scope: 5, SubRights: []model.SubRight{model.SubMembers, model.SubGroups}, Perms: []string{"broadcast", "sendas:hr@example.com"}, To: "lisi@example.com",
 		From: at.Add(2 * time.Hour), Until: at.Add(48 * time.Hour),
 		Join:      &model.JoinForm{Name: name, Dept: 12, Title: "销售经理", Position: "staff", Address: "new@example.com", Start: at},
-		Successor: "zhaoliu@example.com", Message: "0102030405060708",
+		Successor: "zhaoliu@example.com", Message: "0102030405060708", WithdrawnBy: "hr@example.com", WithdrawComment: comment,
 		Steps: []model.Step{
 			{Role: model.StepOfficer, Dept: 7, Approver: "liuyang@example.com", Deputy: "dep@example.com", Verdict: model.VerdictApproved,
 				By: "dep@example.com", Time: at, Comment: comment},

@@ -513,3 +513,66 @@ func TestWaitingIndexMigrates(t *testing.T) {
 		return nil
 	})
 }
+
+// TestWithdrawLeavesTheInbox: a withdrawn request leaves the waiting index
+// at once (the approver's inbox and its count), is logged as
+// request.withdraw with its comment, cannot be withdrawn again or decided,
+// and lists under withdrawn, never under expired.
+func TestWithdrawLeavesTheInbox(t *testing.T) {
+	f := permCompany(t)
+	ww, north := f.actor("ww@example.com"), f.actor("north@example.com")
+	id := f.file(ww, &model.FileRequest{Kind: model.RequestGrant, Subject: "ww@example.com", Perm: "external"})
+	other := f.file(ww, &model.FileRequest{Kind: model.RequestGrant, Subject: "ww@example.com", Perm: "external"})
+	f.apply(north, &model.HandStep{ID: id, To: "li@example.com"})
+	count := func(a model.Actor) int {
+		var n int
+		f.s.Read(func(r *store.Reader) error {
+			var err error
+			_, n, err = r.Inbox(a, f.clock.Now(), 0)
+			return err
+		})
+		return n
+	}
+	if n := count(north); n != 2 {
+		t.Fatalf("north's inbox before: %d, want 2", n)
+	}
+	refused(t, f.s.Apply(north, &model.WithdrawRequest{ID: id}), model.ErrForbidden, "may not withdraw", "ww@example.com")
+	f.clock.Advance(time.Hour)
+	f.apply(ww, &model.WithdrawRequest{ID: id, Comment: "客户已取消"})
+	if n := count(north); n != 1 {
+		t.Errorf("north's inbox after the withdrawal: %d, want 1", n)
+	}
+	if n := count(f.actor("li@example.com")); n != 0 {
+		t.Errorf("the deputy's inbox after the withdrawal: %d, want 0", n)
+	}
+	op := f.lastOp()
+	if op.Op != "request.withdraw" || op.Target != "request 1" || op.Actor != "ww@example.com" || len(op.Notes) == 0 || op.Notes[0].Value != "客户已取消" {
+		t.Errorf("the operation log: %s", mustMarshal(t, op))
+	}
+	r := f.request(id)
+	if r.State != model.RequestWithdrawn || r.WithdrawnBy != "ww@example.com" || !r.Done.Equal(epoch.Add(time.Hour)) || r.WithdrawComment != "客户已取消" {
+		t.Errorf("withdrawn: %s", mustMarshal(t, r))
+	}
+	refused(t, f.s.Apply(ww, &model.WithdrawRequest{ID: id}), model.ErrConflict, "already withdrawn by ww@example.com")
+	refused(t, f.decide(f.actor("li@example.com"), id, true, ""), model.ErrConflict, "was withdrawn by ww@example.com")
+	refused(t, f.s.Apply(north, &model.HandStep{ID: other, To: "ww@example.com"}), model.ErrInvalid)
+
+	f.clock.Advance(model.DefaultRequestExpiry)
+	list := func(st model.RequestState) []uint64 {
+		var ids []uint64
+		f.s.Read(func(rd *store.Reader) error {
+			qs, err := rd.Requests(store.RequestFilter{State: st, Now: f.clock.Now()})
+			for _, q := range qs {
+				ids = append(ids, q.ID)
+			}
+			return err
+		})
+		return ids
+	}
+	if got := list(model.RequestWithdrawn); len(got) != 1 || got[0] != id {
+		t.Errorf("withdrawn: %v, want [%d]", got, id)
+	}
+	if got := list(model.RequestExpired); len(got) != 1 || got[0] != other {
+		t.Errorf("expired: %v, want [%d]", got, other)
+	}
+}

@@ -35,6 +35,10 @@ type requestJSON struct {
 	Password string `json:"password,omitempty"`
 	// Change says what applying the request changes, in words.
 	Change string `json:"change"`
+	// WithdrawnBy and WithdrawComment say who withdrew a withdrawn request
+	// (at Done), and why.
+	WithdrawnBy     string `json:"withdrawn_by,omitempty"`
+	WithdrawComment string `json:"withdraw_comment,omitempty"`
 	// Waiting says whose decision the request waits for; empty once decided.
 	Waiting string     `json:"waiting,omitempty"`
 	Steps   []stepJSON `json:"steps"`
@@ -55,7 +59,8 @@ type stepJSON struct {
 func requestOut(r *store.Reader, q *model.Request, now time.Time) requestJSON {
 	out := requestJSON{ID: q.ID, Kind: string(q.Kind), Status: string(q.StateAt(now)), Subject: string(q.Subject), Requester: string(q.Requester),
 		Filed: q.Filed, Expires: q.Expires, Done: timePtr(q.Done), Reason: q.Reason, Perm: q.Perm, Perms: q.Perms, To: string(q.To),
-		From: timePtr(q.From), Until: timePtr(q.Until), Successor: string(q.Successor), Urgent: q.Urgent, Change: describeChange(q)}
+		From: timePtr(q.From), Until: timePtr(q.Until), Successor: string(q.Successor), Urgent: q.Urgent, Change: describeChange(q),
+		WithdrawnBy: string(q.WithdrawnBy), WithdrawComment: q.WithdrawComment}
 	if out.Status == string(model.RequestPending) {
 		if i := q.Current(); i < len(q.Steps) {
 			out.Waiting = fmt.Sprintf("step %d: %s", i+1, model.DescribeStep(r, q.Steps[i]))
@@ -157,30 +162,32 @@ func parseRequestID(s string) (uint64, error) {
 }
 
 func requestCmd(env *Env) *cobra.Command {
-	c := &cobra.Command{Use: "request", Short: "requests and their approval chains: file, list, show, approve, reject (REQ-1..5)"}
+	c := &cobra.Command{Use: "request", Short: "requests and their approval chains: file, list, show, approve, reject, withdraw (REQ-1..5)"}
 	c.AddCommand(requestFileCmd(env))
 
 	var status, kind string
 	var mine, waiting, asJSON bool
 	var limit int
 	list := &cobra.Command{
-		Use:   "list [--status pending|applied|rejected|expired] [--kind K] [--mine] [--waiting] [--json]",
+		Use:   "list [--status pending|applied|rejected|expired|withdrawn] [--kind K] [--mine] [--waiting] [--json]",
 		Short: "the requests you may see, newest first; --waiting: those whose current step is yours to decide",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			now := env.Store.Now()
-			f := store.RequestFilter{State: model.RequestState(status), Now: now, Limit: limit}
+			f := store.RequestFilter{Now: now, Limit: limit}
+			if status != "" {
+				st, err := model.ParseRequestState(status)
+				if err != nil {
+					return err
+				}
+				f.State = st
+			}
 			if kind != "" {
 				k, err := model.ParseRequestKind(kind)
 				if err != nil {
 					return err
 				}
 				f.Kind = k
-			}
-			switch f.State {
-			case "", model.RequestPending, model.RequestApplied, model.RequestRejected, model.RequestExpired:
-			default:
-				return model.Invalidf("--status takes pending, applied, rejected or expired")
 			}
 			var out []requestJSON
 			err := env.Store.Read(func(r *store.Reader) error {
@@ -359,7 +366,39 @@ func requestCmd(env *Env) *cobra.Command {
 	hand.Flags().StringVar(&handComment, "comment", "", "why (kept in the operation log)")
 	hand.MarkFlagRequired("to")
 
-	c.AddCommand(list, show, decide(true), decide(false), hand, requestPolicyCmd(env))
+	var wdComment string
+	var wdJSON bool
+	withdraw := &cobra.Command{
+		Use:   "withdraw ID [--comment C] [--json]",
+		Short: "withdraw a pending request you filed (an admin: anyone's); it ends there and leaves the approvers' inboxes",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, err := parseRequestID(args[0])
+			if err != nil {
+				return err
+			}
+			ch := &model.WithdrawRequest{ID: id, Comment: wdComment}
+			if err := env.apply(ch); err != nil {
+				return err
+			}
+			if wdJSON {
+				var out requestJSON
+				if err := env.Store.Read(func(r *store.Reader) error {
+					out = requestOut(r, ch.Result, env.Store.Now())
+					return nil
+				}); err != nil {
+					return err
+				}
+				return env.printJSON(out)
+			}
+			env.printf("request %d withdrawn\n", id)
+			return nil
+		},
+	}
+	withdraw.Flags().StringVar(&wdComment, "comment", "", "why (kept on the request)")
+	withdraw.Flags().BoolVar(&wdJSON, "json", false, "print the request as JSON")
+
+	c.AddCommand(list, show, decide(true), decide(false), hand, withdraw, requestPolicyCmd(env))
 	return c
 }
 
@@ -373,6 +412,12 @@ func printRequest(env *Env, q requestJSON) {
 	}
 	if q.Waiting != "" {
 		env.printf("  waits for: %s\n", q.Waiting)
+	}
+	if q.WithdrawnBy != "" && q.Done != nil {
+		env.printf("  withdrawn: %s by %s\n", q.Done.Format("2006-01-02 15:04"), q.WithdrawnBy)
+		if q.WithdrawComment != "" {
+			env.printf("  why:       %s\n", q.WithdrawComment)
+		}
 	}
 	var rows [][]string
 	for i, s := range q.Steps {
