@@ -11,7 +11,7 @@ type RequestsText struct {
 	KindGrant, KindDelegate, KindJoin, KindLeave, KindRelease, KindReset, KindHeld string
 
 	// Request states, as model.RequestState names them.
-	StatePending, StateApplied, StateRejected, StateExpired string
+	StatePending, StateApplied, StateRejected, StateExpired, StateWithdrawn string
 
 	// Who signs a step, as model.StepRole names them: StepOfficer,
 	// StepOwner and StepHead take a department, StepUnit the officer named
@@ -75,6 +75,11 @@ type RequestsText struct {
 	// My requests: Mine is its title line, MineEmpty what it says with
 	// none, WaitingOn takes whom a request waits for.
 	MineEmpty, WaitingOn, Finished string
+	// Withdrawing one's own pending request: KeyWithdraw the key's help,
+	// ConfirmWithdraw the question (the id and what it is about), KeyYes
+	// the answer's help, DidWithdraw the result (the id); WithdrawnBy and
+	// WithdrawWhy label who withdrew it and why in the detail.
+	KeyWithdraw, ConfirmWithdraw, KeyYes, DidWithdraw, WithdrawnBy, WithdrawWhy string
 }
 
 var requestsZH = RequestsText{
@@ -83,7 +88,7 @@ var requestsZH = RequestsText{
 	KindGrant: "权限申请", KindDelegate: "临时授权", KindJoin: "入职开户", KindLeave: "离职销户",
 	KindRelease: "放行邮件", KindReset: "重置密码", KindHeld: "待审邮件",
 
-	StatePending: "审批中", StateApplied: "已执行", StateRejected: "已驳回", StateExpired: "已过期",
+	StatePending: "审批中", StateApplied: "已执行", StateRejected: "已驳回", StateExpired: "已过期", StateWithdrawn: "已撤回",
 
 	StepOfficer: "%s 权限负责人", StepOwner: "%s 权限负责人（权限所有部门）", StepUnit: "单位权限负责人 %s（任一单位权限负责人均可）",
 	StepHead: "%s 负责人", StepIT: "信息部（任一管理员）执行",
@@ -128,6 +133,8 @@ var requestsZH = RequestsText{
 	KeyKind: "类型", KeyClose: "关闭结果",
 
 	MineEmpty: "你还没有提交过申请。", WaitingOn: "等待 %s", Finished: "已结束",
+	KeyWithdraw: "撤回", ConfirmWithdraw: "撤回申请 %d（%s）？撤回后审批人不再处理它。y/n", KeyYes: "确认",
+	DidWithdraw: "申请 %d 已撤回", WithdrawnBy: "撤回人", WithdrawWhy: "撤回理由",
 }
 
 var requestsEN = RequestsText{
@@ -136,7 +143,7 @@ var requestsEN = RequestsText{
 	KindGrant: "grant", KindDelegate: "delegation", KindJoin: "joiner", KindLeave: "leaver",
 	KindRelease: "release", KindReset: "password reset", KindHeld: "held mail",
 
-	StatePending: "pending", StateApplied: "applied", StateRejected: "rejected", StateExpired: "expired",
+	StatePending: "pending", StateApplied: "applied", StateRejected: "rejected", StateExpired: "expired", StateWithdrawn: "withdrawn",
 
 	StepOfficer: "permission officer of %s", StepOwner: "permission officer of %s (owning department)",
 	StepUnit: "unit permission officer %s (any unit officer may sign)",
@@ -183,4 +190,6 @@ var requestsEN = RequestsText{
 	KeySort: "sort", KeyKind: "kind", KeyClose: "close results",
 
 	MineEmpty: "You have not filed any requests.", WaitingOn: "waiting on %s", Finished: "finished",
+	KeyWithdraw: "withdraw", ConfirmWithdraw: "withdraw request %d (%s)? Its approvers will no longer decide it. y/n", KeyYes: "yes",
+	DidWithdraw: "request %d withdrawn", WithdrawnBy: "Withdrawn by", WithdrawWhy: "Why",
 }

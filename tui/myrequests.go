@@ -15,10 +15,16 @@ import (
 
 // myRequestsPane lists the requests the person filed, newest first, with
 // where each stands and whom it waits for (REQ-4); the detail shows the
-// whole chain with every step's decision and comment. It changes nothing.
+// whole chain with every step's decision and comment. The one change it
+// makes is withdrawing a pending request (w, then y to confirm).
 type myRequestsPane struct {
 	s             *Session
 	width, height int
+
+	// withdraw and yes are the pane's own keys: w asks, y confirms.
+	withdraw, yes key.Binding
+	// confirm is the request waiting for y to be withdrawn.
+	confirm *model.Request
 
 	reqs    []*model.Request
 	loaded  bool
@@ -60,7 +66,13 @@ type myRequestDetailMsg struct {
 	err   error
 }
 
-func newMyRequestsPane(s *Session) *myRequestsPane { return &myRequestsPane{s: s} }
+func newMyRequestsPane(s *Session) *myRequestsPane {
+	t := s.T.Requests
+	return &myRequestsPane{s: s,
+		withdraw: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", t.KeyWithdraw)),
+		yes:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", t.KeyYes)),
+	}
+}
 
 func (p *myRequestsPane) ID() string    { return "myrequests" }
 func (p *myRequestsPane) Title() string { return p.s.T.Requests.NavMine }
@@ -153,7 +165,36 @@ func (p *myRequestsPane) SetSize(w, h int) {
 	p.clamp()
 }
 
-func (p *myRequestsPane) Capturing() bool { return false }
+func (p *myRequestsPane) Capturing() bool { return p.confirm != nil }
+
+// selected is the request under the cursor, or open in the detail.
+func (p *myRequestsPane) selected() *model.Request {
+	if p.detail != nil {
+		return p.detail.req
+	}
+	if p.cursor < len(p.reqs) {
+		return p.reqs[p.cursor]
+	}
+	return nil
+}
+
+// canWithdraw reports whether the selected request may be withdrawn now:
+// it is still pending (it is the person's own, as every one listed is).
+func (p *myRequestsPane) canWithdraw() bool {
+	q := p.selected()
+	return q != nil && q.StateAt(p.s.Now()) == model.RequestPending
+}
+
+// confirmKey answers the withdrawal question: y withdraws, anything else
+// keeps the request.
+func (p *myRequestsPane) confirmKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
+	q := p.confirm
+	p.confirm = nil
+	if !key.Matches(msg, p.yes) {
+		return p, nil
+	}
+	return p, p.s.apply(p.ID(), "withdraw", &model.WithdrawRequest{ID: q.ID})
+}
 
 func (p *myRequestsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -202,8 +243,26 @@ func (p *myRequestsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, nil
 		}
 		return p, p.reload()
+	case appliedMsg:
+		if msg.pane != p.ID() || msg.tag != "withdraw" {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, flash(p.s.ErrText(msg.err), true)
+		}
+		var id uint64
+		if c, ok := msg.change.(*model.WithdrawRequest); ok {
+			id = c.ID
+		}
+		return p, tea.Batch(flash(p.s.Sprintf(p.s.T.Requests.DidWithdraw, id), false), p.reload())
 	case tea.KeyPressMsg:
-		if p.detail != nil {
+		switch {
+		case p.confirm != nil:
+			return p.confirmKey(msg)
+		case key.Matches(msg, p.withdraw) && p.canWithdraw():
+			p.confirm = p.selected()
+			return p, nil
+		case p.detail != nil:
 			return p.detailKey(msg)
 		}
 		return p.listKey(msg)
@@ -321,7 +380,7 @@ func (p *myRequestsPane) View() string {
 	t := p.s.T.Requests
 	if p.detail != nil {
 		title := p.s.Sprintf(t.DetailTitle, p.detail.id, kindName(p.s, string(p.detail.req.Kind)))
-		return scrollView(p.s, title, p.detailLines(), p.detail.top, p.width, p.height, nil)
+		return scrollView(p.s, title, p.detailLines(), p.detail.top, p.width, p.height, p.question())
 	}
 	out := []string{st.Title.Render(ellipsize(st, p.Title(), p.width))}
 	switch {
@@ -365,8 +424,21 @@ func (p *myRequestsPane) table() []string {
 		}
 		out = append(out, line)
 	}
+	if q := p.question(); q != nil {
+		return append(out, q...)
+	}
 	foot := p.s.Sprintf(p.s.T.Requests.Rows, p.top+1, end, len(p.reqs))
 	return append(out, st.Subtle.Render(ellipsize(st, foot, p.width)))
+}
+
+// question is the withdrawal question on one line, while it waits.
+func (p *myRequestsPane) question() []string {
+	if p.confirm == nil {
+		return nil
+	}
+	st := p.s.Styles
+	text := p.s.Sprintf(p.s.T.Requests.ConfirmWithdraw, p.confirm.ID, requestAbout(p.s, p.confirm, true))
+	return []string{st.Warn.Render(ellipsize(st, text, p.width))}
 }
 
 func (p *myRequestsPane) detailLines() []string {
@@ -384,13 +456,21 @@ func (p *myRequestsPane) detailLines() []string {
 
 func (p *myRequestsPane) ShortHelp() []key.Binding {
 	k := p.s.Keys
-	if p.detail != nil {
-		return []key.Binding{k.Back, k.Down, k.Up}
-	}
-	if len(p.reqs) == 0 {
+	var out []key.Binding
+	switch {
+	case p.confirm != nil:
+		return []key.Binding{p.yes, k.Back}
+	case p.detail != nil:
+		out = []key.Binding{k.Back, k.Down, k.Up}
+	case len(p.reqs) == 0:
 		return []key.Binding{k.Refresh}
+	default:
+		out = []key.Binding{k.Enter, k.Down, k.Up}
 	}
-	return []key.Binding{k.Enter, k.Down, k.Up}
+	if p.canWithdraw() {
+		out = append(out, p.withdraw)
+	}
+	return out
 }
 
 func (p *myRequestsPane) FullHelp() [][]key.Binding {

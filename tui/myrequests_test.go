@@ -2,9 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -106,5 +108,82 @@ func TestMyRequests(t *testing.T) {
 	drive(p, p.Shown(true))
 	if len(p.reqs) != 3 || p.stale {
 		t.Errorf("back in sight: %d requests, stale %v", len(p.reqs), p.stale)
+	}
+}
+
+// TestMyRequestsWithdraw: w on a pending request asks, y withdraws it
+// through the write path, any other key keeps it; a request that is not
+// pending offers no w; the list and the detail then show it withdrawn.
+func TestMyRequestsWithdraw(t *testing.T) {
+	f, pending, rejected := myRequestsFix(t)
+	s := f.sessionOf(f.member, "en")
+	p := newMyRequestsPane(s)
+	p.SetSize(120, 30)
+	p.Shown(true)
+	drive(p, p.Init())
+	offers := func() bool { return slices.ContainsFunc(p.ShortHelp(), func(b key.Binding) bool { return b.Help().Key == "w" }) }
+
+	// The cursor is on the rejected request: nothing to withdraw.
+	if p.reqs[p.cursor].ID != rejected || offers() {
+		t.Fatalf("the rejected request offers w")
+	}
+	pressKeys(p, "w")
+	if p.confirm != nil {
+		t.Fatal("w on the rejected request asked to withdraw it")
+	}
+
+	pressKeys(p, "j")
+	if !offers() {
+		t.Error("the pending request does not offer w")
+	}
+	pressKeys(p, "w")
+	if v := p.View(); p.confirm == nil || !p.Capturing() || !strings.Contains(v, fmt.Sprintf("withdraw request %d (", pending)) {
+		t.Fatalf("w asked nothing:\n%s", v)
+	}
+	pressKeys(p, "n")
+	if p.confirm != nil || f.request(pending).State != model.RequestPending {
+		t.Fatal("n withdrew the request")
+	}
+
+	pressKeys(p, "enter", "w", "y")
+	q := f.request(pending)
+	if q.State != model.RequestWithdrawn || q.WithdrawnBy != f.member.Address {
+		t.Fatalf("after y: %s by %s", q.State, q.WithdrawnBy)
+	}
+	v := p.View()
+	if !strings.Contains(v, "withdrawn") || !strings.Contains(v, "Withdrawn by") || offers() {
+		t.Errorf("the detail after withdrawing:\n%s", v)
+	}
+	// Twice is refused by the write path, and said plainly.
+	_, cmd := p.Update(appliedMsg{pane: p.ID(), tag: "withdraw", change: &model.WithdrawRequest{ID: pending},
+		err: f.st.Apply(f.member, &model.WithdrawRequest{ID: pending})})
+	if m, ok := cmd().(flashMsg); !ok || !m.err || !strings.Contains(m.text, "already withdrawn") {
+		t.Errorf("a second withdrawal: %#v", cmd())
+	}
+	pressKeys(p, "esc")
+	if v := p.View(); !strings.Contains(v, "withdrawn") {
+		t.Errorf("the list after withdrawing:\n%s", v)
+	}
+}
+
+// TestMyRequestsWithdrawUI: the same in the running program, in Chinese:
+// the question, the answer, and the state word.
+func TestMyRequestsWithdrawUI(t *testing.T) {
+	f, pending, _ := myRequestsFix(t)
+	s := f.sessionOf(f.member, "zh-CN")
+	app := newAppWith(s, "", []Pane{newMyRequestsPane(s), newAccountPane(s)})
+	out := runUI(t, app, 120, 24, func(tm *teatest.TestModel) {
+		waitFor(t, tm, s.Sprintf(s.T.Requests.Rows, 1, 2, 2))
+		press(tm, "j")
+		press(tm, "w")
+		waitFor(t, tm, fmt.Sprintf("撤回申请 %d", pending))
+		press(tm, "y")
+		waitFor(t, tm, s.Sprintf(s.T.Requests.DidWithdraw, pending))
+	})
+	if !strings.Contains(out, "已撤回") {
+		t.Errorf("the list does not say 已撤回:\n%s", out)
+	}
+	if q := f.request(pending); q.State != model.RequestWithdrawn {
+		t.Errorf("the request is %s", q.State)
 	}
 }

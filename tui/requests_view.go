@@ -58,6 +58,8 @@ func stateName(s *Session, st model.RequestState) string {
 		return t.StateRejected
 	case model.RequestExpired:
 		return t.StateExpired
+	case model.RequestWithdrawn:
+		return t.StateWithdrawn
 	}
 	return string(st)
 }
@@ -159,7 +161,7 @@ func readRequestNames(r *store.Reader, q *model.Request) requestNames {
 			n.people[a] = ""
 		}
 	}
-	for _, a := range []model.Address{q.Requester, q.Subject, q.To, q.Successor} {
+	for _, a := range []model.Address{q.Requester, q.Subject, q.To, q.Successor, q.WithdrawnBy} {
 		add(a)
 	}
 	for _, st := range q.Steps {
@@ -315,6 +317,12 @@ func requestDetailLines(s *Session, n requestNames, r *model.Request, w int) []s
 	}
 	if !r.Done.IsZero() {
 		rows = append(rows, [2]string{t.Done, mailTime(r.Done, false)})
+	}
+	if r.WithdrawnBy != "" {
+		rows = append(rows, [2]string{t.WithdrawnBy, n.person(r.WithdrawnBy)})
+		if r.WithdrawComment != "" {
+			rows = append(rows, [2]string{t.WithdrawWhy, r.WithdrawComment})
+		}
 	}
 	if r.Reason != "" {
 		rows = append(rows, [2]string{t.Reason, r.Reason})
