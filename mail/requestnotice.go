@@ -27,7 +27,10 @@ import (
 //	filed            to the requester and the subject: filed, waiting on …
 //	stepK            to them: step K approved, now waiting on …
 //	handK-DEPUTY     to them: step K handed to DEPUTY
-//	end              to them: applied, rejected (with the comment) or expired
+//	end              to them: applied, rejected (with the comment), expired or
+//	                 withdrawn (not to whoever withdrew it)
+//	withdrawn        to whoever was sent turnK for the step it waited on
+//	                 when it was withdrawn: they need not decide it
 //
 // The requester's and the subject's stages that are due together go in one
 // mail that marks them all; an ended request's mail is its outcome. The
@@ -42,7 +45,7 @@ import (
 const (
 	NoticeRequestTurn     = "request-turn"     // to an approver: waiting for your decision
 	NoticeRequestProgress = "request-progress" // to the requester and subject: what happened, whom it waits on
-	NoticeRequestOutcome  = "request-outcome"  // to them: applied, rejected or expired
+	NoticeRequestOutcome  = "request-outcome"  // to them: applied, rejected, expired or withdrawn; to the waiting approver: withdrawn
 )
 
 // requestNoticeWindow is how long after a request ends the sweep still
@@ -81,9 +84,12 @@ type RequestNoticeData struct {
 	// WaitingOn is whom the request waits for now (or waited for when it
 	// expired).
 	WaitingOn string
-	// Outcome is applied, rejected or expired; Decider and Comment who
-	// rejected it and why.
-	Outcome string
+	// Outcome is applied, rejected, expired or withdrawn; Decider and
+	// Comment who rejected or withdrew it and why. ForApprover says the
+	// reader is the approver it waited on when it was withdrawn (Step and
+	// StepWho are that step).
+	Outcome     string
+	ForApprover bool
 	Decider string
 	Comment string
 
@@ -233,6 +239,14 @@ func (p *requestPlanner) deciders(s model.Step) []model.Address {
 	}
 	add(s.Deputy)
 	return out
+}
+
+// withdrawer is who withdrew a request, for a notice.
+func (p *requestPlanner) withdrawer(t assets.RequestsText, q *model.Request) string {
+	if q.WithdrawnBy == "" {
+		return t.Postroom
+	}
+	return p.person(q.WithdrawnBy)
 }
 
 // person is a member's name and address, or the address.
@@ -430,6 +444,28 @@ func (p *requestPlanner) plan(q *model.Request, sent map[string]bool) []plannedN
 		}
 	}
 
+	// Withdrawn: whoever was told it waited for them hears that it does
+	// not any more.
+	if state == model.RequestWithdrawn && cur < len(q.Steps) {
+		turn := "turn" + strconv.Itoa(cur)
+		for _, a := range p.deciders(q.Steps[cur]) {
+			key := requestNoticeKey(q.ID, "withdrawn", a)
+			if sent[key] || !sent[requestNoticeKey(q.ID, turn, a)] || a == q.WithdrawnBy {
+				continue
+			}
+			m, lang, ok := p.reader(a)
+			if !ok {
+				continue
+			}
+			t := assets.Text(lang).Requests
+			d := p.base(q, m, lang)
+			d.Outcome, d.ForApprover = string(state), true
+			d.Step, d.StepWho = cur+1, p.stepWho(t, lang, q.Steps[cur])
+			d.Decider, d.Comment = p.withdrawer(t, q), q.WithdrawComment
+			out = append(out, plannedNotice{kind: NoticeRequestOutcome, lang: lang, keys: []string{key}, data: d})
+		}
+	}
+
 	// The requester and the subject: what happened, or how it ended.
 	type stage struct {
 		name string
@@ -461,6 +497,9 @@ func (p *requestPlanner) plan(q *model.Request, sent map[string]bool) []plannedN
 		stages = append(stages, stage{name: "end"})
 	}
 	for _, a := range watchers(q) {
+		if state == model.RequestWithdrawn && a == q.WithdrawnBy {
+			continue // they withdrew it themself
+		}
 		var keys []string
 		var due []stage
 		for _, s := range stages {
@@ -499,6 +538,8 @@ func (p *requestPlanner) plan(q *model.Request, sent map[string]bool) []plannedN
 			if cur < len(q.Steps) {
 				d.WaitingOn = p.stepWho(t, lang, q.Steps[cur])
 			}
+		case model.RequestWithdrawn:
+			d.Decider, d.Comment = p.withdrawer(t, q), q.WithdrawComment
 		}
 		out = append(out, plannedNotice{kind: NoticeRequestOutcome, lang: lang, keys: keys, data: d})
 	}
@@ -506,7 +547,8 @@ func (p *requestPlanner) plan(q *model.Request, sent map[string]bool) []plannedN
 }
 
 // wantsNotices reports whether the sweep looks at a request at now:
-// pending, or ended (applied, rejected, expired) within the window.
+// pending, or ended (applied, rejected, expired, withdrawn) within the
+// window.
 func wantsNotices(q *model.Request, now time.Time) bool {
 	switch q.StateAt(now) {
 	case model.RequestPending:

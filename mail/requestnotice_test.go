@@ -317,3 +317,51 @@ func TestBuildRequestNoticeRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestNoticesWithdrawn: the approver a withdrawn request waited on
+// hears it was withdrawn, with who withdrew it and why; the requester who
+// withdrew it is not mailed about their own act; when an admin withdraws
+// it, the requester and the subject are told; an approver who was never
+// told it waited for them hears nothing; the sweep sends nothing twice.
+func TestRequestNoticesWithdrawn(t *testing.T) {
+	ts := newTestServer(t, nil)
+	admin := model.Address(demoLogin(t, "admin").Address)
+	hr := model.Address(demoLogin(t, "hr").Address)
+	member := model.Address(demoLogin(t, "member").Address)
+	officer, owner := model.Address("liuyang@example.com"), model.Address("lujianguo@example.com")
+	ts.as(t, officer, &model.SetPrefs{Address: officer, Prefs: model.Prefs{Lang: "en"}})
+	runRelay(t, ts.relay)
+
+	fr := &model.FileRequest{Kind: model.RequestGrant, Subject: member, Perm: "external"}
+	ts.as(t, member, fr)
+	ts.waitNotices(t, map[model.Address]int{officer: 1, member: 1})
+	ts.as(t, member, &model.WithdrawRequest{ID: fr.ID, Comment: "客户已取消"})
+	ts.waitNotices(t, map[model.Address]int{officer: 2, member: 1, owner: 0})
+	var got [2]string
+	for _, n := range ts.notices(t, officer) {
+		if strings.Contains(n[0], "withdrawn") {
+			got = n
+		}
+	}
+	contains(t, "the approver's notice", got[0], "Request "+strconv.FormatUint(fr.ID, 10), "withdrawn")
+	contains(t, "the approver's notice", got[1], "waited for your decision at step 1", "was withdrawn by", string(member),
+		"nothing for you to decide", "Why: 客户已取消")
+
+	// An admin withdraws what HR filed: HR and the subject are told, in
+	// Chinese, and so is the approver.
+	fr2 := &model.FileRequest{Kind: model.RequestGrant, Subject: member, Perm: "external"}
+	ts.as(t, hr, fr2)
+	ts.waitNotices(t, map[model.Address]int{officer: 3, hr: 1, member: 2})
+	ts.as(t, admin, &model.WithdrawRequest{ID: fr2.ID})
+	ts.waitNotices(t, map[model.Address]int{officer: 4, hr: 2, member: 3, admin: 0})
+	var hrs [2]string
+	for _, n := range ts.notices(t, hr) {
+		if strings.Contains(n[0], "已撤回") {
+			hrs = n
+		}
+	}
+	contains(t, "the requester's notice", hrs[1], "您提交的申请", "撤回", string(admin), "不再审批")
+	lacks(t, "the requester's notice", hrs[1], "撤回理由")
+	ts.relay.sweepRequests()
+	ts.waitNotices(t, map[model.Address]int{officer: 4, hr: 2, member: 3, admin: 0, owner: 0})
+}
