@@ -8,7 +8,7 @@ type RequestsText struct {
 	NavApprovals, NavMine string
 
 	// Request kinds, as model.RequestKind names them, and held mail.
-	KindGrant, KindDelegate, KindJoin, KindLeave, KindRelease, KindReset, KindHeld string
+	KindGrant, KindDelegate, KindJoin, KindLeave, KindRelease, KindReset, KindUnblock, KindHeld string
 
 	// Request states, as model.RequestState names them.
 	StatePending, StateApplied, StateRejected, StateExpired, StateWithdrawn string
@@ -46,10 +46,10 @@ type RequestsText struct {
 	// permission; ChangeFrom and ChangeUntil a time; ChangeDelegate the
 	// lender, the permissions, the borrower, the start and the end;
 	// ChangeJoin a name, an address and a department; ChangeLeave the member and the
-	// successor; ChangeReset and ChangeRelease the member or message;
+	// successor; ChangeReset, ChangeUnblock and ChangeRelease the member or message;
 	// ChangeHeld the number of recipients.
-	ChangeGrant, ChangeFrom, ChangeUntil, ChangeNoEnd, ChangeDelegate, AllPerms, WhenApplied string
-	ChangeJoin, ChangeLeave, ChangeReset, ChangeRelease, ChangeHeld, ChangeHeldOne           string
+	ChangeGrant, ChangeFrom, ChangeUntil, ChangeNoEnd, ChangeDelegate, AllPerms, WhenApplied      string
+	ChangeJoin, ChangeLeave, ChangeReset, ChangeUnblock, ChangeRelease, ChangeHeld, ChangeHeldOne string
 
 	// Permission names (model's perm names), SendAs takes the mailbox.
 	PermBroadcast, PermExternal, PermNotify, PermSkipLevel, PermSubadmin, PermSendAs string
@@ -86,7 +86,7 @@ var requestsZH = RequestsText{
 	NavApprovals: "审批", NavMine: "我的申请",
 
 	KindGrant: "权限申请", KindDelegate: "临时授权", KindJoin: "入职开户", KindLeave: "离职销户",
-	KindRelease: "放行邮件", KindReset: "重置密码", KindHeld: "待审邮件",
+	KindRelease: "放行邮件", KindReset: "重置密码", KindUnblock: "解除屏蔽", KindHeld: "待审邮件",
 
 	StatePending: "审批中", StateApplied: "已执行", StateRejected: "已驳回", StateExpired: "已过期", StateWithdrawn: "已撤回",
 
@@ -111,6 +111,7 @@ var requestsZH = RequestsText{
 	ChangeGrant: "%s 获得权限 %s", ChangeFrom: "，自 %s 起", ChangeUntil: "，至 %s 止", ChangeNoEnd: "，长期有效",
 	ChangeDelegate: "%s 的%s临时交由 %s 使用，%s 至 %s", AllPerms: "全部权限", WhenApplied: "执行时",
 	ChangeJoin: "为 %s 开通邮箱 %s，部门 %s", ChangeLeave: "关闭 %s 的账号，邮件转给 %s", ChangeReset: "重置 %s 的密码",
+	ChangeUnblock: "解除 %s 邮箱因警告而设的屏蔽：恢复登录和发信，警告记录清零",
 	ChangeRelease: "放行邮件 %s", ChangeHeld: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到你的意见。",
 	ChangeHeldOne: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到你的意见。",
 
@@ -141,7 +142,7 @@ var requestsEN = RequestsText{
 	NavApprovals: "Approvals", NavMine: "My requests",
 
 	KindGrant: "grant", KindDelegate: "delegation", KindJoin: "joiner", KindLeave: "leaver",
-	KindRelease: "release", KindReset: "password reset", KindHeld: "held mail",
+	KindRelease: "release", KindReset: "password reset", KindUnblock: "unblock", KindHeld: "held mail",
 
 	StatePending: "pending", StateApplied: "applied", StateRejected: "rejected", StateExpired: "expired", StateWithdrawn: "withdrawn",
 
@@ -168,6 +169,7 @@ var requestsEN = RequestsText{
 	ChangeDelegate: "%s lends %s to %s, from %s until %s", AllPerms: "all permissions", WhenApplied: "when applied",
 	ChangeJoin: "an account is opened for %s, %s, in %s", ChangeLeave: "the account of %s is closed; mail goes to %s",
 	ChangeReset: "the password of %s is reset", ChangeRelease: "the held message %s is released",
+	ChangeUnblock: "the mailbox of %s, blocked by warnings, is unblocked: login and sending again, the warnings cleared",
 	ChangeHeld:    "Released, it goes out at once to its %d recipients; rejected, it goes back and the sender reads your comment.",
 	ChangeHeldOne: "Released, it goes out at once to its %d recipient; rejected, it goes back and the sender reads your comment.",
 

@@ -8,8 +8,9 @@ import (
 // mailTemplates holds the texts of the mails the system writes itself:
 // notices about held mail (held, released, rejected, the approver's
 // request), notices about requests (request-turn to an approver,
-// request-progress and request-outcome to the requester and the subject)
-// and the human part of delivery status notifications. Each is a
+// request-progress and request-outcome to the requester and the subject),
+// the notice that warnings blocked a mailbox (blocked, to the person and
+// their head) and the human part of delivery status notifications. Each is a
 // text/template file named KIND.LANG.tmpl whose first line is
 // "Subject: ..." and whose body follows a blank line.
 //
@@ -32,4 +33,4 @@ func MailTemplate(kind, lang string) (string, error) {
 }
 
 // MailTemplateKinds lists the kinds of mail template, each in every language.
-var MailTemplateKinds = []string{"held", "released", "rejected", "approval", "bounce", "request-turn", "request-progress", "request-outcome"}
+var MailTemplateKinds = []string{"held", "released", "rejected", "approval", "bounce", "request-turn", "request-progress", "request-outcome", "blocked"}

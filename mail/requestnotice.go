@@ -320,6 +320,8 @@ func kindName(t assets.RequestsText, k model.RequestKind) string {
 		return t.KindRelease
 	case model.RequestReset:
 		return t.KindReset
+	case model.RequestUnblock:
+		return t.KindUnblock
 	}
 	return string(k)
 }
@@ -364,6 +366,8 @@ func (p *requestPlanner) change(t assets.RequestsText, lang string, q *model.Req
 		return fmt.Sprintf(t.ChangeLeave, p.person(q.Subject), p.person(q.Successor))
 	case model.RequestReset:
 		return fmt.Sprintf(t.ChangeReset, p.person(q.Subject))
+	case model.RequestUnblock:
+		return fmt.Sprintf(t.ChangeUnblock, p.person(q.Subject))
 	case model.RequestRelease:
 		return fmt.Sprintf(t.ChangeRelease, q.Message)
 	}
@@ -664,10 +668,12 @@ func (r *Relay) sendRequestNotices(due []plannedNotice) {
 }
 
 // runRequestNotices follows the store's request events and sweeps at
-// start and every minute, until ctx ends. It subscribes before its first
+// start and every minute, until ctx ends; the members' events and the same
+// sweeps send the notices of a block (warnnotice.go). It subscribes before its first
 // sweep, so nothing falls between the two.
 func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event) {
 	r.sweepRequests()
+	r.sweepBlocked()
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
@@ -678,6 +684,10 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 			if !ok {
 				return
 			}
+			if e.Kind == "member" {
+				r.noticeBlocked(model.Address(e.Key)) // warnnotice.go: the block's notices
+				continue
+			}
 			if e.Kind != "request" {
 				continue
 			}
@@ -686,6 +696,7 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 			}
 		case <-t.C:
 			r.sweepRequests()
+			r.sweepBlocked()
 		}
 	}
 }

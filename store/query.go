@@ -97,6 +97,31 @@ func (r *Reader) Members(f MemberFilter) ([]*model.Member, error) {
 	return out, err
 }
 
+// WarnBlocked lists the members whose mailbox warnings blocked (ACC-7), in
+// address order. It decodes only the records that carry the marker, so the
+// relay's sweep costs little in a large directory.
+func (r *Reader) WarnBlocked() ([]*model.Member, error) {
+	var out []*model.Member
+	err := r.tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		if !bytes.Contains(v, blockedMarker) {
+			return nil
+		}
+		m := new(model.Member)
+		if err := json.Unmarshal(v, m); err != nil {
+			return err
+		}
+		if m.WarnBlocked() {
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// blockedMarker is how a member record written by encoding/json names the
+// time warnings blocked it (model.Member.Blocked).
+var blockedMarker = []byte(`"blocked":"`)
+
 func (f MemberFilter) match(m *model.Member, r *Reader) bool {
 	if f.Status != "" && m.Status != f.Status {
 		return false

@@ -22,7 +22,7 @@ const heldKind = "held"
 
 // requestKinds are the kinds in the order the inbox counts them.
 var requestKinds = []string{string(model.RequestGrant), string(model.RequestDelegate), string(model.RequestJoin),
-	string(model.RequestLeave), string(model.RequestReset), string(model.RequestRelease), heldKind}
+	string(model.RequestLeave), string(model.RequestReset), string(model.RequestUnblock), string(model.RequestRelease), heldKind}
 
 // kindName names a request kind (or held mail) in the person's language.
 func kindName(s *Session, kind string) string {
@@ -40,6 +40,8 @@ func kindName(s *Session, kind string) string {
 		return t.KindRelease
 	case string(model.RequestReset):
 		return t.KindReset
+	case string(model.RequestUnblock):
+		return t.KindUnblock
 	case heldKind:
 		return t.KindHeld
 	}
@@ -289,6 +291,8 @@ func requestChange(s *Session, n requestNames, r *model.Request) string {
 		return s.Sprintf(t.ChangeLeave, n.person(r.Subject), n.person(r.Successor))
 	case model.RequestReset:
 		return s.Sprintf(t.ChangeReset, n.person(r.Subject))
+	case model.RequestUnblock:
+		return s.Sprintf(t.ChangeUnblock, n.person(r.Subject))
 	case model.RequestRelease:
 		return s.Sprintf(t.ChangeRelease, r.Message)
 	}
