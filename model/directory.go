@@ -65,27 +65,27 @@ const MaxAliases = 5
 
 // Member is a person with a mailbox (ORG-5).
 type Member struct {
-	Address    Address     `json:"address"`
-	Name       string      `json:"name"`
-	EmployeeID string      `json:"employee_id,omitempty"`
-	Depts      []DeptID    `json:"depts"` // never empty: no department means the root
-	Title      string      `json:"title,omitempty"`
-	Position   Position    `json:"position"`
-	Mobile     string      `json:"mobile,omitempty"`
-	Phone      string      `json:"phone,omitempty"`
-	Gender     string      `json:"gender,omitempty"`   // "", "male" or "female"
-	Birthday   string      `json:"birthday,omitempty"` // YYYY-MM-DD
-	Status     Status      `json:"status"`
-	Reason     string      `json:"reason,omitempty"` // why the account is disabled or locked
+	Address    Address  `json:"address"`
+	Name       string   `json:"name"`
+	EmployeeID string   `json:"employee_id,omitempty"`
+	Depts      []DeptID `json:"depts"` // never empty: no department means the root
+	Title      string   `json:"title,omitempty"`
+	Position   Position `json:"position"`
+	Mobile     string   `json:"mobile,omitempty"`
+	Phone      string   `json:"phone,omitempty"`
+	Gender     string   `json:"gender,omitempty"`   // "", "male" or "female"
+	Birthday   string   `json:"birthday,omitempty"` // YYYY-MM-DD
+	Status     Status   `json:"status"`
+	Reason     string   `json:"reason,omitempty"` // why the account is disabled or locked
 	// Warnings are the warnings recorded on the member, oldest first (ACC-7).
 	Warnings []Warning `json:"warnings,omitempty"`
 	// Blocked is when the warnings blocked the mailbox; zero unless
 	// blocked by them.
-	Blocked time.Time `json:"blocked,omitzero"`
-	Aliases    []Address   `json:"aliases,omitempty"`
-	Keys       []SSHKey    `json:"keys,omitempty"`
-	Roles      []RoleGrant `json:"roles,omitempty"`
-	Grants     []Grant     `json:"grants,omitempty"`
+	Blocked time.Time   `json:"blocked,omitzero"`
+	Aliases []Address   `json:"aliases,omitempty"`
+	Keys    []SSHKey    `json:"keys,omitempty"`
+	Roles   []RoleGrant `json:"roles,omitempty"`
+	Grants  []Grant     `json:"grants,omitempty"`
 	// Successor receives the mail of a reclaimed leaver (ACC-5).
 	Successor Address `json:"successor,omitempty"`
 	// Delegations are the permissions others lend this member (PERM-3).
