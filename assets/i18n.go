@@ -24,6 +24,7 @@ type Catalog struct {
 	Queue    QueueText
 	Policies PoliciesText
 	Requests RequestsText
+	Perms    PermsText
 }
 
 // Languages lists the catalogues' language tags, the default first.
@@ -70,13 +71,13 @@ func LangFromEnv(environ []string) string {
 func zhCN() Catalog {
 	return Catalog{Lang: "zh-CN", Common: commonZH, Keys: keysZH, Fields: fieldsZH, Nav: navZH, Home: homeZH, Account: accountZH, Org: orgZH,
 		Groups: groupsZH, Logs: logsZH, Settings: settingsZH, Desk: deskZH,
-		Mail: mailZH, Queue: queueZH, Policies: policiesZH, Requests: requestsZH}
+		Mail: mailZH, Queue: queueZH, Policies: policiesZH, Requests: requestsZH, Perms: permsZH}
 }
 
 func en() Catalog {
 	return Catalog{Lang: "en", Common: commonEN, Keys: keysEN, Fields: fieldsEN, Nav: navEN, Home: homeEN, Account: accountEN, Org: orgEN,
 		Groups: groupsEN, Logs: logsEN, Settings: settingsEN, Desk: deskEN,
-		Mail: mailEN, Queue: queueEN, Policies: policiesEN, Requests: requestsEN}
+		Mail: mailEN, Queue: queueEN, Policies: policiesEN, Requests: requestsEN, Perms: permsEN}
 }
 
 // CommonText is shared by every screen.

@@ -380,3 +380,53 @@ func TestDeleteMemberCleansUp(t *testing.T) {
 	f.apply(f.admin, &model.AddAlias{Address: "lisi@example.com", Alias: "zs@example.com"})
 	f.apply(f.admin, &model.AddMember{Address: "zhangsan@example.com", Fields: model.MemberFields{Name: "张三丰", EmployeeID: "e1001"}})
 }
+
+// TestMembersPage: a listing read page by page, each page in its own read,
+// gives every member once, in address order, the filter applied.
+func TestMembersPage(t *testing.T) {
+	t.Parallel()
+	f := newCompany(t)
+	f.org()
+	for _, a := range []model.Address{"e@example.com", "b@example.com", "d@example.com", "a@example.com", "c@example.com"} {
+		f.addMember(a, "成员", "销售部")
+	}
+	for _, tc := range []struct {
+		name  string
+		limit int
+		keep  func(*model.Member) bool
+		want  []model.Address
+	}{
+		{"pages of two", 2, nil, []model.Address{"a@example.com", adminAddr, "b@example.com", "c@example.com", "d@example.com", "e@example.com"}},
+		{"one page", 0, nil, []model.Address{"a@example.com", adminAddr, "b@example.com", "c@example.com", "d@example.com", "e@example.com"}},
+		{"filtered", 4, func(m *model.Member) bool { return m.Address != adminAddr && m.Address != "c@example.com" },
+			[]model.Address{"a@example.com", "b@example.com", "d@example.com", "e@example.com"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []model.Address
+			var after model.Address
+			for pages := 0; ; pages++ {
+				if pages > 10 {
+					t.Fatal("the pages never end")
+				}
+				var ms []*model.Member
+				var next model.Address
+				if err := f.s.Read(func(r *store.Reader) (err error) {
+					ms, next, err = r.MembersPage(store.MemberFilter{Keep: tc.keep}, after, tc.limit)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range ms {
+					got = append(got, m.Address)
+				}
+				if next == "" {
+					break
+				}
+				after = next
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -122,6 +122,36 @@ func (r *Reader) WarnBlocked() ([]*model.Member, error) {
 // time warnings blocked it (model.Member.Blocked).
 var blockedMarker = []byte(`"blocked":"`)
 
+// MembersPage reads up to limit members in address order, starting after
+// the address after ("" from the first), and keeps those the filter
+// matches. next is where the following page starts ("" after the last
+// member): a long listing read page by page, each in its own read.
+func (r *Reader) MembersPage(f MemberFilter, after model.Address, limit int) (out []*model.Member, next model.Address, err error) {
+	c := r.tx.Bucket(bMembers).Cursor()
+	k, v := c.First()
+	if after != "" {
+		k, v = c.Seek([]byte(after))
+		if k != nil && string(k) == string(after) {
+			k, v = c.Next()
+		}
+	}
+	for n := 0; k != nil; k, v = c.Next() {
+		if limit > 0 && n == limit {
+			return out, model.Address(after), nil
+		}
+		m := new(model.Member)
+		if err := json.Unmarshal(v, m); err != nil {
+			return nil, "", err
+		}
+		after = m.Address
+		n++
+		if f.match(m, r) {
+			out = append(out, m)
+		}
+	}
+	return out, "", nil
+}
+
 func (f MemberFilter) match(m *model.Member, r *Reader) bool {
 	if f.Status != "" && m.Status != f.Status {
 		return false

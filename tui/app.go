@@ -90,6 +90,9 @@ func newAppWith(s *Session, passwordDue string, panes []Pane) *App {
 // Held mail, the queue narrowed to what waits for them (held says there is
 // some) — except the helpdesk, whose UI is the reset desk alone.
 //
+// Those who may read the user and permission list (heads, officers, unit
+// officers, auditors, admins) get Permissions (PERM-4).
+//
 // Everyone follows the requests they filed in My requests; those who
 // decide steps of requests (officers, heads, unit officers, and admins,
 // who apply them) or held mail get Approvals, their inbox.
@@ -100,9 +103,9 @@ func panesFor(s *Session, held bool) []Pane {
 		// My requests last: an admin rarely files one, and My account
 		// keeps a digit key.
 		return []Pane{newHomePane(s), newApprovalsPane(s), newOrgPane(s), newGroupsPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s),
-			newSettingsPane(s), newAccountPane(s), newMyRequestsPane(s)}
+			newSettingsPane(s), newAccountPane(s), newMyRequestsPane(s), newPermsPane(s)}
 	case act.Has(model.RoleAuditor):
-		return withDeputy(s, []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newMyRequestsPane(s), newAccountPane(s)})
+		return withDeputy(s, []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newPermsPane(s), newMyRequestsPane(s), newAccountPane(s)})
 	case act.Has(model.RoleHelpdesk):
 		return withDeputy(s, []Pane{newDeskPane(s), newMyRequestsPane(s), newAccountPane(s)})
 	}
@@ -117,6 +120,9 @@ func panesFor(s *Session, held bool) []Pane {
 	}
 	if held {
 		panes = append(panes, newHeldPane(s))
+	}
+	if readsPerms(s) {
+		panes = append(panes, newPermsPane(s))
 	}
 	return append(panes, newMyRequestsPane(s), newAccountPane(s))
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/csv"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -13,9 +14,9 @@ import (
 	"postroom/store"
 )
 
-// permRow is one line of the user and permission list (PERM-4): one
+// PermRow is one line of the user and permission list (PERM-4): one
 // permission one member holds now, and where it comes from.
-type permRow struct {
+type PermRow struct {
 	Address      model.Address `json:"address"`
 	Name         string        `json:"name"`
 	Departments  []string      `json:"departments"`
@@ -29,6 +30,9 @@ type permRow struct {
 	Request      uint64        `json:"request,omitempty"`
 	Owner        string        `json:"owner,omitempty"` // the owning department's path
 	LenderSource string        `json:"lender_source,omitempty"`
+	// OwnerID is the owning department (0: none yet), for the views that
+	// narrow the list to an officer's modules.
+	OwnerID model.DeptID `json:"-"`
 }
 
 // catalogueRow is one permission of perm catalogue.
@@ -232,10 +236,10 @@ func permCmd(env *Env) *cobra.Command {
 		Short: "who holds which permission now and from where: the user and permission list (PERM-4)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			var rows []permRow
+			var rows []PermRow
 			err := env.Store.Read(func(r *store.Reader) error {
 				var err error
-				rows, err = permList(env, r, lDept, lPerm, lMember)
+				rows, err = PermList(r, env.Actor, env.Store.Now(), PermQuery{Dept: lDept, Perm: lPerm, Member: lMember})
 				return err
 			})
 			if err != nil {
@@ -244,11 +248,11 @@ func permCmd(env *Env) *cobra.Command {
 			switch {
 			case lJSON:
 				if rows == nil {
-					rows = []permRow{}
+					rows = []PermRow{}
 				}
 				return env.printJSON(rows)
 			case lCSV:
-				return writePermCSV(env, rows)
+				return WritePermCSV(env.Stdout, rows)
 			}
 			var t [][]string
 			for _, x := range rows {
@@ -293,7 +297,7 @@ func splitList(xs []string) []string {
 }
 
 // describeSource says where a row's permission comes from, in a few words.
-func describeSource(x permRow) string {
+func describeSource(x PermRow) string {
 	switch x.Source {
 	case model.SourceDelegation:
 		s := "delegation from " + string(x.Lender)
@@ -310,32 +314,55 @@ func describeSource(x permRow) string {
 	return "direct"
 }
 
-// permList builds the user and permission list as the actor may see it:
-// with perm.read over a member's departments, every permission the member
-// holds; an officer also sees every holder of the permissions their
-// departments own (the spot-check of seed part 5 1.2); anyone sees their own.
-func permList(env *Env, r *store.Reader, dept, perm, member string) ([]permRow, error) {
+// PermQuery narrows the user and permission list: a department path (its
+// subtree), a permission, a member; empty fields narrow nothing. Limit,
+// when set, computes the list for that many members at most, in address
+// order from the one after After (PermListPage).
+type PermQuery struct {
+	Dept, Perm, Member string
+	After              model.Address
+	Limit              int
+}
+
+// PermList builds the user and permission list at now as the actor may see
+// it: with perm.read over a member's departments, every permission the
+// member holds; an officer also sees every holder of the permissions their
+// departments own (the spot-check of seed part 5 1.2); anyone sees their
+// own. The rights are computed at now (model.EffectivePerms), nothing is
+// stored. perm list and the Permissions pane both read it.
+func PermList(r *store.Reader, actor model.Actor, now time.Time, q PermQuery) ([]PermRow, error) {
+	q.After, q.Limit = "", 0
+	rows, _, err := PermListPage(r, actor, now, q)
+	return rows, err
+}
+
+// PermListPage is PermList for one page of members: with q.Limit set, the
+// members after q.After, that many at most; next is where the following
+// page starts ("" after the last). A big directory is computed page by
+// page, each in a read of its own, so the first rows show at once.
+func PermListPage(r *store.Reader, actor model.Actor, now time.Time, q PermQuery) (rows []PermRow, next model.Address, err error) {
+	dept, perm, member := q.Dept, q.Perm, q.Member
 	var only model.Address
 	if member != "" {
 		a, err := addr(member)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		only = a
 	}
-	if only != env.Actor.Address && !model.HoldsAnywhere(env.Actor, model.RightPermRead) {
-		return nil, env.authorize(r, model.RightPermRead, nil)
+	if only != actor.Address && !model.HoldsAnywhere(actor, model.RightPermRead) {
+		return nil, "", model.Authorize(actor, model.RightPermRead, nil, r)
 	}
 	if perm != "" {
 		p, err := model.ParsePerm(perm)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		perm = p
 	}
 	basis, err := model.LoadPermBasis(r)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	owners := map[string]model.DeptID{}
 	ownerOf := func(name string) model.DeptID {
@@ -353,13 +380,13 @@ func permList(env *Env, r *store.Reader, dept, perm, member string) ([]permRow, 
 	if only != "" {
 		m, err := r.Member(only)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		ms = []*model.Member{m}
 		if dept != "" {
 			d, err := r.DeptByPath(dept)
 			if err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			if !slices.ContainsFunc(m.Depts, func(x model.DeptID) bool { return r.Within(x, d.ID) }) {
 				ms = nil
@@ -370,52 +397,58 @@ func permList(env *Env, r *store.Reader, dept, perm, member string) ([]permRow, 
 		if dept != "" {
 			d, err := r.DeptByPath(dept)
 			if err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			f.Dept = d.ID
 		}
-		if ms, err = r.Members(f); err != nil {
-			return nil, err
+		if ms, next, err = r.MembersPage(f, q.After, q.Limit); err != nil {
+			return nil, "", err
 		}
 	}
-	now := env.Store.Now()
-	var rows []permRow
 	for _, m := range ms {
-		seesAll := m.Address == env.Actor.Address ||
-			slices.ContainsFunc(m.Depts, func(d model.DeptID) bool { return model.Can(env.Actor, model.RightPermRead, model.Scope{d}, r) })
 		held, err := model.EffectivePerms(r, basis, m, now)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
+		if len(held) == 0 {
+			continue
+		}
+		seesAll := m.Address == actor.Address ||
+			slices.ContainsFunc(m.Depts, func(d model.DeptID) bool { return model.Can(actor, model.RightPermRead, model.Scope{d}, r) })
 		var depts []string
-		for _, d := range m.Depts {
-			depts = append(depts, r.DeptPath(d))
-		}
+		named := false
 		for _, h := range held {
 			if perm != "" && h.Perm != perm {
 				continue
 			}
 			own := ownerOf(h.Perm)
-			if !seesAll && (own == 0 || !model.Can(env.Actor, model.RightPermRead, model.Scope{own}, r)) {
+			if !seesAll && (own == 0 || !model.Can(actor, model.RightPermRead, model.Scope{own}, r)) {
 				continue
 			}
-			row := permRow{Address: m.Address, Name: m.Name, Departments: depts, Perm: h.Perm, Source: h.Source, Detail: h.Detail,
-				Lender: h.Lender, LenderSource: h.LenderSource, By: h.By, From: timePtr(h.From), Until: timePtr(h.Until), Request: h.Request}
+			if !named {
+				named = true
+				for _, d := range m.Depts {
+					depts = append(depts, r.DeptPath(d))
+				}
+			}
+			row := PermRow{Address: m.Address, Name: m.Name, Departments: depts, Perm: h.Perm, Source: h.Source, Detail: h.Detail,
+				Lender: h.Lender, LenderSource: h.LenderSource, By: h.By, From: timePtr(h.From), Until: timePtr(h.Until), Request: h.Request, OwnerID: own}
 			if own != 0 {
 				row.Owner = r.DeptPath(own)
 			}
 			rows = append(rows, row)
 		}
 	}
-	return rows, nil
+	return rows, next, nil
 }
 
-// writePermCSV writes the list as CSV that Excel opens correctly.
-func writePermCSV(env *Env, rows []permRow) error {
-	if _, err := env.Stdout.Write([]byte("\ufeff")); err != nil {
+// WritePermCSV writes the list as CSV that Excel opens correctly: UTF-8
+// with a byte order mark, CRLF line ends.
+func WritePermCSV(out io.Writer, rows []PermRow) error {
+	if _, err := out.Write([]byte("\ufeff")); err != nil {
 		return err
 	}
-	w := csv.NewWriter(env.Stdout)
+	w := csv.NewWriter(out)
 	w.UseCRLF = true
 	w.Write([]string{"address", "name", "departments", "perm", "source", "detail", "lender", "by", "from", "until", "request", "owner"})
 	ts := func(t *time.Time) string {
