@@ -161,6 +161,12 @@ type shownPane interface {
 	Shown(on bool) tea.Cmd
 }
 
+// tickedPane is a pane that the clock concerns while it is on screen
+// (what it shows lapses with time): the App tells it the time at each tick.
+type tickedPane interface {
+	Tick(now time.Time) tea.Cmd
+}
+
 // show makes pane i the active one, telling the panes that come and go.
 func (a *App) show(i int) tea.Cmd {
 	if i == a.active {
@@ -238,6 +244,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		if a.s.Now().Sub(a.lastInput) >= IdleLimit {
 			return a.quit(a.s.T.Common.IdleLogout)
+		}
+		if tp, ok := a.current().(tickedPane); ok {
+			return a, tea.Batch(tick(), tp.Tick(a.s.Now()))
 		}
 		return a, tick()
 	case shutdownMsg:

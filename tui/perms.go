@@ -48,7 +48,10 @@ type permsPane struct {
 	pendingMine            []bool
 	loaded, loading, dirty bool
 	complete               bool
-	err                    string
+	// lapse is the first moment after asOf when a right listed ends (zero:
+	// none ends): the list is computed again once the clock passes it.
+	lapse, pendingLapse time.Time
+	err                 string
 
 	// The filters: a department path ("" every one), a permission (""
 	// every one, permsMine the officer's), a search query and what it
@@ -156,6 +159,16 @@ func (p *permsPane) Shown(on bool) tea.Cmd {
 	return p.reload()
 }
 
+// Tick computes the list again when a right it lists has ended since it
+// was computed (a grant's or a delegation's window), while it is on screen.
+func (p *permsPane) Tick(now time.Time) tea.Cmd {
+	if !p.onScreen || !p.complete || p.lapse.IsZero() || now.Before(p.lapse) {
+		return nil
+	}
+	p.lapse = time.Time{}
+	return p.reload()
+}
+
 // touchesPerms reports whether a change may change who holds what: a
 // member (grants, delegations, position, roles, status), a department
 // (paths, officers), the catalogue or a request (an applied one grants).
@@ -178,7 +191,7 @@ func (p *permsPane) reload() tea.Cmd {
 	}
 	p.loading = true
 	p.gen++
-	p.pending, p.pendingMine = nil, nil
+	p.pending, p.pendingMine, p.pendingLapse = nil, nil, time.Time{}
 	return p.load(p.gen, "", p.s.Now())
 }
 
@@ -386,6 +399,11 @@ func (p *permsPane) loadedPage(msg permsLoadedMsg) tea.Cmd {
 		return nil
 	}
 	p.pending = append(p.pending, msg.rows...)
+	for _, x := range msg.rows {
+		if x.Until != nil && x.Until.After(msg.asOf) && (p.pendingLapse.IsZero() || x.Until.Before(p.pendingLapse)) {
+			p.pendingLapse = *x.Until
+		}
+	}
 	p.pendingMine = append(p.pendingMine, msg.mine...)
 	if !p.chosen {
 		p.chosen = true
@@ -419,6 +437,9 @@ func (p *permsPane) install(asOf time.Time, done bool) {
 	p.rows, p.mine, p.asOf, p.err = p.pending, p.pendingMine, asOf, ""
 	p.depts = nil // read again when the picker opens: departments may have changed
 	p.loaded, p.complete = true, done
+	if done {
+		p.lapse = p.pendingLapse
+	}
 	p.refilter()
 	if sel != nil {
 		for i, j := range p.shown {

@@ -363,6 +363,38 @@ func TestPermsPages(t *testing.T) {
 	}
 }
 
+// TestPermsLapse: a right that ends while the list is on screen leaves it
+// at the next tick after its end, with no change to the data; out of sight
+// the tick reads nothing.
+func TestPermsLapse(t *testing.T) {
+	f := newPermsFix(t)
+	s := f.sessionOf(f.officer, "en")
+	now := testNow
+	s.Now = func() time.Time { return now }
+	p := permsOf(s, 120, 30)
+	lent := string(f.member.Address) + " external delegation"
+	if !slices.Contains(p.shownRows(), lent) || !p.lapse.Equal(testNow.Add(7*24*time.Hour)) {
+		t.Fatalf("before: %v, lapse %v", p.shownRows(), p.lapse)
+	}
+	now = testNow.Add(time.Hour)
+	if c := p.Tick(now); c != nil {
+		t.Errorf("a tick before any end read the list")
+	}
+	now = testNow.Add(7*24*time.Hour + time.Minute)
+	p.Shown(false)
+	if c := p.Tick(now); c != nil {
+		t.Errorf("out of sight a tick read the list")
+	}
+	p.onScreen = true
+	drive(p, p.Tick(now))
+	if slices.Contains(p.shownRows(), lent) || !slices.Contains(p.shownRows(), string(f.head.Address)+" external direct") {
+		t.Errorf("after the delegation's end: %v", p.shownRows())
+	}
+	if !p.lapse.Equal(testNow.Add(30 * 24 * time.Hour)) {
+		t.Errorf("the next end: %v", p.lapse)
+	}
+}
+
 // TestPermsFit: the list, the officer's list, the detail, the picker and
 // the search fit 80×24 and 200×50 in both languages.
 func TestPermsFit(t *testing.T) {
