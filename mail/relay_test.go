@@ -451,3 +451,56 @@ func TestBackupRuleCopies(t *testing.T) {
 		t.Errorf("the backup mailbox has %d messages, want 1 (only the watched sender's)", n)
 	}
 }
+
+// TestDepartmentGroupSkipsLeaver: mail to a group defined by a whole
+// department reaches everyone working there but a colleague reclaimed as a
+// leaver (ACC-5), whose record still names the department; the successor
+// gets nothing extra from it.
+func TestDepartmentGroupSkipsLeaver(t *testing.T) {
+	ts := newTestServer(t, nil)
+	admin := model.Address(demoLogin(t, "admin").Address)
+	leaver, successor := model.Address("chenyang@example.com"), model.Address(demoLogin(t, "hr").Address)
+	ts.as(t, admin, &model.AddGroup{Address: "bj1@example.com", Name: "北京一组全体", Post: string(model.PostAnyone)})
+	ts.as(t, admin, &model.GroupMember{Group: "bj1@example.com", Dept: "销售部/华北大区/北京一组"})
+	var staff []model.Address
+	ts.store.Read(func(r *store.Reader) error {
+		d, err := r.DeptByPath("销售部/华北大区/北京一组")
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff, _ = r.DeptMembers(d.ID)
+		return nil
+	})
+	if !slices.Contains(staff, leaver) || len(staff) < 3 {
+		t.Fatalf("北京一组: %v", staff)
+	}
+	leave := &model.FileRequest{Kind: model.RequestLeave, Subject: leaver, Successor: successor}
+	ts.as(t, admin, leave)
+	for q := ts.request(t, leave.ID); q.State == model.RequestPending; q = ts.request(t, leave.ID) {
+		by := admin
+		if s := q.Steps[q.Current()]; s.Approver != "" {
+			by = s.Approver
+		}
+		ts.as(t, by, &model.DecideRequest{ID: leave.ID, Approve: true})
+	}
+	ts.run()
+	c, from := ts.login("member")
+	if err := send(c, string(from), []string{"bj1@example.com"}, message(string(from), "bj1@example.com", "=?UTF-8?B?5ZGo5Lya?=", "明天十点开会")); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range staff {
+		if a == leaver {
+			continue
+		}
+		waitFor(t, "delivery to "+string(a), func() bool { return len(ts.maildirFiles(a, "")) == 1 })
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(ts.maildirFiles(leaver, "")); n != 0 {
+		t.Errorf("the leaver's mailbox got %d messages", n)
+	}
+	for _, m := range ts.maildirFiles(successor, "") {
+		if strings.Contains(m, "bj1@example.com") {
+			t.Errorf("the successor got the group's mail")
+		}
+	}
+}

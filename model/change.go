@@ -19,7 +19,9 @@ type View interface {
 	DeptByPath(path string) (*Department, error)
 	DeptChild(parent DeptID, name string) (*Department, error)
 	DeptChildren(id DeptID) ([]DeptID, error)
-	// DeptMembers lists the members placed directly in the department.
+	// DeptMembers lists the members placed directly in the department,
+	// leavers (StatusReclaimed) not included: a group defined by the
+	// department reaches exactly these without reading them (ResolveRecipients).
 	DeptMembers(id DeptID) ([]Address, error)
 	Member(a Address) (*Member, error)
 	// Owner says what an address (any kind: member, alias, group, …) belongs to.

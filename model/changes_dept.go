@@ -315,6 +315,13 @@ func (c *DeleteDept) Authorize(v View, a Actor) error {
 	return Authorize(a, RightDeptManage, Scope{d.ID, d.Parent}, v)
 }
 
+// DeptLeaverLister lists the reclaimed leavers whose record names a
+// department (DeptMembers lists the people who work there; leavers are
+// not among them).
+type DeptLeaverLister interface {
+	DeptLeavers(id DeptID) ([]Address, error)
+}
+
 // RoleScopeLister lists the members holding a role scoped to a department.
 type RoleScopeLister interface {
 	ScopedRoles(id DeptID) ([]Address, error)
@@ -389,6 +396,9 @@ func (c *DeleteDept) Apply(tx Tx, env Env) error {
 			return err
 		}
 	}
+	if err := leaversUp(tx, env, d); err != nil {
+		return err
+	}
 	if d.Mailbox != "" {
 		tx.Note("mailbox", "the department mailbox "+string(d.Mailbox)+" was released")
 	}
@@ -401,4 +411,37 @@ func addrStrings(as []Address) []string {
 		out[i] = string(a)
 	}
 	return out
+}
+
+// leaversUp makes the records of the leavers placed in a department that is
+// deleted name its parent instead, so that no record names a department
+// that is gone. Leavers do not keep a department from being deleted.
+func leaversUp(tx Tx, env Env, d *Department) error {
+	l, ok := tx.(DeptLeaverLister)
+	if !ok {
+		return nil
+	}
+	leavers, err := l.DeptLeavers(d.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range leavers {
+		m, err := tx.Member(a)
+		if err != nil {
+			return err
+		}
+		m = m.Clone()
+		m.Depts = slices.DeleteFunc(m.Depts, func(x DeptID) bool { return x == d.ID })
+		if !slices.Contains(m.Depts, d.Parent) {
+			m.Depts = append(m.Depts, d.Parent)
+		}
+		if len(m.Depts) > 1 {
+			m.Depts = slices.DeleteFunc(m.Depts, func(x DeptID) bool { return x == RootDept })
+		}
+		m.Updated = env.Now
+		if err := tx.PutMember(m); err != nil {
+			return err
+		}
+	}
+	return nil
 }

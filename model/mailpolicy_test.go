@@ -159,7 +159,17 @@ func (v *memView) DeptChild(parent DeptID, name string) (*Department, error) {
 }
 
 func (v *memView) DeptChildren(id DeptID) ([]DeptID, error) { return v.kids[id], nil }
-func (v *memView) DeptMembers(id DeptID) ([]Address, error) { return v.deptMembers[id], nil }
+
+// DeptMembers leaves reclaimed leavers out, as the store's index does.
+func (v *memView) DeptMembers(id DeptID) ([]Address, error) {
+	var out []Address
+	for _, a := range v.deptMembers[id] {
+		if m := v.members[a]; m == nil || m.Status != StatusReclaimed {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
 
 func (v *memView) Member(a Address) (*Member, error) {
 	v.memberReads++

@@ -69,8 +69,9 @@ type resolver struct {
 // successor named when the leaver was reclaimed, and without one counts as
 // unknown. A group's members are taken from its list and its departments'
 // lists without reading each member, so that a 50,000-member group costs no
-// more than its addresses (reclaiming a leaver takes them out of their
-// groups, ACC-5).
+// more than its addresses: reclaiming a leaver takes them out of their
+// groups (ACC-5), and View.DeptMembers leaves reclaimed leavers out (their
+// record keeps its departments as history), so neither reaches a leaver.
 func ResolveRecipients(v View, p MailPolicy, rcpts []Address) (*Resolution, error) {
 	r := &resolver{v: v, p: p, res: &Resolution{Targets: make([]Target, 0, len(rcpts))},
 		seen: map[string]int{}, groups: map[Address]int{}, walked: map[DeptID]int{}}

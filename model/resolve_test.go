@@ -200,3 +200,75 @@ func TestResolveReadsNoDepartmentMember(t *testing.T) {
 		t.Errorf("internal = %d with %d member reads; want 1000 with none", res.Internal, v.memberReads)
 	}
 }
+
+// TestResolveReclaimedLeaver: a reclaimed leaver (ACC-5) keeps the
+// departments on their record, yet no group reaches them, whether it names
+// their department, one above it or the root; mail to them goes to the
+// successor, once however it is reached; their former colleagues all still
+// receive, and nobody is read to expand a department (View.DeptMembers
+// leaves leavers out).
+func TestResolveReclaimedLeaver(t *testing.T) {
+	sales := []string{"sales.head@example.com", "north.head@example.com", "north.asst@example.com", "bj.head@example.com",
+		"ww@example.com", "both@example.com", "east.head@example.com"}
+	for _, tt := range []struct {
+		name      string
+		rcpts     []Address
+		local     []string // nil: sales
+		internal  int
+		reach     []int
+		allStaff  bool
+		noLeaver  bool
+		successor bool
+	}{
+		{name: "their department's group", rcpts: []Address{"sales@example.com"}, internal: 7, reach: []int{7}},
+		{name: "the whole company", rcpts: []Address{"all@example.com"}, internal: 18, reach: []int{18}, allStaff: true},
+		{name: "the leaver directly: the successor", rcpts: []Address{"li@example.com"}, local: []string{"bj.head@example.com"},
+			internal: 1, reach: []int{1}, successor: true},
+		{name: "the group and the leaver: the successor once", rcpts: []Address{"sales@example.com", "li@example.com"},
+			internal: 7, reach: []int{7, 1}, successor: true},
+		{name: "another department", rcpts: []Address{"tech@example.com"},
+			local:    []string{"tech.head@example.com", "both@example.com", "dev@example.com", "plat.head@example.com", "dev2@example.com"},
+			internal: 5, reach: []int{5}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCompany()
+			li := c.m("li@example.com")
+			li.Status, li.Successor = StatusReclaimed, "bj.head@example.com"
+			if !slices.Contains(li.Depts, c.bj) {
+				t.Fatal("the leaver's record lost its department")
+			}
+			c.v.memberReads = 0
+			res := resolve(t, c.v, DefaultMailPolicy("example.com"), tt.rcpts...)
+			got := mailboxes(res.Local)
+			if slices.Contains(got, "li@example.com") {
+				t.Errorf("the leaver receives: %q", got)
+			}
+			want := tt.local
+			if want == nil {
+				want = sales
+			}
+			if tt.name == "the whole company" {
+				if len(got) != 18 {
+					t.Errorf("local = %d mailboxes, want 18 (all 19 but the leaver)", len(got))
+				}
+			} else if !slices.Equal(got, want) {
+				t.Errorf("local = %q, want %q", got, want)
+			}
+			if res.Internal != tt.internal || res.AllStaff != tt.allStaff {
+				t.Errorf("internal = %d, all staff %v; want %d, %v", res.Internal, res.AllStaff, tt.internal, tt.allStaff)
+			}
+			for i, r := range tt.reach {
+				if res.Targets[i].Reach != r {
+					t.Errorf("target %d reach = %d, want %d", i, res.Targets[i].Reach, r)
+				}
+			}
+			if len(res.Unknown) != 0 {
+				t.Errorf("unknown = %q", res.Unknown)
+			}
+			// Only a leaver addressed directly is read (to find the successor).
+			if reads := c.v.memberReads; (tt.successor && reads == 0) || (!tt.successor && reads != 0) {
+				t.Errorf("%d member reads", reads)
+			}
+		})
+	}
+}

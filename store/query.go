@@ -69,9 +69,19 @@ type MemberFilter struct {
 func (r *Reader) Members(f MemberFilter) ([]*model.Member, error) {
 	var out []*model.Member
 	if f.Dept != 0 && !f.Recursive {
+		// The records that name the department: its staff and its leavers,
+		// as the walk over every member below finds them.
 		addrs, err := r.DeptMembers(f.Dept)
 		if err != nil {
 			return nil, err
+		}
+		leavers, err := r.DeptLeavers(f.Dept)
+		if err != nil {
+			return nil, err
+		}
+		if len(leavers) > 0 {
+			addrs = append(addrs, leavers...)
+			slices.Sort(addrs)
 		}
 		for _, a := range addrs {
 			m, err := r.Member(a)
@@ -176,7 +186,7 @@ type DeptInfo struct {
 	model.Department
 	Path    string `json:"path"`
 	Depth   int    `json:"depth"`
-	Members int    `json:"members"` // placed directly
+	Members int    `json:"members"` // placed directly; reclaimed leavers not counted
 }
 
 // Depts lists the whole tree depth-first, children in Chinese collation

@@ -15,7 +15,8 @@
 //	domains     domain name → model.Domain
 //	depts       dept id → model.Department
 //	deptchild   parent id + name → dept id           (path lookup, siblings unique)
-//	deptmember  dept id + address → ""                (members placed directly)
+//	deptmember  dept id + address → ""                (members placed directly; not leavers)
+//	deptleaver  dept id + address → ""                (reclaimed leavers, by the departments on their record)
 //	deptlead    address + 0 + dept id → ""            (heads and officers)
 //	members     address → model.Member
 //	addr        domain + 0 + local part → model.Owner (every address, unique)
@@ -32,6 +33,16 @@
 //	batches     seq → Batch                           (LOG-5)
 //	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
+//
+// A reclaimed leaver (ACC-5) keeps the departments on its record, as
+// history, but is indexed under deptleaver instead of deptmember: the
+// department-member index holds the people who work there, so that a
+// group defined by a department reaches them from the index alone (the
+// relay reads no member to expand a 50,000-member group), head counts and
+// the Org pane list the staff, and a department whose only people are
+// leavers can be deleted (their records then name its parent). A member
+// whose status changes to or from reclaimed moves between the two indexes
+// in the same write.
 //
 // Invariants: every address in members, aliases, groups, shared mailboxes
 // and department mailboxes has exactly one addr entry; index entries are
@@ -57,7 +68,7 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 var (
 	bMeta       = []byte("meta")
@@ -65,6 +76,7 @@ var (
 	bDepts      = []byte("depts")
 	bDeptChild  = []byte("deptchild")
 	bDeptMember = []byte("deptmember")
+	bDeptLeaver = []byte("deptleaver")
 	bDeptLead   = []byte("deptlead")
 	bMembers    = []byte("members")
 	bAddr       = []byte("addr")
@@ -84,7 +96,7 @@ var (
 	bContactEmail = []byte("contactemail")
 )
 
-var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLead, bMembers, bAddr, bEmpID,
+var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLeaver, bDeptLead, bMembers, bAddr, bEmpID,
 	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches,
 	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail}
 
@@ -94,6 +106,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	1: recountMembers,                         // 2: member counts kept in meta "stats"
 	2: indexPermsAndRequests,                  // 3: unit officers and delegations indexed
 	3: indexWaiting,                           // 4: pending requests by who decides them next
+	4: indexLeavers,                           // 5: reclaimed leavers out of deptmember, into deptleaver
 }
 
 // ErrLocked means another process holds the data file: a running

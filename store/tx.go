@@ -538,8 +538,12 @@ func memberIndexKeys(m *model.Member) []string {
 	for _, k := range model.SearchKeys(m) {
 		out = append(out, "search|"+k+"\x00"+string(m.Address))
 	}
+	deptIndex := "deptmember|"
+	if m.Status == model.StatusReclaimed {
+		deptIndex = "deptleaver|" // history, not staff: see the package doc
+	}
 	for _, d := range m.Depts {
-		out = append(out, "deptmember|"+string(id8(d))+string(m.Address))
+		out = append(out, deptIndex+string(id8(d))+string(m.Address))
 	}
 	for _, g := range m.Roles {
 		if g.Scope != 0 {

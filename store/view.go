@@ -219,7 +219,8 @@ func (r *Reader) DeptChildren(id model.DeptID) ([]model.DeptID, error) {
 	return out, nil
 }
 
-// DeptMembers lists the members placed directly in a department.
+// DeptMembers lists the members placed directly in a department, leavers
+// (reclaimed) not included: they are listed by DeptLeavers.
 func (r *Reader) DeptMembers(id model.DeptID) ([]model.Address, error) {
 	var out []model.Address
 	prefix := id8(id)
@@ -230,7 +231,19 @@ func (r *Reader) DeptMembers(id model.DeptID) ([]model.Address, error) {
 	return out, nil
 }
 
-// DeptMemberCount counts the members placed directly in a department.
+// DeptLeavers lists the reclaimed leavers whose record names a department.
+func (r *Reader) DeptLeavers(id model.DeptID) ([]model.Address, error) {
+	var out []model.Address
+	prefix := id8(id)
+	c := r.tx.Bucket(bDeptLeaver).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, model.Address(k[8:]))
+	}
+	return out, nil
+}
+
+// DeptMemberCount counts the members placed directly in a department,
+// leavers (reclaimed) not included.
 func (r *Reader) DeptMemberCount(id model.DeptID) int {
 	n := 0
 	prefix := id8(id)
@@ -465,4 +478,29 @@ func (r *Reader) Actor(a model.Address, door model.Door, source string) (model.A
 		}
 	}
 	return act, nil
+}
+
+// indexLeavers moves the reclaimed leavers of a file of schema 4 from the
+// department-member index to deptleaver (schema 5).
+func indexLeavers(tx *bolt.Tx) error {
+	dm, dl := tx.Bucket(bDeptMember), tx.Bucket(bDeptLeaver)
+	return tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		var m model.Member
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		if m.Status != model.StatusReclaimed {
+			return nil
+		}
+		for _, d := range m.Depts {
+			key := append(id8(d), m.Address...)
+			if err := dm.Delete(key); err != nil {
+				return err
+			}
+			if err := dl.Put(key, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
