@@ -10,6 +10,7 @@ type KeysText struct {
 	Alias, Role, SSHKey, Members                         string
 	Export, Verify, Save, Toggle, NextView               string
 	Retry, Release, Reject, Explain                      string
+	Warn                                                 string
 }
 
 var keysZH = KeysText{
@@ -21,6 +22,7 @@ var keysZH = KeysText{
 	Alias: "别名", Role: "角色", SSHKey: "SSH 公钥", Members: "成员",
 	Export: "导出", Verify: "校验", Save: "保存", Toggle: "选择", NextView: "切换视图",
 	Retry: "重试", Release: "放行", Reject: "退回", Explain: "判定说明",
+	Warn: "警告",
 }
 
 var keysEN = KeysText{
@@ -32,4 +34,5 @@ var keysEN = KeysText{
 	Alias: "aliases", Role: "role", SSHKey: "SSH key", Members: "members",
 	Export: "export", Verify: "verify", Save: "save", Toggle: "select", NextView: "switch view",
 	Retry: "retry", Release: "release", Reject: "reject", Explain: "explain",
+	Warn: "warn",
 }

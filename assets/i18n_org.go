@@ -50,6 +50,13 @@ type OrgText struct {
 	Unchanged      string
 	DisableTitle   string // "Disable %s <%s>"
 	DisableHint    string
+	WarnTitle      string // "Warn %s <%s>"
+	WarnIntro      string // "Warnings so far: %d; at %d the mailbox is blocked."
+	WarnHint       string
+	Warnings       string // the detail's label
+	WarnCount      string // "%d of %d"
+	WarnCountBlock string // "%d of %d: the mailbox is blocked"
+	WarnCleared    string
 	ReasonRequired string
 	ResetTitle     string // "Reset the password of %s <%s>"
 	ResetIntro     string
@@ -82,6 +89,7 @@ type OrgText struct {
 	// Questions; YesNo follows each.
 	YesNo              string
 	ConfirmDisable     string // "Disable %s <%s>?"
+	ConfirmWarnBlock   string // "Warning %d blocks the mailbox of %s <%s>: …?"
 	ConfirmEnable      string // "Enable %s <%s>?"
 	ConfirmReset       string // "Reset the password of %s <%s>?"
 	ConfirmRemoveAlias string // "Remove the alias %s?"
@@ -99,6 +107,8 @@ type OrgText struct {
 	Saved        string // "%s saved"
 	Moved        string // "%s moved to %s"
 	Disabled     string
+	Warned       string // "%s warned (%d of %d)"
+	WarnBlocked  string // "%s warned (%d of %d): the mailbox is blocked"
 	Enabled      string
 	AliasAdded   string
 	AliasRemoved string
@@ -130,6 +140,9 @@ var orgZH = OrgText{
 	BirthdayHint: "如 1990-01-02，可留空", MobileHint: "只写数字，如 13800138000",
 	Unchanged:    "没有改动",
 	DisableTitle: "停用 %s <%s>", DisableHint: "如 离职交接中、工单号", ReasonRequired: "请填写原因",
+	WarnTitle: "警告 %s <%s>", WarnIntro: "已有 %d 次警告；满 %d 次将屏蔽邮箱，并通知本人及其部门负责人。",
+	WarnHint: "如 群发广告邮件、发送超大附件", Warnings: "警告", WarnCount: "%d 次（满 %d 次屏蔽）",
+	WarnCountBlock: "%d 次（满 %d 次屏蔽）：邮箱已屏蔽，需提交解除屏蔽申请", WarnCleared: "（已清除）",
 	ResetTitle: "重置 %s <%s> 的密码", ResetIntro: "先核实本人身份。重置后原密码立即失效，一次性密码只显示一次。",
 	Ticket: "原因或工单号", Verified: "核实方式", VerifiedHint: "如 工号和手机号已核对，可留空",
 	RoleTitle: "为 %s <%s> 授予角色", RoleName: "角色",
@@ -144,7 +157,8 @@ var orgZH = OrgText{
 	NewDept: "在 %s 下新建部门", RenameDept: "重命名部门 %s", MoveDept: "把部门 %s 移到", DeptName: "部门名称",
 
 	YesNo: "y/n", ConfirmDisable: "停用 %s <%s>？停用后无法登录和发信。", ConfirmEnable: "启用 %s <%s>？",
-	ConfirmReset: "重置 %s <%s> 的密码？", ConfirmRemoveAlias: "删除别名 %s？",
+	ConfirmWarnBlock: "第 %d 次警告将屏蔽 %s <%s>，继续？",
+	ConfirmReset:     "重置 %s <%s> 的密码？", ConfirmRemoveAlias: "删除别名 %s？",
 	ConfirmDeleteDept: "删除部门 %s？", ConfirmMoveUp: "部门 %s 还有 %d 名成员：删除部门并把他们移到 %s？",
 	ConfirmMoveUpOne: "部门 %s 还有 %d 名成员：删除部门并把他移到 %s？",
 
@@ -153,6 +167,7 @@ var orgZH = OrgText{
 	AnyKey:      "按任意键关闭",
 
 	Added: "已创建成员 %s", Saved: "已保存 %s", Moved: "已把 %s 移到 %s", Disabled: "已停用 %s", Enabled: "已启用 %s",
+	Warned: "已警告 %s（%d/%d）", WarnBlocked: "已警告 %s（%d/%d）：邮箱已屏蔽，已通知本人及其负责人",
 	AliasAdded: "已添加别名 %s", AliasRemoved: "已删除别名 %s", ResetDone: "已重置 %s 的密码", RoleGranted: "已授予角色 %s 给 %s",
 	KeyAdded: "已添加公钥 %s", DeptAdded: "已创建部门 %s", DeptRenamed: "部门已改名为 %s", DeptMoved: "已把部门 %s 移到 %s",
 	DeptDeleted: "已删除部门 %s",
@@ -177,6 +192,9 @@ var orgEN = OrgText{
 	BirthdayHint: "like 1990-01-02, or empty", MobileHint: "digits only, like 13800138000",
 	Unchanged:    "nothing changed",
 	DisableTitle: "Disable %s <%s>", DisableHint: "e.g. leaving, handover in progress, a ticket number", ReasonRequired: "give a reason",
+	WarnTitle: "Warn %s <%s>", WarnIntro: "Warnings so far: %d. At %d the mailbox is blocked and the person and their head are told.",
+	WarnHint: "e.g. bulk advertising mail, oversized attachments", Warnings: "Warnings", WarnCount: "%d of %d",
+	WarnCountBlock: "%d of %d: the mailbox is blocked until an unblock request is applied", WarnCleared: " (cleared)",
 	ResetTitle: "Reset the password of %s <%s>", ResetIntro: "Verify the person first. The current password stops working; the one-time password shows once.",
 	Ticket: "Reason or ticket", Verified: "How verified", VerifiedHint: "e.g. employee id and mobile checked, or empty",
 	RoleTitle: "Grant a role to %s <%s>", RoleName: "Role",
@@ -191,7 +209,8 @@ var orgEN = OrgText{
 	NewDept: "New department under %s", RenameDept: "Rename the department %s", MoveDept: "Move the department %s under", DeptName: "Name",
 
 	YesNo: "y/n", ConfirmDisable: "Disable %s <%s>? They can no longer log in or send.", ConfirmEnable: "Enable %s <%s>?",
-	ConfirmReset: "Reset the password of %s <%s>?", ConfirmRemoveAlias: "Remove the alias %s?",
+	ConfirmWarnBlock: "Warning %d blocks %s <%s>. Go on?",
+	ConfirmReset:     "Reset the password of %s <%s>?", ConfirmRemoveAlias: "Remove the alias %s?",
 	ConfirmDeleteDept: "Delete the department %s?", ConfirmMoveUp: "%s still has %d members: delete it and move them up to %s?",
 	ConfirmMoveUpOne: "%s still has %d member: delete it and move that member up to %s?",
 
@@ -200,6 +219,7 @@ var orgEN = OrgText{
 	AnyKey:      "press any key to close",
 
 	Added: "member %s created", Saved: "%s saved", Moved: "%s moved to %s", Disabled: "%s disabled", Enabled: "%s enabled",
+	Warned: "%s warned (%d of %d)", WarnBlocked: "%s warned (%d of %d): mailbox blocked, person and head told",
 	AliasAdded: "alias %s added", AliasRemoved: "alias %s removed", ResetDone: "password of %s reset", RoleGranted: "role %s granted to %s",
 	KeyAdded: "key %s added", DeptAdded: "department %s created", DeptRenamed: "department renamed to %s", DeptMoved: "department %s moved under %s",
 	DeptDeleted: "department %s deleted",

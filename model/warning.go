@@ -58,9 +58,10 @@ func (m *Member) WarnBlocked() bool {
 type WarnMember struct {
 	Address Address
 	Reason  string
-	// Count and Blocked are filled in by Apply: the warnings that count
-	// now, and whether the mailbox is blocked.
+	// Count, Limit and Blocked are filled in by Apply: the warnings that
+	// count now, the number that blocks, and whether the mailbox is blocked.
 	Count   int
+	Limit   int
 	Blocked bool
 }
 
@@ -104,10 +105,10 @@ func (c *WarnMember) Apply(tx Tx, env Env) error {
 	m = m.Clone()
 	m.Warnings = append(m.Warnings, Warning{Reason: reason, By: env.Actor.Address, Time: env.Now})
 	m.Updated = env.Now
-	c.Count = m.ActiveWarnings()
+	c.Count, c.Limit = m.ActiveWarnings(), e.WarnLimit()
 	tx.Note("reason", reason)
 	tx.Note("warnings", strconv.Itoa(c.Count))
-	if c.Count >= e.WarnLimit() {
+	if c.Count >= c.Limit {
 		if err := keepAnAdmin(tx, m); err != nil {
 			return err
 		}

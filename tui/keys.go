@@ -26,6 +26,7 @@ type KeyMap struct {
 	Export, Verify, Save, Toggle    key.Binding
 	NextView                        key.Binding
 	Retry, Release, Reject, Explain key.Binding
+	Warn                            key.Binding
 }
 
 // NewKeyMap builds the bindings: vim keys and arrows both work.
@@ -74,5 +75,6 @@ func NewKeyMap(t assets.KeysText) *KeyMap {
 		Release:  b([]string{"a"}, "a", t.Release),
 		Reject:   b([]string{"x"}, "x", t.Reject),
 		Explain:  b([]string{"w"}, "w", t.Explain),
+		Warn:     b([]string{"W"}, "W", t.Warn),
 	}
 }

@@ -108,6 +108,7 @@ type orgMember struct {
 	m     *model.Member
 	depts []string // paths of the departments the person sees
 	roles []string // granted and derived, in words
+	limit int      // the warnings that block a mailbox; 0 until read
 }
 
 // orgLoadedMsg brings a fresh tree and the page of its selected department.
@@ -302,6 +303,11 @@ func (p *orgPane) loadDetail(a model.Address) tea.Cmd {
 			for _, g := range act.Roles {
 				d.roles = append(d.roles, orgRoleText(g, r))
 			}
+			e, err := r.Enterprise()
+			if err != nil {
+				return err
+			}
+			d.limit = e.WarnLimit()
 			msg.detail = d
 			return nil
 		})
@@ -804,8 +810,15 @@ func (p *orgPane) memberAction(msg tea.KeyPressMsg, m *model.Member, from orgMod
 		return p.openMemberMove(m, from)
 	case key.Matches(msg, k.Disable) && p.canManage(m) && m.Status != model.StatusDisabled && m.Status != model.StatusReclaimed:
 		return p.openDisable(m, from)
-	case key.Matches(msg, k.Enable) && p.canManage(m) && m.Status == model.StatusDisabled:
+	case key.Matches(msg, k.Enable) && p.canManage(m) && m.Status == model.StatusDisabled && !m.WarnBlocked():
 		p.askEnable(m)
+	case key.Matches(msg, k.Warn) && p.canWarn(m):
+		if from == orgBrowse {
+			// The detail reads the limit the form's question needs.
+			cmd := p.openDetail(m)
+			return tea.Batch(cmd, p.openWarn(m, orgDetail))
+		}
+		return p.openWarn(m, from)
 	case key.Matches(msg, k.Alias) && p.canManage(m):
 		if from == orgBrowse {
 			cmd := p.openDetail(m)
@@ -882,6 +895,12 @@ func (p *orgPane) canReset(m *model.Member) bool {
 		m.Status != model.StatusDisabled && m.Status != model.StatusReclaimed
 }
 
+// canWarn reports whether the person may warn a member (ACC-7): never
+// themself, a leaver, or a mailbox the warnings already blocked.
+func (p *orgPane) canWarn(m *model.Member) bool {
+	return p.canManage(m) && m.Address != p.s.Actor.Address && m.Status != model.StatusReclaimed && !m.WarnBlocked()
+}
+
 // canGrant reports whether the person may grant roles (admins only).
 func (p *orgPane) canGrant() bool {
 	return p.tree != nil && model.Can(p.s.Actor, model.RightRoleManage, nil, p.tree)
@@ -918,6 +937,11 @@ func (p *orgPane) applied(msg appliedMsg) tea.Cmd {
 		note = p.s.Sprintf(t.Disabled, c.Address)
 	case *model.EnableMember:
 		note = p.s.Sprintf(t.Enabled, c.Address)
+	case *model.WarnMember:
+		note = p.s.Sprintf(t.Warned, c.Address, c.Count, c.Limit)
+		if c.Blocked {
+			note = p.s.Sprintf(t.WarnBlocked, c.Address, c.Count, c.Limit)
+		}
 	case *model.AddAlias:
 		note = p.s.Sprintf(t.AliasAdded, c.Alias)
 	case *model.RemoveAlias:

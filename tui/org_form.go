@@ -17,6 +17,7 @@ const (
 	orgTagMemberSet   = "member.set"
 	orgTagMemberMove  = "member.move"
 	orgTagDisable     = "member.disable"
+	orgTagWarn        = "member.warn"
 	orgTagEnable      = "member.enable"
 	orgTagAliasAdd    = "alias.add"
 	orgTagAliasRemove = "alias.rm"
@@ -94,6 +95,18 @@ func (p *orgPane) submit() tea.Cmd {
 		}
 		c := &model.DisableMember{Address: m.Address, Reason: reason}
 		p.ask(p.s.Sprintf(t.ConfirmDisable, m.Name, m.Address), func() tea.Cmd { return p.applyForm(c) })
+	case orgTagWarn:
+		reason := f.value("reason")
+		if reason == "" {
+			f.setError("reason", t.ReasonRequired)
+			return nil
+		}
+		c := &model.WarnMember{Address: m.Address, Reason: reason}
+		if n := m.ActiveWarnings() + 1; n >= p.warnLimit() {
+			p.ask(p.s.Sprintf(t.ConfirmWarnBlock, n, m.Name, m.Address), func() tea.Cmd { return p.applyForm(c) })
+			return nil
+		}
+		return p.applyForm(c)
 	case orgTagReset:
 		reason := f.value("reason")
 		if reason == "" {
@@ -340,7 +353,7 @@ func orgErrField(tag string, err error) string {
 		case errors.Is(err, model.ErrInvalid) || errors.Is(err, model.ErrExists):
 			return "role"
 		}
-	case orgTagDisable, orgTagReset:
+	case orgTagDisable, orgTagReset, orgTagWarn:
 		if has("reason") {
 			return "reason"
 		}
@@ -354,6 +367,24 @@ func (p *orgPane) openDisable(m *model.Member, from orgMode) tea.Cmd {
 	f := p.openForm(orgTagDisable, p.s.Sprintf(t.DisableTitle, m.Name, m.Address), m, from)
 	f.add("reason", p.s.T.Fields.Reason, "", false, t.DisableHint)
 	return p.showForm()
+}
+
+// openWarn asks why (ACC-7); the warning that blocks the mailbox is asked
+// y/n as well.
+func (p *orgPane) openWarn(m *model.Member, from orgMode) tea.Cmd {
+	t := p.s.T.Org
+	f := p.openForm(orgTagWarn, p.s.Sprintf(t.WarnTitle, m.Name, m.Address), m, from)
+	f.intro = p.s.Sprintf(t.WarnIntro, m.ActiveWarnings(), p.warnLimit())
+	f.add("reason", p.s.T.Fields.Reason, "", false, t.WarnHint)
+	return p.showForm()
+}
+
+// warnLimit is the warnings that block a mailbox, as the detail read it.
+func (p *orgPane) warnLimit() int {
+	if p.detail != nil && p.detail.limit > 0 {
+		return p.detail.limit
+	}
+	return model.DefaultWarnLimit
 }
 
 // askEnable asks before enabling a member.

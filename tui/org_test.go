@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -205,6 +206,64 @@ func TestOrgDisableEnable(t *testing.T) {
 	}
 	if m := orgMemberOf(t, st, "caosiqin@example.com"); m.Status != model.StatusActive || m.Reason != "" {
 		t.Fatalf("after enable: %s %q", m.Status, m.Reason)
+	}
+}
+
+// TestOrgWarn: from a member's detail W asks why and records a warning;
+// the one that blocks the mailbox is asked y/n first; the detail then
+// shows the count against the limit and each warning, and offers neither
+// W nor enable (only an unblock request lifts the block). Both languages,
+// at 80×24.
+func TestOrgWarn(t *testing.T) {
+	for _, lang := range []string{"zh-CN", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			st := demoStore(t)
+			s, app := orgUI(t, st, "admin", lang)
+			const who = "caosiqin@example.com"
+			runUI(t, app, 80, 24, func(tm *teatest.TestModel) {
+				waitFor(t, tm, "177")
+				orgFindAndOpen(t, tm, s, "caosiqin", "曹思琴")
+				for i, reason := range []string{"群发广告", "超大附件", "再次群发"} {
+					press(tm, "W")
+					waitFor(t, tm, s.Sprintf(s.T.Org.WarnTitle, "曹思琴", who))
+					orgType(tm, reason)
+					press(tm, "enter")
+					if i == 2 {
+						waitFor(t, tm, s.T.Org.YesNo)
+						press(tm, "y")
+					}
+					// The screen redraws only what changed: the store says when
+					// the warning is in, then the pane gets the answer, closes
+					// the form and reads the member again.
+					for end := time.Now().Add(5 * time.Second); len(orgMemberOf(t, st, who).Warnings) != i+1 && time.Now().Before(end); {
+						time.Sleep(10 * time.Millisecond)
+					}
+					time.Sleep(300 * time.Millisecond)
+				}
+			})
+			m := orgMemberOf(t, st, who)
+			if !m.WarnBlocked() || len(m.Warnings) != 3 || m.Warnings[1].Reason != "超大附件" {
+				t.Fatalf("after three warnings: %s, %+v", m.Status, m.Warnings)
+			}
+			_, p := orgOpen(t, st, "admin", lang, 80, 24)
+			orgDrive(t, p, orgKeys("/", "caosiqin", "enter", "enter")...)
+			view := orgPlain(p.View())
+			for _, want := range []string{s.T.Org.Warnings, "群发广告", "超大附件"} {
+				if !strings.Contains(view, want) {
+					t.Errorf("the detail lacks %q:\n%s", want, view)
+				}
+			}
+			for i, line := range strings.Split(view, "\n") {
+				if w := ansi.StringWidth(line); w > 80 {
+					t.Errorf("line %d is %d cells wide: %q", i, w, line)
+				}
+			}
+			for _, b := range p.ShortHelp() {
+				if k := b.Help().Key; k == s.Keys.Warn.Help().Key || k == s.Keys.Enable.Help().Key {
+					t.Errorf("a blocked mailbox offers %s", b.Help().Desc)
+				}
+			}
+		})
 	}
 }
 
@@ -449,7 +508,7 @@ func TestOrgAuditorReadOnly(t *testing.T) {
 	}
 	orgDrive(t, p, orgKeys("/", "caosiqin", "enter")...)
 	actions := []key.Binding{s.Keys.New, s.Keys.Edit, s.Keys.Move, s.Keys.Disable, s.Keys.Enable, s.Keys.Reset,
-		s.Keys.Alias, s.Keys.Role, s.Keys.SSHKey, s.Keys.Delete, s.Keys.Rename}
+		s.Keys.Alias, s.Keys.Role, s.Keys.SSHKey, s.Keys.Delete, s.Keys.Rename, s.Keys.Warn}
 	for _, focus := range []string{"table", "tree"} {
 		for _, b := range p.ShortHelp() {
 			for _, a := range actions {

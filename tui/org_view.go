@@ -171,9 +171,12 @@ func (p *orgPane) detailLines() []string {
 		{f.Gender, or(gender)},
 		{f.Birthday, or(m.Birthday)},
 		{f.Status, status},
-		{f.Aliases, or(strings.Join(aliases, ", "))},
-		{f.Roles, or(strings.Join(d.roles, "; "))},
 	}
+	rows = append(rows, p.warningRows(d)...)
+	rows = append(rows,
+		[2]string{f.Aliases, or(strings.Join(aliases, ", "))},
+		[2]string{f.Roles, or(strings.Join(d.roles, "; "))},
+	)
 	if len(m.Keys) == 0 {
 		rows = append(rows, [2]string{f.Keys, none})
 	}
@@ -194,6 +197,33 @@ func (p *orgPane) detailLines() []string {
 		out[i] = truncate(out[i], p.width)
 	}
 	return out
+}
+
+// warningRows are a member's warnings (ACC-7): how many count against the
+// limit, then each with when, who and why; none when there are none.
+func (p *orgPane) warningRows(d *orgMember) [][2]string {
+	m := d.m
+	if len(m.Warnings) == 0 {
+		return nil
+	}
+	t := p.s.T.Org
+	limit := d.limit
+	if limit == 0 {
+		limit = model.DefaultWarnLimit
+	}
+	count := p.s.Sprintf(t.WarnCount, m.ActiveWarnings(), limit)
+	if m.WarnBlocked() {
+		count = p.s.Sprintf(t.WarnCountBlock, m.ActiveWarnings(), limit)
+	}
+	rows := [][2]string{{t.Warnings, count}}
+	for _, w := range m.Warnings {
+		line := w.Time.Local().Format("2006-01-02 15:04") + "  " + string(w.By) + "  " + w.Reason
+		if !w.Cleared.IsZero() {
+			line += t.WarnCleared
+		}
+		rows = append(rows, [2]string{"", line})
+	}
+	return rows
 }
 
 // positionText names a position class in the person's language.
@@ -336,10 +366,11 @@ func (p *orgPane) memberKeys(m *model.Member) []key.Binding {
 	var out []key.Binding
 	if p.canManage(m) {
 		out = append(out, k.Edit, k.Move)
-		switch m.Status {
-		case model.StatusDisabled:
+		switch {
+		case m.WarnBlocked():
+		case m.Status == model.StatusDisabled:
 			out = append(out, k.Enable)
-		case model.StatusReclaimed:
+		case m.Status == model.StatusReclaimed:
 		default:
 			out = append(out, k.Disable)
 		}
@@ -355,6 +386,9 @@ func (p *orgPane) memberKeys(m *model.Member) []key.Binding {
 	}
 	if p.canManage(m) || m.Address == p.s.Actor.Address {
 		out = append(out, k.SSHKey)
+	}
+	if p.canWarn(m) {
+		out = append(out, k.Warn)
 	}
 	return out
 }
@@ -443,7 +477,7 @@ func (p *orgPane) FullHelp() [][]key.Binding {
 		switch b.Help().Key {
 		case p.s.Keys.New.Help().Key, p.s.Keys.Edit.Help().Key, p.s.Keys.Move.Help().Key, p.s.Keys.Rename.Help().Key,
 			p.s.Keys.Delete.Help().Key, p.s.Keys.Disable.Help().Key, p.s.Keys.Enable.Help().Key, p.s.Keys.Reset.Help().Key,
-			p.s.Keys.Alias.Help().Key, p.s.Keys.Role.Help().Key, p.s.Keys.SSHKey.Help().Key:
+			p.s.Keys.Alias.Help().Key, p.s.Keys.Role.Help().Key, p.s.Keys.SSHKey.Help().Key, p.s.Keys.Warn.Help().Key:
 			act = append(act, b)
 		default:
 			nav = append(nav, b)
