@@ -550,3 +550,43 @@ func collect(cmd tea.Cmd) []tea.Msg {
 	}
 	return out
 }
+
+// TestApprovalsUnblock: an unblock request (ACC-7) waits in the officer's
+// inbox, counted as its kind, and says what approving changes in the
+// reader's language; the officer's and IT's approvals in the pane lift the
+// block.
+func TestApprovalsUnblock(t *testing.T) {
+	f := newReqFix(t)
+	for _, r := range []string{"群发广告", "超大附件", "再次群发"} {
+		f.apply(f.admin, &model.WarnMember{Address: f.member.Address, Reason: r})
+	}
+	c := &model.FileRequest{Kind: model.RequestUnblock, Subject: f.member.Address, Reason: "已整改"}
+	f.apply(f.head, c)
+	p := approvalsOf(f.sessionOf(f.head, "zh-CN"), 100, 30)
+	if p.counts[string(model.RequestUnblock)] != 1 || !strings.Contains(p.View(), "解除屏蔽 1") {
+		t.Fatalf("counts %v:\n%s", p.counts, p.View())
+	}
+	pressKeys(p, "enter")
+	if v := p.View(); !strings.Contains(v, "解除 王伟 "+string(f.member.Address)+" 邮箱因警告而设的屏蔽") {
+		t.Errorf("the unblock's detail:\n%s", v)
+	}
+	pressKeys(p, "esc", "a", "enter")
+	if q := f.request(c.ID); q.Current() != 1 || q.Steps[1].Role != model.StepIT {
+		t.Fatalf("after the officer's approval: step %d of %+v", q.Current(), q.Steps)
+	}
+	it := approvalsOf(f.sessionOf(f.admin, "en"), 100, 30)
+	pressKeys(it, "enter")
+	if v := it.View(); !strings.Contains(v, "blocked by warnings, is unblocked") {
+		t.Errorf("IT's detail of the unblock:\n%s", v)
+	}
+	pressKeys(it, "esc", "a", "enter")
+	if q := f.request(c.ID); q.State != model.RequestApplied {
+		t.Fatalf("after IT's approval: %s", q.State)
+	}
+	f.st.Read(func(r *store.Reader) error {
+		if m, err := r.Member(f.member.Address); err != nil || m.Status != model.StatusActive || m.ActiveWarnings() != 0 {
+			t.Errorf("after the unblock: %v %+v", err, m)
+		}
+		return nil
+	})
+}
