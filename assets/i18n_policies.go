@@ -12,10 +12,10 @@ type PoliciesText struct {
 	// in BackupFrom, BackupTo, BackupDepts and BackupDir (each takes its
 	// values), its copies' mailbox in BackupInto.
 	SecBackup, BackupFrom, BackupTo, BackupDepts, BackupDir, BackupInto, HintBackup string
-	Action, Threshold, Classes, Exempt, Members, Depts, CatchAll     string
-	PartGroups, AllGroups, PartGroup, AllGroup                       string
-	BroadcastNote, PartGroupsNote, AllGroupsNote                     string
-	SkipLevelNote, ExternalNote                                      string
+	Action, Threshold, Classes, Exempt, Members, Depts, CatchAll                    string
+	PartGroups, AllGroups, PartGroup, AllGroup                                      string
+	BroadcastNote, PartGroupsNote, AllGroupsNote                                    string
+	SkipLevelNote, ExternalNote                                                     string
 	// GroupRule takes who may post and the kind of group; NoticeNote the
 	// subject words, the scope and the sender; Senders a count of
 	// departments and of members; Reviewer an address; ThresholdN a
@@ -60,7 +60,7 @@ var policiesZH = PoliciesText{
 	SecUnknown: "不存在的本地地址",
 	SecBackup:  "邮件备份", BackupFrom: "发件人 %s", BackupTo: "收件人 %s", BackupDepts: "部门 %s", BackupDir: "方向 %s",
 	BackupInto: "复制到 %s", HintBackup: "D 删除此规则；添加规则请用命令 policy backup add",
-	Action:     "处理方式", Threshold: "人数阈值", Classes: "可群发的岗位", Exempt: "不受限的岗位", Members: "受限成员",
+	Action: "处理方式", Threshold: "人数阈值", Classes: "可群发的岗位", Exempt: "不受限的岗位", Members: "受限成员",
 	Depts: "受限部门", CatchAll: "收件邮箱",
 	PartGroups: "普通邮件组", AllGroups: "全员邮件组", PartGroup: "普通组", AllGroup: "全员组",
 	BroadcastNote:  "无权限者发给全员的邮件",

@@ -90,8 +90,8 @@ type RequestNoticeData struct {
 	// StepWho are that step).
 	Outcome     string
 	ForApprover bool
-	Decider string
-	Comment string
+	Decider     string
+	Comment     string
 
 	SSHHost string
 	SSHPort int

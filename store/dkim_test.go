@@ -47,7 +47,11 @@ func TestDKIMKeys(t *testing.T) {
 	}
 
 	var ops []store.OpRecord
-	f.s.Read(func(r *store.Reader) error { var err error; ops, err = r.OpLog(store.OpFilter{Op: "dkim."}); return err })
+	f.s.Read(func(r *store.Reader) error {
+		var err error
+		ops, err = r.OpLog(store.OpFilter{Op: "dkim."})
+		return err
+	})
 	if len(ops) != 3 {
 		t.Fatalf("%d dkim records in the operation log, want 3", len(ops))
 	}

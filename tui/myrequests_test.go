@@ -85,7 +85,9 @@ func TestMyRequests(t *testing.T) {
 		t.Errorf("the head sees %d requests they did not file", len(hp.reqs))
 	}
 	f.apply(f.actor(string(owner)), &model.DecideRequest{ID: pending, Approve: true})
-	drive(p, func() tea.Msg { return storeChangedMsg{events: []store.Event{{Kind: "request", Key: fmt.Sprint(pending)}}} })
+	drive(p, func() tea.Msg {
+		return storeChangedMsg{events: []store.Event{{Kind: "request", Key: fmt.Sprint(pending)}}}
+	})
 	if v := p.View(); !strings.Contains(v, "step 3 of 4") {
 		t.Errorf("after the owner's approval:\n%s", v)
 	}
@@ -121,7 +123,9 @@ func TestMyRequestsWithdraw(t *testing.T) {
 	p.SetSize(120, 30)
 	p.Shown(true)
 	drive(p, p.Init())
-	offers := func() bool { return slices.ContainsFunc(p.ShortHelp(), func(b key.Binding) bool { return b.Help().Key == "w" }) }
+	offers := func() bool {
+		return slices.ContainsFunc(p.ShortHelp(), func(b key.Binding) bool { return b.Help().Key == "w" })
+	}
 
 	// The cursor is on the rejected request: nothing to withdraw.
 	if p.reqs[p.cursor].ID != rejected || offers() {

@@ -113,7 +113,9 @@ func dkimCmd(env *Env) *cobra.Command {
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON: an array of domain, selector, name, record, created")
 	disable := simple(env, "disable DOMAIN", "stop signing a domain's mail and forget its key", 1, func(args []string) (model.Change, error) {
 		return &model.DisableDKIM{Domain: args[0]}, nil
-	}, func(args []string) string { return "mail from " + args[0] + " is no longer signed; remove its DKIM record from DNS" })
+	}, func(args []string) string {
+		return "mail from " + args[0] + " is no longer signed; remove its DKIM record from DNS"
+	})
 	c.AddCommand(enable, list, disable)
 	return c
 }
