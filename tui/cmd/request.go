@@ -441,28 +441,30 @@ func printRequest(env *Env, q requestJSON) {
 	env.table([]string{"STEP", "ROLE", "DEPARTMENT", "APPROVER", "DECISION", "BY", "TIME", "COMMENT"}, rows)
 }
 
-func requestFileCmd(env *Env) *cobra.Command {
-	c := &cobra.Command{Use: "file", Short: "file a request; it prints the request's id"}
-	printFiled := func(asJSON bool, id uint64) error {
-		if asJSON {
-			return env.printJSON(map[string]uint64{"id": id})
-		}
-		var out requestJSON
-		if err := env.Store.Read(func(r *store.Reader) error {
-			q, err := r.Request(id)
-			if err != nil {
-				return err
-			}
-			out = requestOut(r, q, env.Store.Now())
-			return nil
-		}); err != nil {
+// printFiled tells that a request was filed: its id on stdout (JSON: {"id": N}),
+// what it changes and whom it waits for on stderr.
+func (env *Env) printFiled(asJSON bool, id uint64) error {
+	if asJSON {
+		return env.printJSON(map[string]uint64{"id": id})
+	}
+	var out requestJSON
+	if err := env.Store.Read(func(r *store.Reader) error {
+		q, err := r.Request(id)
+		if err != nil {
 			return err
 		}
-		env.printf("%d\n", id)
-		fmt.Fprintf(env.Stderr, "request %d filed: %s; it waits for %s\n", id, out.Change, out.Waiting)
+		out = requestOut(r, q, env.Store.Now())
 		return nil
+	}); err != nil {
+		return err
 	}
+	env.printf("%d\n", id)
+	fmt.Fprintf(env.Stderr, "request %d filed: %s; it waits for %s\n", id, out.Change, out.Waiting)
+	return nil
+}
 
+func requestFileCmd(env *Env) *cobra.Command {
+	c := &cobra.Command{Use: "file", Short: "file a request; it prints the request's id"}
 	var gMember, gPerm, gReason, gUntil, gStart, gScope string
 	var gRights []string
 	var gJSON bool
@@ -495,7 +497,7 @@ func requestFileCmd(env *Env) *cobra.Command {
 			if err := env.apply(ch); err != nil {
 				return err
 			}
-			return printFiled(gJSON, ch.ID)
+			return env.printFiled(gJSON, ch.ID)
 		},
 	}
 	grant.Flags().StringVar(&gMember, "member", "", "who gets the permission")
@@ -537,7 +539,7 @@ func requestFileCmd(env *Env) *cobra.Command {
 			if err := env.apply(ch); err != nil {
 				return err
 			}
-			return printFiled(dJSON, ch.ID)
+			return env.printFiled(dJSON, ch.ID)
 		},
 	}
 	delegate.Flags().StringVar(&dFrom, "from", "", "whose permissions are lent")
@@ -571,7 +573,7 @@ func requestFileCmd(env *Env) *cobra.Command {
 			if err := env.apply(ch); err != nil {
 				return err
 			}
-			return printFiled(jJSON, ch.ID)
+			return env.printFiled(jJSON, ch.ID)
 		},
 	}
 	join.Flags().StringVar(&jName, "name", "", "the joiner's name")
@@ -605,7 +607,7 @@ func requestFileCmd(env *Env) *cobra.Command {
 			if err := env.apply(ch); err != nil {
 				return err
 			}
-			return printFiled(lJSON, ch.ID)
+			return env.printFiled(lJSON, ch.ID)
 		},
 	}
 	leave.Flags().StringVar(&lMember, "member", "", "who leaves")
@@ -616,53 +618,42 @@ func requestFileCmd(env *Env) *cobra.Command {
 	leave.MarkFlagRequired("member")
 	leave.MarkFlagRequired("successor")
 
-	var rMember, rReason string
-	var rJSON bool
-	reset := &cobra.Command{
-		Use:   "reset --member ADDR --reason TEXT",
-		Short: "ask for a password reset where resets need the officer's approval; IT's approval prints the one-time password",
-		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, args []string) error {
-			m, err := addr(rMember)
-			if err != nil {
-				return err
-			}
-			ch := &model.FileRequest{Kind: model.RequestReset, Subject: m, Reason: rReason}
-			if err := env.apply(ch); err != nil {
-				return err
-			}
-			return printFiled(rJSON, ch.ID)
-		},
-	}
-	reset.Flags().StringVar(&rMember, "member", "", "whose password")
-	reset.Flags().StringVar(&rReason, "reason", "", "the ticket, and how the person was verified")
-	reset.Flags().BoolVar(&rJSON, "json", false, "print JSON: {\"id\": N}")
-	reset.MarkFlagRequired("member")
-
-	var uMember, uReason string
-	var uJSON bool
-	unblock := &cobra.Command{
-		Use:   "unblock --member ADDR [--reason TEXT]",
-		Short: "ask to lift the block of a mailbox blocked by warnings (the member's head, or an admin); IT's approval lets the member log in and send again",
-		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, args []string) error {
-			m, err := addr(uMember)
-			if err != nil {
-				return err
-			}
-			ch := &model.FileRequest{Kind: model.RequestUnblock, Subject: m, Reason: uReason}
-			if err := env.apply(ch); err != nil {
-				return err
-			}
-			return printFiled(uJSON, ch.ID)
-		},
-	}
-	unblock.Flags().StringVar(&uMember, "member", "", "whose mailbox")
-	unblock.Flags().StringVar(&uReason, "reason", "", "why it may be lifted")
-	unblock.Flags().BoolVar(&uJSON, "json", false, "print JSON: {\"id\": N}")
-	unblock.MarkFlagRequired("member")
+	reset := memberRequestCmd(env, model.RequestReset, "reset --member ADDR --reason TEXT",
+		"ask for a password reset where resets need the officer's approval; IT's approval prints the one-time password",
+		"whose password", "the ticket, and how the person was verified")
+	unblock := memberRequestCmd(env, model.RequestUnblock, "unblock --member ADDR [--reason TEXT]",
+		"ask to lift the block of a mailbox blocked by warnings (the member's head, or an admin); IT's approval lets the member log in and send again",
+		"whose mailbox", "why it may be lifted")
 
 	c.AddCommand(grant, delegate, join, leave, reset, unblock)
+	return c
+}
+
+// memberRequestCmd files a request of a kind that names only a member and
+// a reason (reset, unblock).
+func memberRequestCmd(env *Env, kind model.RequestKind, use, short, memberHelp, reasonHelp string) *cobra.Command {
+	var member, reason string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			m, err := addr(member)
+			if err != nil {
+				return err
+			}
+			ch := &model.FileRequest{Kind: kind, Subject: m, Reason: reason}
+			if err := env.apply(ch); err != nil {
+				return err
+			}
+			return env.printFiled(asJSON, ch.ID)
+		},
+	}
+	c.Flags().StringVar(&member, "member", "", memberHelp)
+	c.Flags().StringVar(&reason, "reason", "", reasonHelp)
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"id\": N}")
+	c.MarkFlagRequired("member")
 	return c
 }
 
