@@ -780,18 +780,9 @@ func (p *approvalsPane) detailKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 		return p, nil
 	case key.Matches(msg, k.Refresh):
 		return p, p.reload()
-	case key.Matches(msg, k.Down):
-		d.top++
-	case key.Matches(msg, k.Up):
-		d.top--
-	case key.Matches(msg, k.PageDown):
-		d.top += rows
-	case key.Matches(msg, k.PageUp):
-		d.top -= rows
-	case key.Matches(msg, k.Top):
-		d.top = 0
-	case key.Matches(msg, k.Bottom):
-		d.top = lines
+	}
+	if top, ok := scrollKey(k, msg, d.top, lines, rows); ok {
+		d.top = top
 	}
 	d.top = clampTop(d.top, lines, rows)
 	return p, nil
@@ -799,16 +790,7 @@ func (p *approvalsPane) detailKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 
 // clamp keeps the cursor on an item and in sight.
 func (p *approvalsPane) clamp() {
-	n := len(p.items)
-	rows := max(1, p.listRows())
-	p.cursor = max(0, min(p.cursor, n-1))
-	if p.cursor < p.top {
-		p.top = p.cursor
-	}
-	if p.cursor >= p.top+rows {
-		p.top = p.cursor - rows + 1
-	}
-	p.top = max(0, min(p.top, n-rows))
+	p.cursor, p.top = inSight(p.cursor, p.top, len(p.items), max(1, p.listRows()))
 }
 
 // narrow reports whether the table must save room.

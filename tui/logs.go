@@ -724,18 +724,9 @@ func (p *logsPane) detailKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Enter):
 		p.detail = nil
 		return p, nil
-	case key.Matches(msg, k.Down):
-		d.top++
-	case key.Matches(msg, k.Up):
-		d.top--
-	case key.Matches(msg, k.PageDown):
-		d.top += page
-	case key.Matches(msg, k.PageUp):
-		d.top -= page
-	case key.Matches(msg, k.Top):
-		d.top = 0
-	case key.Matches(msg, k.Bottom):
-		d.top = lines
+	}
+	if top, ok := scrollKey(k, msg, d.top, lines, page); ok {
+		d.top = top
 	}
 	d.top = max(0, min(d.top, lines-page))
 	return p, nil

@@ -311,34 +311,16 @@ func (p *myRequestsPane) detailKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 		return p, nil
 	case key.Matches(msg, k.Refresh):
 		return p, p.reload()
-	case key.Matches(msg, k.Down):
-		d.top++
-	case key.Matches(msg, k.Up):
-		d.top--
-	case key.Matches(msg, k.PageDown):
-		d.top += rows
-	case key.Matches(msg, k.PageUp):
-		d.top -= rows
-	case key.Matches(msg, k.Top):
-		d.top = 0
-	case key.Matches(msg, k.Bottom):
-		d.top = lines
+	}
+	if top, ok := scrollKey(k, msg, d.top, lines, rows); ok {
+		d.top = top
 	}
 	d.top = clampTop(d.top, lines, rows)
 	return p, nil
 }
 
 func (p *myRequestsPane) clamp() {
-	n := len(p.reqs)
-	rows := max(1, p.listRows())
-	p.cursor = max(0, min(p.cursor, n-1))
-	if p.cursor < p.top {
-		p.top = p.cursor
-	}
-	if p.cursor >= p.top+rows {
-		p.top = p.cursor - rows + 1
-	}
-	p.top = max(0, min(p.top, n-rows))
+	p.cursor, p.top = inSight(p.cursor, p.top, len(p.reqs), max(1, p.listRows()))
 }
 
 // listRows is how many requests fit under the title, the table header and

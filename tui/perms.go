@@ -606,18 +606,9 @@ func (p *permsPane) detailKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 		return p, nil
 	case key.Matches(msg, k.Refresh):
 		return p, p.reload()
-	case key.Matches(msg, k.Down):
-		p.detailTop++
-	case key.Matches(msg, k.Up):
-		p.detailTop--
-	case key.Matches(msg, k.PageDown):
-		p.detailTop += rows
-	case key.Matches(msg, k.PageUp):
-		p.detailTop -= rows
-	case key.Matches(msg, k.Top):
-		p.detailTop = 0
-	case key.Matches(msg, k.Bottom):
-		p.detailTop = lines
+	}
+	if top, ok := scrollKey(k, msg, p.detailTop, lines, rows); ok {
+		p.detailTop = top
 	}
 	p.detailTop = clampTop(p.detailTop, lines, rows)
 	return p, nil
@@ -672,16 +663,7 @@ func spot(x cmd.PermRow) bool {
 }
 
 func (p *permsPane) clamp() {
-	n := len(p.shown)
-	rows := max(1, p.listRows())
-	p.cursor = max(0, min(p.cursor, n-1))
-	if p.cursor < p.top {
-		p.top = p.cursor
-	}
-	if p.cursor >= p.top+rows {
-		p.top = p.cursor - rows + 1
-	}
-	p.top = max(0, min(p.top, n-rows))
+	p.cursor, p.top = inSight(p.cursor, p.top, len(p.shown), max(1, p.listRows()))
 }
 
 // listRows is how many rows fit under the title, the filter line, the

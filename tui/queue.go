@@ -558,18 +558,9 @@ func (p *queuePane) detailKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 		return p, nil
 	case key.Matches(msg, k.Refresh):
 		return p, p.reload()
-	case key.Matches(msg, k.Down):
-		d.top++
-	case key.Matches(msg, k.Up):
-		d.top--
-	case key.Matches(msg, k.PageDown):
-		d.top += page
-	case key.Matches(msg, k.PageUp):
-		d.top -= page
-	case key.Matches(msg, k.Top):
-		d.top = 0
-	case key.Matches(msg, k.Bottom):
-		d.top = lines
+	}
+	if top, ok := scrollKey(k, msg, d.top, lines, page); ok {
+		d.top = top
 	}
 	d.top = max(0, min(d.top, lines-page))
 	return p, nil
@@ -577,16 +568,7 @@ func (p *queuePane) detailKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 
 // clamp keeps the cursor on a message and in sight.
 func (p *queuePane) clamp() {
-	n := len(p.msgs)
-	rows := max(1, p.listRows())
-	p.cursor = max(0, min(p.cursor, n-1))
-	if p.cursor < p.top {
-		p.top = p.cursor
-	}
-	if p.cursor >= p.top+rows {
-		p.top = p.cursor - rows + 1
-	}
-	p.top = max(0, min(p.top, n-rows))
+	p.cursor, p.top = inSight(p.cursor, p.top, len(p.msgs), max(1, p.listRows()))
 }
 
 // narrow reports whether the table must save room.

@@ -4,7 +4,9 @@ import (
 	"strings"
 	"unicode"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 )
 
@@ -185,4 +187,39 @@ func closing(r rune) bool {
 // opening reports punctuation that may not end a line.
 func opening(r rune) bool {
 	return strings.ContainsRune("（「『“‘《〈【〔([{", r)
+}
+
+// scrollKey moves a scroll offset for the keys every scrolled text shares:
+// a line down or up, a page of rows, the top or the bottom of lines. It
+// returns the new offset, not yet clamped, and whether msg was one of
+// them.
+func scrollKey(k *KeyMap, msg tea.KeyPressMsg, top, lines, rows int) (int, bool) {
+	switch {
+	case key.Matches(msg, k.Down):
+		return top + 1, true
+	case key.Matches(msg, k.Up):
+		return top - 1, true
+	case key.Matches(msg, k.PageDown):
+		return top + rows, true
+	case key.Matches(msg, k.PageUp):
+		return top - rows, true
+	case key.Matches(msg, k.Top):
+		return 0, true
+	case key.Matches(msg, k.Bottom):
+		return lines, true
+	}
+	return top, false
+}
+
+// inSight keeps a list's cursor on one of its n items and in the window of
+// rows (at least 1) that starts at top; it returns both.
+func inSight(cursor, top, n, rows int) (int, int) {
+	cursor = max(0, min(cursor, n-1))
+	if cursor < top {
+		top = cursor
+	}
+	if cursor >= top+rows {
+		top = cursor - rows + 1
+	}
+	return cursor, max(0, min(top, n-rows))
 }
