@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -203,15 +204,14 @@ func appendOp(tx *bolt.Tx, rec *OpRecord) error {
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(body)
-	val := make([]byte, 0, len(sum)+len(body))
-	val = append(append(val, sum[:]...), body...)
+	val := encodeOpValue(body)
+	sum := val[:sha256.Size]
 	log := tx.Bucket(bOpLog)
 	log.FillPercent = 1 // keys only ever grow: full pages
 	if err := log.Put(u64(rec.Seq), val); err != nil {
 		return err
 	}
-	return meta.Put([]byte("audit.head"), append(u64(rec.Seq), sum[:]...))
+	return meta.Put([]byte("audit.head"), append(u64(rec.Seq), sum...))
 }
 
 // VerifyReport is what audit verify found.
@@ -240,10 +240,10 @@ func (s *Store) VerifyAudit() (VerifyReport, error) {
 			if seq != want {
 				return fail(want, fmt.Sprintf("record %d is missing (the next one is %d)", want, seq))
 			}
-			if len(v) < sha256.Size {
-				return fail(seq, "the record is truncated")
+			stored, body, err := decodeOpValue(v)
+			if err != nil {
+				return fail(seq, strings.TrimPrefix(err.Error(), errOpValue.Error()+": "))
 			}
-			stored, body := v[:sha256.Size], v[sha256.Size:]
 			sum := sha256.Sum256(body)
 			if string(sum[:]) != string(stored) {
 				return fail(seq, "the record's content does not match its hash: it was altered")

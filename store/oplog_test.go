@@ -167,6 +167,13 @@ func TestNoSecretInTheLogs(t *testing.T) {
 		for _, bucket := range []string{"oplog", "loginlog"} {
 			err := tx.Bucket([]byte(bucket)).ForEach(func(k, v []byte) error {
 				records++
+				if bucket == "oplog" {
+					_, body, err := store.DecodeOpValue(v)
+					if err != nil {
+						return err
+					}
+					v = body
+				}
 				if bytes.Contains(v, []byte("$argon2id")) {
 					t.Errorf("%s record %d holds a password hash: %s", bucket, binary.BigEndian.Uint64(k), v)
 				}
@@ -225,18 +232,31 @@ func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) 
 // hash that matches its new content: what someone who knows the format
 // would do.
 func rewrite(oplog *bolt.Bucket, seq uint64, edit func(*store.OpRecord)) error {
-	v := oplog.Get(seqKey(seq))
-	var rec store.OpRecord
-	if err := json.Unmarshal(v[sha256.Size:], &rec); err != nil {
-		return err
-	}
-	edit(&rec)
-	body, err := json.Marshal(rec)
+	_, body, err := store.DecodeOpValue(oplog.Get(seqKey(seq)))
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(body)
-	return oplog.Put(seqKey(seq), append(sum[:], body...))
+	var rec store.OpRecord
+	if err := json.Unmarshal(body, &rec); err != nil {
+		return err
+	}
+	edit(&rec)
+	if body, err = json.Marshal(rec); err != nil {
+		return err
+	}
+	return oplog.Put(seqKey(seq), store.EncodeOpValue(body))
+}
+
+// alter changes a record's JSON in place and stores it with the hash it
+// had: what someone who edits the file without knowing the chain would do.
+func alter(oplog *bolt.Bucket, seq uint64, edit func(body []byte) []byte) error {
+	sum, body, err := store.DecodeOpValue(oplog.Get(seqKey(seq)))
+	if err != nil {
+		return err
+	}
+	v := store.EncodeOpValue(edit(bytes.Clone(body)))
+	copy(v, sum)
+	return oplog.Put(seqKey(seq), v)
 }
 
 // TestVerifyAuditFindsTampering (LOG-1): VerifyAudit names the first record
@@ -252,14 +272,33 @@ func TestVerifyAuditFindsTampering(t *testing.T) {
 		records uint64 // records verified before the break
 	}{
 		{"a byte changed in record 3", func(oplog, _ *bolt.Bucket) error {
-			v := bytes.Clone(oplog.Get(seqKey(3)))
-			i := bytes.Index(v, []byte(`"op":"dept.add"`))
-			if i < 0 {
-				t.Fatalf("record 3 is not a dept.add: %s", v[sha256.Size:])
-			}
-			v[i+len(`"op":"dept.`)] = 'A' // dept.add → dept.Add
-			return oplog.Put(seqKey(3), v)
+			return alter(oplog, 3, func(v []byte) []byte {
+				i := bytes.Index(v, []byte(`"op":"dept.add"`))
+				if i < 0 {
+					t.Fatalf("record 3 is not a dept.add: %s", v)
+				}
+				v[i+len(`"op":"dept.`)] = 'A' // dept.add → dept.Add
+				return v
+			})
 		}, 3, "does not match its hash: it was altered", 2},
+
+		{"a byte of record 3's stored bytes changed", func(oplog, _ *bolt.Bucket) error {
+			v := bytes.Clone(oplog.Get(seqKey(3)))
+			v[len(v)/2] ^= 0x55
+			return oplog.Put(seqKey(3), v)
+		}, 3, "", 2},
+
+		{"record 3 cut short", func(oplog, _ *bolt.Bucket) error {
+			return oplog.Put(seqKey(3), oplog.Get(seqKey(3))[:20])
+		}, 3, "the record is truncated", 2},
+
+		{"record 4 stored as plain JSON (the older encoding) still verifies", func(oplog, _ *bolt.Bucket) error {
+			sum, body, err := store.DecodeOpValue(oplog.Get(seqKey(4)))
+			if err != nil {
+				return err
+			}
+			return oplog.Put(seqKey(4), append(bytes.Clone(sum), body...))
+		}, 0, "", 6},
 
 		{"the last record deleted", func(oplog, _ *bolt.Bucket) error {
 			return oplog.Delete(seqKey(6))
@@ -304,6 +343,12 @@ func TestVerifyAuditFindsTampering(t *testing.T) {
 			rep, err = f.s.VerifyAudit()
 			if err != nil {
 				t.Fatalf("VerifyAudit: %v", err)
+			}
+			if tt.badSeq == 0 {
+				if !rep.OK || rep.Records != tt.records {
+					t.Fatalf("VerifyAudit: %+v, want OK over %d records", rep, tt.records)
+				}
+				return
 			}
 			if rep.OK {
 				t.Fatalf("VerifyAudit passed a tampered log: %+v", rep)

@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -238,11 +240,12 @@ func (r *Reader) OpLog(f OpFilter) ([]OpRecord, error) {
 	var out []OpRecord
 	c := r.tx.Bucket(bOpLog).Cursor()
 	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		if len(v) < 32 {
-			continue
+		sum, body, err := decodeOpValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("operation-log record %d: %w (run audit verify)", binary.BigEndian.Uint64(k), err)
 		}
 		var rec OpRecord
-		if err := json.Unmarshal(v[32:], &rec); err != nil {
+		if err := json.Unmarshal(body, &rec); err != nil {
 			return nil, err
 		}
 		if !f.Since.IsZero() && rec.Time.Before(f.Since) {
@@ -255,7 +258,7 @@ func (r *Reader) OpLog(f OpFilter) ([]OpRecord, error) {
 			(f.Op != "" && !strings.HasPrefix(rec.Op, f.Op)) || (f.Door != "" && rec.Door != f.Door) {
 			continue
 		}
-		rec.Hash = hexOf(v[:32])
+		rec.Hash = hexOf(sum)
 		out = append(out, rec)
 		if f.Limit > 0 && len(out) >= f.Limit {
 			break

@@ -28,7 +28,8 @@
 //	shared      address → model.SharedMailbox
 //	rolescope   dept id + address → ""                (roles scoped to a department)
 //	admins      address → ""
-//	oplog       seq → sha256(record) + record JSON    (LOG-1, hash-chained)
+//	oplog       seq → sha256(record JSON) + the record, deflated (LOG-1,
+//	            hash-chained; see oplogcodec.go)
 //	loginlog    seq → LoginRecord                     (LOG-2)
 //	batches     seq → Batch                           (LOG-5)
 //	perms, requests, unitofficers, lent, waiting: see requests.go
@@ -68,7 +69,7 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 var (
 	bMeta       = []byte("meta")
@@ -107,6 +108,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	2: indexPermsAndRequests,                  // 3: unit officers and delegations indexed
 	3: indexWaiting,                           // 4: pending requests by who decides them next
 	4: indexLeavers,                           // 5: reclaimed leavers out of deptmember, into deptleaver
+	5: func(tx *bolt.Tx) error { return nil }, // 6: new op-log records deflated (oplogcodec.go); older ones stay JSON
 }
 
 // ErrLocked means another process holds the data file: a running

@@ -493,6 +493,9 @@ func (w *writeTx) flush() error {
 		}
 	}
 	w.pending = nil
+	for _, b := range [][]byte{bMembers, bAddr} {
+		w.tx.Bucket(b).FillPercent = 0.9
+	}
 	return w.flushStats()
 }
 

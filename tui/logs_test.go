@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"reflect"
@@ -376,12 +375,18 @@ func TestLogsVerify(t *testing.T) {
 	err = db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("oplog"))
 		k := binary.BigEndian.AppendUint64(nil, 3)
-		v := bytes.Clone(b.Get(k))
-		i := bytes.Index(v[sha256.Size:], []byte(`"op":"`))
-		if i < 0 {
-			return fmt.Errorf("record 3 has no op: %s", v)
+		sum, body, err := store.DecodeOpValue(b.Get(k))
+		if err != nil {
+			return err
 		}
-		v[sha256.Size+i+len(`"op":"`)] ^= 0x20 // the op's first letter changes case
+		body = bytes.Clone(body)
+		i := bytes.Index(body, []byte(`"op":"`))
+		if i < 0 {
+			return fmt.Errorf("record 3 has no op: %s", body)
+		}
+		body[i+len(`"op":"`)] ^= 0x20 // the op's first letter changes case
+		v := store.EncodeOpValue(body)
+		copy(v, sum) // the hash it had
 		return b.Put(k, v)
 	})
 	if cerr := db.Close(); err == nil {

@@ -500,7 +500,12 @@ func TestAuditAfterHeavyUse(t *testing.T) {
 		if v == nil {
 			return fmt.Errorf("no oplog record %d", victim)
 		}
-		altered := bytes.Replace(append([]byte(nil), v...), []byte(`"target":"`), []byte(`"target":"x`), 1)
+		sum, body, err := store.DecodeOpValue(v)
+		if err != nil {
+			return err
+		}
+		altered := store.EncodeOpValue(bytes.Replace(bytes.Clone(body), []byte(`"target":"`), []byte(`"target":"x`), 1))
+		copy(altered, sum) // the hash it had
 		return b.Put(key, altered)
 	}); err != nil {
 		t.Fatal(err)
