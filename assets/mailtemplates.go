@@ -10,7 +10,9 @@ import (
 // request), notices about requests (request-turn to an approver,
 // request-progress and request-outcome to the requester and the subject),
 // the notice that warnings blocked a mailbox (blocked, to the person and
-// their head) and the human part of delivery status notifications. Each is a
+// their head), the confirmation and welcome mails of a mailing list
+// (list-confirm, list-welcome) and the human part of delivery status
+// notifications. Each is a
 // text/template file named KIND.LANG.tmpl whose first line is
 // "Subject: ..." and whose body follows a blank line.
 //
@@ -33,4 +35,4 @@ func MailTemplate(kind, lang string) (string, error) {
 }
 
 // MailTemplateKinds lists the kinds of mail template, each in every language.
-var MailTemplateKinds = []string{"held", "released", "rejected", "approval", "bounce", "request-turn", "request-progress", "request-outcome", "blocked"}
+var MailTemplateKinds = []string{"held", "released", "rejected", "approval", "bounce", "request-turn", "request-progress", "request-outcome", "blocked", "list-confirm", "list-welcome"}

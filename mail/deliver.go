@@ -85,6 +85,9 @@ type DeliveryConfig struct {
 	LocalMailbox func(model.Address) (model.Address, bool)
 	// Logf logs what goes wrong (log.Printf when nil).
 	Logf func(format string, args ...any)
+	// ListDelivered, when set, is told the recorded results of each round
+	// of a mailing list's post (QueueMessage.List), for its statistics.
+	ListDelivered func(m *store.QueueMessage, results []store.RcptResult)
 }
 
 // deliverySpool is the part of store.Spool the Deliverer uses.
@@ -304,6 +307,9 @@ func (d *Deliverer) record(m *store.QueueMessage, results []store.RcptResult) ro
 		return rd
 	}
 	rd.progressed = true
+	if m.List != "" && d.cfg.ListDelivered != nil {
+		d.cfg.ListDelivered(m, results)
+	}
 	if upd.Status == store.MsgQueued && upd.Pending == 0 {
 		d.conclude(upd)
 	}
@@ -733,9 +739,12 @@ func (d *Deliverer) conclude(m *store.QueueMessage) {
 		return
 	}
 	reason := fmt.Sprintf("%d of %d recipients failed", m.Failed, m.Rcpts)
-	if m.From == "" || m.DSN {
+	switch {
+	case m.From == "" || m.DSN:
 		reason += "; no DSN: the message is itself a bounce or notice"
-	} else {
+	case m.List != "":
+		reason += "; no DSN: a mailing list's post, its failures are counted as bounces in the list's statistics"
+	default:
 		id, err := d.bounce(m)
 		switch {
 		case errors.Is(err, errNoBounceAddress):
@@ -794,6 +803,8 @@ func (d *Deliverer) enqueueSystemOnce(keys []string, to model.Address, headerFro
 	dir := "out"
 	if local {
 		dir = "internal"
+	} else {
+		mb = to // an outside address (a list's confirmation) goes as it is
 	}
 	m := &store.QueueMessage{
 		ID:         d.spool.NewID(),

@@ -98,7 +98,12 @@ func (r *Relay) deliveryConfig() DeliveryConfig {
 		Lang:          r.langOf,
 		LocalMailbox:  r.localMailbox,
 		Logf:          r.log.Printf,
-		Sign:          NewDKIMSigner(r.store, r.log.Printf).Sign,
+		ListDelivered: func(m *store.QueueMessage, results []store.RcptResult) {
+			if err := countListDelivery(r.store, m, results, r.now()); err != nil {
+				r.log.Printf("list %s: count deliveries of %s: %v", m.List, m.ID, err)
+			}
+		},
+		Sign: NewDKIMSigner(r.store, r.log.Printf).Sign,
 	}
 	for _, rt := range r.cfg.Routes {
 		dc.Routes[rt.Domain] = NextHop{Kind: rt.Kind, Addr: rt.Addr, RequireTLS: rt.RequireTLS}

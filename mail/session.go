@@ -49,6 +49,7 @@ type session struct {
 	rcpts    []Path
 	seen     map[string]bool
 	replyTo  *replyTarget // the transaction decides a request's step (reply.go)
+	listTo   *listRcpt    // the transaction is to a mailing list's address (lists.go)
 }
 
 // reply makes an SMTP error reply. Only printable text reaches the wire:
@@ -335,6 +336,22 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 	if s.replyTo != nil {
 		return s.reply(550, [3]int{5, 5, 3}, "Send the decision to the reply address alone")
 	}
+	if s.r.isLocal(p.Domain) {
+		lr, ok, err := s.r.mailingListAt(p)
+		if err != nil {
+			return s.r.tempFail("read a mailing list", err)
+		}
+		if ok {
+			if err := s.rcptList(lr); err != nil {
+				return err
+			}
+			s.seen[strings.ToLower(p.String())] = true
+			return nil
+		}
+	}
+	if s.listTo != nil {
+		return s.reply(550, [3]int{5, 5, 3}, "Send mail to a mailing list's address (%s) alone, in a message of its own", s.listTo.list.Address)
+	}
 	if len(s.rcpts) >= s.r.cfg.Limits.MaxRecipients {
 		return s.reply(452, [3]int{4, 5, 3}, "Too many recipients; send the rest in another message")
 	}
@@ -379,6 +396,9 @@ func (s *session) Data(r io.Reader) error {
 	}
 	if s.replyTo != nil {
 		return s.r.acceptReply(s, body)
+	}
+	if s.listTo != nil {
+		return s.r.acceptList(s, body)
 	}
 	return s.r.accept(s, body)
 }
@@ -447,6 +467,7 @@ func (s *session) Reset() {
 	s.rcpts = s.rcpts[:0]
 	clear(s.seen)
 	s.replyTo = nil
+	s.listTo = nil
 }
 
 // Logout ends the session.

@@ -249,6 +249,7 @@ const (
 	OwnerGroup  OwnerKind = "group"
 	OwnerShared OwnerKind = "shared"
 	OwnerDept   OwnerKind = "dept"
+	OwnerList   OwnerKind = "list" // a mailing list for outside subscribers (LIST-2)
 )
 
 // Owner is what an address resolves to.
@@ -271,6 +272,8 @@ func (o Owner) Describe(addr Address) string {
 		return "the shared mailbox " + string(addr)
 	case OwnerDept:
 		return "a department mailbox"
+	case OwnerList:
+		return "the mailing list " + string(addr)
 	}
 	return "taken"
 }

@@ -114,6 +114,7 @@ const (
 	RightRequestApply  Right = "request.apply"  // apply approved requests: the IT step (REQ-2)
 	RightRequestUrgent Right = "request.urgent" // file a dismissal, which blocks the login on filing (ACC-5)
 	RightBookManage    Right = "book.manage"    // the customer address book: contacts and who may see or edit it
+	RightListManage    Right = "list.manage"    // mailing lists for outside subscribers: lists, senders, subscribers (LIST-2)
 )
 
 // rightsOf lists what one grant allows.
@@ -123,7 +124,7 @@ func rightsOf(g RoleGrant) []Right {
 		return []Right{RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset,
 			RightAccountUnlock, RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
 			RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
-			RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage}
+			RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage, RightListManage}
 	case RoleSubadmin:
 		rs := []Right{RightMemberRead}
 		if slices.Contains(g.Rights, SubMembers) {

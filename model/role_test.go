@@ -74,7 +74,7 @@ var everyRight = []Right{
 	RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset, RightAccountUnlock,
 	RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
 	RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
-	RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage,
+	RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage, RightListManage,
 }
 
 // TestRightsOfEachRole is the table of ROLE-1: what each role may do over a

@@ -236,6 +236,9 @@ type QueueMessage struct {
 	ReasonsZH []string `json:"reasons_zh,omitempty"`
 	Rules     []string `json:"rules,omitempty"` // policy rules that contributed
 	DSN       bool     `json:"dsn,omitempty"`   // this message is itself a bounce or notice
+	// List is the mailing list a post goes out for (LIST-2): its copies
+	// are counted in the list's statistics, and failures make no DSN.
+	List model.Address `json:"list,omitempty"`
 	// Decision, DecidedBy, Decided and Comment record the release or
 	// rejection of a held message ("released" or "rejected").
 	Decision  string        `json:"decision,omitempty"`

@@ -34,6 +34,7 @@
 //	batches     seq → Batch                           (LOG-5)
 //	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
+//	lists, listsubs, listtoken, liststats             (LIST-2: see lists.go)
 //
 // A reclaimed leaver (ACC-5) keeps the departments on its record, as
 // history, but is indexed under deptleaver instead of deptmember: the
@@ -99,7 +100,8 @@ var (
 
 var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLeaver, bDeptLead, bMembers, bAddr, bEmpID,
 	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches,
-	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail}
+	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail,
+	bLists, bListSubs, bListToken, bListStats}
 
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{

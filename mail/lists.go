@@ -1,0 +1,361 @@
+package mail
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/textproto"
+	"github.com/emersion/go-smtp"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// Mailing lists for outside subscribers (LIST-2): the list's addresses at
+// the relay.
+//
+//	LOCAL@DOMAIN                 a post: only from the list's senders,
+//	                             through submission (AUTH); it goes to
+//	                             every subscribed address
+//	LOCAL+subscribe@DOMAIN       asks to subscribe the envelope sender: it
+//	                             becomes unconfirmed and gets a
+//	                             confirmation mail from
+//	LOCAL+confirm-TOKEN@DOMAIN   mail to it (a reply) confirms: TOKEN is an
+//	                             HMAC-SHA256 (the spool's reply key, 128
+//	                             bits shown) of the list, the address and
+//	                             the moment of the request, so it cannot be
+//	                             guessed, and the store keeps which
+//	                             request it was made for
+//	LOCAL+unsubscribe@DOMAIN     unsubscribes the envelope sender; every
+//	                             list copy names it in List-Unsubscribe
+//	                             (RFC 2369, mailto)
+//	LOCAL+bounces@DOMAIN         the envelope sender of list copies and of
+//	                             nothing else: delivery reports that come
+//	                             back to it are counted as bounces
+//
+// A subscribe, confirm or unsubscribe request is the transaction's only
+// recipient, needs a sender (not <>) and is refused when it says a program
+// sent it (Auto-Submitted): an out-of-office answer subscribes nobody. Its
+// change is made through the write path as postroom itself, door smtp,
+// with the sending address and IP in the operation log.
+
+// listRcpt is what a transaction to one of a list's addresses does.
+type listRcpt struct {
+	list  *model.MailingList
+	tag   string // "" for a post, else a model.ListTag*
+	token string
+}
+
+// listToken makes the confirmation token of a subscribe request.
+func listToken(key []byte, list model.Address, addr string, at time.Time) string {
+	m := hmac.New(sha256.New, key)
+	fmt.Fprintf(m, "list-confirm/%s/%s/%d", list, strings.ToLower(addr), at.UnixNano())
+	return hex.EncodeToString(m.Sum(nil)[:model.ListTokenLen/2])
+}
+
+// mailingListAt finds the list a local recipient is addressed to: the
+// list itself (tag "") or one of its tagged addresses. ok is false for
+// every other address (one read, no allocation for addresses without '+'
+// that are not lists).
+func (r *Relay) mailingListAt(p Path) (lr *listRcpt, ok bool, err error) {
+	local, tag, token := p.Local, "", ""
+	if strings.IndexByte(p.Local, '+') > 0 {
+		var tagged bool
+		if local, tag, token, tagged = model.ListTagOf(p.Local); !tagged {
+			return nil, false, nil
+		}
+	}
+	a, perr := model.ParseAddress(local + "@" + p.Domain)
+	if perr != nil {
+		return nil, false, nil
+	}
+	err = r.store.Read(func(rd *store.Reader) error {
+		o, found, err := rd.Owner(a)
+		if err != nil || !found || o.Kind != model.OwnerList {
+			return err
+		}
+		l, err := rd.MailingList(a)
+		if err != nil {
+			return err
+		}
+		lr, ok = &listRcpt{list: l, tag: tag, token: token}, true
+		return nil
+	})
+	return lr, ok, err
+}
+
+// rcptList takes a list's address at RCPT.
+func (s *session) rcptList(lr *listRcpt) error {
+	if len(s.rcpts) > 0 || s.listTo != nil {
+		return s.reply(550, [3]int{5, 5, 3}, "Send mail to a mailing list's address (%s) alone, in a message of its own", lr.list.Address)
+	}
+	l := lr.list
+	switch lr.tag {
+	case "":
+		if s.account == nil || !l.MayPost(s.account.Address) {
+			return s.reply(550, [3]int{5, 7, 1}, "Only the senders of the mailing list %s may post to it, logged in through submission; an admin names them (list sender add %s ADDR)", l.Address, l.Address)
+		}
+	case model.ListTagBounces:
+		if s.from != "" {
+			return s.reply(550, [3]int{5, 7, 1}, "%s takes only delivery reports (from <>); to leave the list write to %s", model.ListTagAddress(l.Address, model.ListTagBounces), model.ListTagAddress(l.Address, model.ListTagUnsubscribe))
+		}
+	default:
+		if s.from == "" {
+			return s.reply(550, [3]int{5, 7, 1}, "A subscription request needs a sender address: mail from the address to subscribe or unsubscribe")
+		}
+	}
+	s.listTo = lr
+	return nil
+}
+
+// acceptList handles the DATA of a transaction to a list's address.
+func (r *Relay) acceptList(s *session, body []byte) error {
+	lr := s.listTo
+	if lr.tag == "" {
+		return r.acceptListPost(s, body)
+	}
+	if lr.tag == model.ListTagBounces {
+		if err := r.store.CountListDay(lr.list.Address, model.ListDay{Day: model.DayOf(r.now()), Bounced: 1}); err != nil {
+			return r.tempFail("count a bounce", err)
+		}
+		return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "Delivery report counted for the list " + string(lr.list.Address)}
+	}
+	if autoSubmitted(body) {
+		return s.reply(550, [3]int{5, 7, 1}, "An automatic reply does not change a subscription to %s", lr.list.Address)
+	}
+	who := s.fromPath.String()
+	act := model.System(model.DoorSMTP)
+	act.Name, act.Source = "postroom (mail from "+who+")", s.source()
+	list := lr.list
+	switch lr.tag {
+	case model.ListTagSubscribe:
+		key, err := r.spool.ReplyKey()
+		if err != nil {
+			return r.tempFail("list token key", err)
+		}
+		now := r.now()
+		ch := &model.RequestSubscription{List: list.Address, Address: who, Token: listToken(key, list.Address, who, now)}
+		if err := r.store.Apply(act, ch); err != nil {
+			return r.listRefusal(s, err)
+		}
+		switch ch.Outcome {
+		case model.SubscribeAlready:
+			return listOK(s, "%s is already subscribed to %s", who, list.Address)
+		case model.SubscribeWaiting:
+			return listOK(s, "A confirmation was sent to %s less than an hour ago: reply to it to subscribe to %s", who, list.Address)
+		}
+		addr, _ := model.ParseContactEmail(who)
+		if err := r.sendListMail(listMailConfirm, list, addr, ch.Token); err != nil {
+			r.log.Printf("list %s: confirmation to %s: %v", list.Address, addr, err)
+		}
+		return listOK(s, "Confirmation sent to %s: reply to it to subscribe to %s", who, list.Address)
+	case model.ListTagConfirm:
+		ch := &model.ConfirmSubscription{Token: lr.token}
+		if err := r.store.Apply(act, ch); err != nil {
+			return r.listRefusal(s, err)
+		}
+		if err := r.sendListMail(listMailWelcome, list, ch.Subscriber.Address, ""); err != nil {
+			r.log.Printf("list %s: welcome to %s: %v", list.Address, ch.Subscriber.Address, err)
+		}
+		return listOK(s, "%s is subscribed to %s", ch.Subscriber.Address, list.Address)
+	case model.ListTagUnsubscribe:
+		ch := &model.Unsubscribe{List: list.Address, Address: who, ByMail: true}
+		if err := r.store.Apply(act, ch); err != nil {
+			return r.listRefusal(s, err)
+		}
+		return listOK(s, "%s is not subscribed to %s (any more)", who, list.Address)
+	}
+	return s.reply(550, [3]int{5, 1, 1}, "No such address")
+}
+
+func listOK(s *session, format string, args ...any) error {
+	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: cleanReply(fmt.Sprintf(format, args...), s.utf8)}
+}
+
+// listRefusal answers a change the store refused: the person's mistake as
+// 550 with the reason, the server's trouble as 451.
+func (r *Relay) listRefusal(s *session, err error) error {
+	if !model.IsUserError(err) {
+		return r.tempFail("mailing list", err)
+	}
+	return s.reply(550, [3]int{5, 7, 1}, "%s", model.Localize(err, "en"))
+}
+
+// acceptListPost queues a post to every subscribed address: one spool
+// message with a recipient per address (as a group's fan-out), the
+// envelope sender LOCAL+bounces@DOMAIN, and the list headers.
+func (r *Relay) acceptListPost(s *session, body []byte) error {
+	now := r.now()
+	hdr, _ := ParseHeader(body)
+	l := s.listTo.list
+	var rcpts []store.QueueRcpt
+	var locals []model.Address
+	err := r.store.Read(func(rd *store.Reader) error {
+		cur, err := rd.MailingList(l.Address)
+		if err != nil {
+			return err
+		}
+		l = cur
+		rcpts = make([]store.QueueRcpt, 0, l.Counts.Subscribed)
+		if err := rd.SubscribedAddresses(l.Address, func(a string) error {
+			if at := strings.LastIndexByte(a, '@'); at > 0 && rd.IsLocal(a[at+1:]) {
+				locals = append(locals, model.Address(a))
+				return nil
+			}
+			rcpts = append(rcpts, store.QueueRcpt{Addr: model.Address(a), Status: store.RcptPending})
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(locals) == 0 {
+			return nil
+		}
+		pol, err := rd.ReadOnlyMailPolicy()
+		if err != nil {
+			return err
+		}
+		res, err := model.ResolveRecipients(rd, pol, locals)
+		if err != nil {
+			return err
+		}
+		for _, mb := range res.Local {
+			rcpts = append(rcpts, store.QueueRcpt{Addr: mb.Address, Local: true, Folder: mb.Folder, Status: store.RcptPending})
+		}
+		return nil
+	})
+	if err != nil {
+		if model.IsUserError(err) {
+			return r.listRefusal(s, err)
+		}
+		return r.tempFail("read a mailing list", err)
+	}
+	if len(rcpts) == 0 {
+		return s.reply(554, [3]int{5, 5, 0}, "The mailing list %s has no subscribed addresses yet; nothing was sent", l.Address)
+	}
+	m := &store.QueueMessage{
+		ID:         r.spool.NewID(),
+		Received:   now,
+		Door:       string(s.door),
+		Source:     s.source(),
+		Account:    s.account.Address,
+		From:       model.ListTagAddress(l.Address, model.ListTagBounces),
+		HeaderFrom: string(hdr.From),
+		Subject:    hdr.Subject,
+		Expires:    now.Add(r.cfg.Queue.Lifetime.D()),
+		Direction:  "out",
+		Status:     store.MsgQueued,
+		List:       l.Address,
+	}
+	body = AddListHeaders(body, l)
+	body = AddTraceHeaders(body, r.received(s, m.ID, now))
+	if err := r.spool.Enqueue(m, rcpts, body); err != nil {
+		return r.tempFail("queue a list post", err)
+	}
+	if err := r.store.CountListDay(l.Address, model.ListDay{Day: model.DayOf(now), Posts: 1}); err != nil {
+		r.log.Printf("list %s: count a post: %v", l.Address, err)
+	}
+	r.del.Offer(m, rcpts, body)
+	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0},
+		Message: fmt.Sprintf("OK: queued as %s for %d subscribers of %s", m.ID, len(rcpts), l.Address)}
+}
+
+// AddListHeaders gives a list copy its list header fields: List-Id (RFC
+// 2919: the list's name and LOCAL.DOMAIN), List-Unsubscribe (RFC 2369, the
+// mailto form: LOCAL+unsubscribe@DOMAIN), List-Post: NO (subscribers
+// cannot post), Precedence: bulk. Fields of those names that the post
+// already had are replaced; the rest of the message is kept byte for byte.
+func AddListHeaders(body []byte, l *model.MailingList) []byte {
+	fields := foldField("List-Id", encodeHeaderText(l.Name)+" <"+l.Address.Local()+"."+l.Address.Domain()+">") +
+		foldField("List-Unsubscribe", "<mailto:"+model.ListTagAddress(l.Address, model.ListTagUnsubscribe)+"?subject=unsubscribe>") +
+		"List-Post: NO\r\nPrecedence: bulk\r\n"
+	end := headerLength(body)
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(body[:end])))
+	if err != nil {
+		return append([]byte(fields), body...)
+	}
+	for _, k := range []string{"List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Post", "Precedence"} {
+		h.Del(k)
+	}
+	var out bytes.Buffer
+	out.Grow(len(body) + len(fields))
+	out.WriteString(fields)
+	if err := textproto.WriteHeader(&out, h); err != nil {
+		return append([]byte(fields), body...)
+	}
+	out.Write(body[end:])
+	return out.Bytes()
+}
+
+// The mails a list writes to a subscriber (assets/mail/KIND.LANG.tmpl).
+const (
+	listMailConfirm = "list-confirm"
+	listMailWelcome = "list-welcome"
+)
+
+// listMailData is what the list mails say.
+type listMailData struct {
+	List        model.Address
+	Name        string
+	Address     string // the subscriber
+	Confirm     string // the confirmation address (list-confirm)
+	Unsubscribe string
+	Subscribe   string
+	Hostname    string
+}
+
+// sendListMail queues a confirmation or welcome mail to an outside
+// address. Its language is not known, so it is written in Chinese and
+// English, one after the other. The confirmation's From and Reply-To are
+// the confirmation address, so a plain reply confirms.
+func (r *Relay) sendListMail(kind string, l *model.MailingList, to string, token string) error {
+	d := listMailData{List: l.Address, Name: singleLine(l.Name), Address: to, Hostname: r.cfg.Hostname,
+		Unsubscribe: model.ListTagAddress(l.Address, model.ListTagUnsubscribe), Subscribe: model.ListTagAddress(l.Address, model.ListTagSubscribe)}
+	from := l.Address
+	if token != "" {
+		d.Confirm = model.ListTagAddress(l.Address, model.ListTagConfirm+"-"+token)
+		from = model.Address(d.Confirm)
+	}
+	zhSubject, zhText, err := renderMail(kind, "zh-CN", d)
+	if err != nil {
+		return err
+	}
+	enSubject, enText, err := renderMail(kind, "en", d)
+	if err != nil {
+		return err
+	}
+	subject := zhSubject + " / " + enSubject
+	text := zhText + "\r\n----------\r\n\r\n" + enText
+	replyTo := model.Address("")
+	if token != "" {
+		replyTo = from
+	}
+	msg := composeNotice(kind, "zh-CN", l.Name, from, "", model.Address(to), replyTo, r.now(), r.cfg.Hostname, subject, text)
+	_, err = r.del.enqueueSystem(model.Address(to), from, subject, msg)
+	return err
+}
+
+// countListDelivery adds a round's results for a list post to the list's
+// statistics of the day: copies delivered, and copies that failed for good
+// (bounces).
+func countListDelivery(st *store.Store, m *store.QueueMessage, results []store.RcptResult, now time.Time) error {
+	var d model.ListDay
+	for _, x := range results {
+		switch {
+		case x.Delivered:
+			d.Delivered++
+		case x.Permanent:
+			d.Bounced++
+		}
+	}
+	if d.Delivered == 0 && d.Bounced == 0 {
+		return nil
+	}
+	d.Day = model.DayOf(now)
+	return st.CountListDay(m.List, d)
+}

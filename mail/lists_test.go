@@ -1,0 +1,270 @@
+package mail
+
+import (
+	"encoding/base64"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// listServer is a running relay (delivery included) whose other-domain
+// mail goes to a fake next hop, with the list news@example.com whose one
+// sender is the demo member.
+func listServer(t *testing.T) (*testServer, *fakeHop, model.Address) {
+	t.Helper()
+	hop := newFakeHop(t, fakeHopOptions{})
+	ts := newTestServer(t, func(c *Config) { c.Smarthost.Addr = hop.addr })
+	sender := model.Address(demoLogin(t, "member").Address)
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.AddList{Address: "news@example.com", Name: "产品通讯", Senders: []model.Address{sender}}); err != nil {
+		t.Fatal(err)
+	}
+	ts.run()
+	return ts, hop, sender
+}
+
+func (ts *testServer) list() *model.MailingList {
+	ts.t.Helper()
+	var l *model.MailingList
+	if err := ts.store.Read(func(r *store.Reader) error {
+		var err error
+		l, err = r.MailingList("news@example.com")
+		return err
+	}); err != nil {
+		ts.t.Fatal(err)
+	}
+	return l
+}
+
+func (ts *testServer) listDay() model.ListDay {
+	ts.t.Helper()
+	var d model.ListDay
+	ts.store.Read(func(r *store.Reader) error {
+		days, err := r.ListDays("news@example.com", model.DayOf(ts.clock.Now()), model.DayOf(ts.clock.Now()))
+		if len(days) == 1 {
+			d = days[0]
+		}
+		return err
+	})
+	return d
+}
+
+// hopMessagesTo returns what the next hop got for rcpt.
+func hopMessagesTo(h *fakeHop, rcpt string) []hopMsg {
+	var out []hopMsg
+	for _, m := range h.received() {
+		for _, to := range m.to {
+			if strings.EqualFold(to, rcpt) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+var confirmAddrRE = regexp.MustCompile(`news\+confirm-[0-9a-f]{32}@example\.com`)
+
+// TestListCycle: the whole life of a subscriber through the real doors.
+// An outside address subscribes by mail, gets a confirmation whose reply
+// address carries a token, confirms by replying, receives a post of the
+// list's sender with List-Id and List-Unsubscribe, unsubscribes by mail
+// to the address List-Unsubscribe names, and gets no more posts. The
+// counts, the day's statistics and the operation log follow each step.
+func TestListCycle(t *testing.T) {
+	ts, hop, sender := listServer(t)
+	const reader = "Reader@Outside.example"
+
+	// Subscribe from outside, through the inbound door.
+	c := ts.dial(ts.inbound)
+	if err := send(c, reader, []string{"news+subscribe@example.com"}, message(reader, "news+subscribe@example.com", "subscribe", "")); err != nil {
+		t.Fatalf("subscribe: %v", err)
+	}
+	if l := ts.list(); l.Counts != (model.ListCounts{Unconfirmed: 1}) {
+		t.Fatalf("after subscribing: %+v", l.Counts)
+	}
+	waitFor(t, "the confirmation", func() bool { return len(hopMessagesTo(hop, "reader@outside.example")) == 1 })
+	conf := hopMessagesTo(hop, "reader@outside.example")[0]
+	if conf.from != "" {
+		t.Errorf("the confirmation's envelope sender is %q, want <>", conf.from)
+	}
+	addr := confirmAddrRE.FindString(conf.body)
+	if addr == "" || !strings.Contains(conf.body, "Reply-To: "+addr) {
+		t.Fatalf("no confirmation address in Reply-To:\n%s", conf.body)
+	}
+	text := decodedBody(t, conf.body)
+	for _, want := range []string{"产品通讯", addr, "reader@outside.example", "reply to this mail", "直接回复本邮件"} {
+		if !strings.Contains(text+conf.body, want) {
+			t.Errorf("the confirmation lacks %q:\n%s", want, text)
+		}
+	}
+
+	// Before confirming, a post reaches nobody.
+	sub, _ := ts.login("member")
+	if err := send(sub, string(sender), []string{"news@example.com"}, message(string(sender), "news@example.com", "early", "x")); code(err) != 554 {
+		t.Fatalf("a post with nobody subscribed: %v, want 554", err)
+	}
+
+	// A guessed token is refused; an automatic reply does not confirm.
+	c = ts.dial(ts.inbound)
+	guess := "news+confirm-" + strings.Repeat("0", 32) + "@example.com"
+	if err := send(c, reader, []string{guess}, message(reader, guess, "Re: confirm", "yes")); code(err) != 550 {
+		t.Fatalf("a guessed token: %v, want 550", err)
+	}
+	auto := "Auto-Submitted: auto-replied\r\n" + message(reader, addr, "Out of office", "away")
+	if err := send(c, reader, []string{addr}, auto); code(err) != 550 {
+		t.Fatalf("an automatic reply: %v, want 550", err)
+	}
+	// The confirmation address is the transaction's only recipient.
+	if err := send(c, reader, []string{addr, "wangwei@example.com"}, message(reader, addr, "Re", "x")); code(err) != 550 {
+		t.Fatalf("confirmation with another recipient: %v, want 550", err)
+	}
+	c.Reset()
+
+	// Confirm by replying.
+	if err := send(c, "reader@outside.example", []string{addr}, message(reader, addr, "Re: confirm", "yes please")); err != nil {
+		t.Fatalf("confirm: %v", err)
+	}
+	if l := ts.list(); l.Counts != (model.ListCounts{Subscribed: 1}) {
+		t.Fatalf("after confirming: %+v", l.Counts)
+	}
+	if err := send(c, reader, []string{addr}, message(reader, addr, "Re: confirm", "again")); code(err) != 550 {
+		t.Fatalf("the token twice: %v, want 550", err)
+	}
+	waitFor(t, "the welcome", func() bool { return len(hopMessagesTo(hop, "reader@outside.example")) == 2 })
+
+	// Only the list's senders post.
+	other, otherAddr := ts.login("head")
+	err := send(other, string(otherAddr), []string{"news@example.com"}, message(string(otherAddr), "news@example.com", "mine", "x"))
+	if se, ok := err.(*smtp.SMTPError); !ok || se.Code != 550 || se.EnhancedCode != (smtp.EnhancedCode{5, 7, 1}) || !strings.Contains(se.Message, "Only the senders") {
+		t.Fatalf("a post from someone else: %v", err)
+	}
+	out := ts.dial(ts.inbound)
+	if err := send(out, "spammer@outside.example", []string{"news@example.com"}, message("spammer@outside.example", "news@example.com", "buy", "x")); code(err) != 550 {
+		t.Fatalf("a post from outside: %v", err)
+	}
+
+	// The sender posts; the subscriber receives it with the list headers.
+	if err := send(sub, string(sender), []string{"news@example.com"}, message(string(sender), "news@example.com", "December news", "新品上市")); err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	waitFor(t, "the post", func() bool { return len(hopMessagesTo(hop, "reader@outside.example")) == 3 })
+	post := hopMessagesTo(hop, "reader@outside.example")[2]
+	if post.from != "news+bounces@example.com" {
+		t.Errorf("the post's envelope sender is %q", post.from)
+	}
+	for _, want := range []string{"List-Id: =?utf-8?b?", "<news.example.com>", "List-Unsubscribe: <mailto:news+unsubscribe@example.com?subject=unsubscribe>", "Subject: December news", "新品上市"} {
+		if !strings.Contains(post.body, want) {
+			t.Errorf("the post lacks %q:\n%s", want, post.body)
+		}
+	}
+	if strings.Contains(post.body, "List-Unsubscribe-Post") {
+		t.Error("List-Unsubscribe-Post promises a one-click HTTPS unsubscribe that is not offered")
+	}
+	waitFor(t, "the statistics", func() bool { d := ts.listDay(); return d.Posts == 1 && d.Delivered == 1 })
+
+	// Unsubscribe by mail to the List-Unsubscribe address.
+	if err := send(c, reader, []string{"news+unsubscribe@example.com"}, message(reader, "news+unsubscribe@example.com", "unsubscribe", "")); err != nil {
+		t.Fatalf("unsubscribe: %v", err)
+	}
+	if l := ts.list(); l.Counts != (model.ListCounts{Unsubscribed: 1}) {
+		t.Fatalf("after unsubscribing: %+v", l.Counts)
+	}
+	if err := send(sub, string(sender), []string{"news@example.com"}, message(string(sender), "news@example.com", "January", "x")); code(err) != 554 {
+		t.Fatalf("a post after the only subscriber left: %v", err)
+	}
+	d := ts.listDay()
+	if d != (model.ListDay{Day: model.DayOf(ts.clock.Now()), Posts: 1, Delivered: 1, Subscribed: 1, Unsubscribed: 1}) {
+		t.Errorf("the day's statistics: %+v", d)
+	}
+
+	// A delivery report to the bounces address is counted; nothing else
+	// is taken there.
+	if err := send(c, "", []string{"news+bounces@example.com"}, message("MAILER-DAEMON@outside.example", "news+bounces@example.com", "Undelivered", "x")); err != nil {
+		t.Fatalf("a bounce: %v", err)
+	}
+	if err := send(c, reader, []string{"news+bounces@example.com"}, message(reader, "news+bounces@example.com", "hi", "x")); code(err) != 550 {
+		t.Fatalf("a letter to the bounces address: %v", err)
+	}
+	if d := ts.listDay(); d.Bounced != 1 {
+		t.Errorf("bounces %d, want 1", d.Bounced)
+	}
+
+	// The subscribe and unsubscribe changes are in the operation log,
+	// through the smtp door, naming the address; the token is not there.
+	var recs []store.OpRecord
+	if err := ts.store.Read(func(r *store.Reader) error {
+		var err error
+		recs, err = r.OpLog(store.OpFilter{Op: "list."})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	for i := len(recs) - 1; i >= 0; i-- { // oldest first
+		r := recs[i]
+		if strings.HasPrefix(r.Op, "list.") && r.Door == model.DoorSMTP {
+			ops = append(ops, r.Op)
+			if !strings.Contains(strings.ToLower(r.Name), "reader@outside.example") {
+				t.Errorf("%s by %q: the name does not say whose mail it was", r.Op, r.Name)
+			}
+			for _, ch := range r.Changes {
+				if strings.Contains(string(ch.After)+string(ch.Before), addr[len("news+confirm-"):32+len("news+confirm-")]) {
+					t.Errorf("%s: the token is in the operation log", r.Op)
+				}
+			}
+		}
+	}
+	if strings.Join(ops, " ") != "list.subscribe list.confirm list.unsubscribe" {
+		t.Errorf("logged %q", ops)
+	}
+}
+
+// TestListSubscribeRefusals: requests without a sender, automatic ones,
+// and a list address among other recipients are refused; a second request
+// within the hour sends no second confirmation.
+func TestListSubscribeRefusals(t *testing.T) {
+	ts, hop, _ := listServer(t)
+	c := ts.dial(ts.inbound)
+	if err := send(c, "", []string{"news+subscribe@example.com"}, message("x@outside.example", "news+subscribe@example.com", "s", "")); code(err) != 550 {
+		t.Fatalf("null sender: %v", err)
+	}
+	c.Reset()
+	if err := send(c, "x@outside.example", []string{"news+subscribe@example.com"}, "Auto-Submitted: auto-replied\r\n"+message("x@outside.example", "n", "s", "")); code(err) != 550 {
+		t.Fatalf("automatic: %v", err)
+	}
+	if err := send(c, "x@outside.example", []string{"wangwei@example.com", "news+subscribe@example.com"}, message("x@outside.example", "n", "s", "")); code(err) != 550 {
+		t.Fatalf("among others: %v", err)
+	}
+	c.Reset()
+	for i := 0; i < 3; i++ {
+		if err := send(c, "x@outside.example", []string{"news+subscribe@example.com"}, message("x@outside.example", "n", "s", "")); err != nil {
+			t.Fatalf("subscribe %d: %v", i, err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(hopMessagesTo(hop, "x@outside.example")); n != 1 {
+		t.Fatalf("%d confirmations for three requests within the hour", n)
+	}
+	if err := send(c, "x@outside.example", []string{"nolist+subscribe@example.com"}, message("x@outside.example", "n", "s", "")); code(err) != 550 {
+		t.Fatalf("a tag on an address that is no list: %v", err)
+	}
+}
+
+// decodedBody returns the decoded base64 text of a single-part notice.
+func decodedBody(t *testing.T, msg string) string {
+	t.Helper()
+	_, b, ok := strings.Cut(msg, "\r\n\r\n")
+	if !ok {
+		return ""
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(b, "\r\n", ""))
+	if err != nil {
+		return b
+	}
+	return string(raw)
+}
