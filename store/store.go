@@ -31,7 +31,8 @@
 //	oplog       seq → sha256(record JSON) + the record, deflated (LOG-1,
 //	            hash-chained; see oplogcodec.go)
 //	loginlog    seq → LoginRecord                     (LOG-2)
-//	batches     seq → Batch                           (LOG-5)
+//	batches     seq → Batch                           (LOG-5: see batch.go)
+//	batchrows   batch id + row number → BatchRow
 //	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
 //	lists, listsubs, listtoken, liststats             (LIST-2: see lists.go)
@@ -101,7 +102,8 @@ var (
 var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLeaver, bDeptLead, bMembers, bAddr, bEmpID,
 	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches,
 	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail,
-	bLists, bListSubs, bListToken, bListStats}
+	bLists, bListSubs, bListToken, bListStats,
+	bBatchRows}
 
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{
@@ -176,6 +178,10 @@ func Open(path string, opt Options) (*Store, error) {
 		hashing: make(chan struct{}, max(1, runtime.NumCPU())), throttle: newThrottle()}
 	if !opt.ReadOnly {
 		if err := s.migrate(); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if err := s.closeInterrupted(); err != nil {
 			db.Close()
 			return nil, err
 		}

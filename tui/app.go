@@ -90,6 +90,8 @@ func newAppWith(s *Session, passwordDue string, panes []Pane) *App {
 // Held mail, the queue narrowed to what waits for them (held says there is
 // some) — except the helpdesk, whose UI is the reset desk alone.
 //
+// Admins and auditors get Batch tasks (LOG-5), last on the rail.
+//
 // Those who may read the user and permission list (heads, officers, unit
 // officers, auditors, admins) get Permissions (PERM-4).
 //
@@ -103,9 +105,9 @@ func panesFor(s *Session, held bool) []Pane {
 		// My requests last: an admin rarely files one, and My account
 		// keeps a digit key.
 		return []Pane{newHomePane(s), newApprovalsPane(s), newOrgPane(s), newGroupsPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s),
-			newSettingsPane(s), newAccountPane(s), newMyRequestsPane(s), newPermsPane(s)}
+			newSettingsPane(s), newAccountPane(s), newMyRequestsPane(s), newPermsPane(s), newBatchPane(s)}
 	case act.Has(model.RoleAuditor):
-		return withDeputy(s, []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newPermsPane(s), newMyRequestsPane(s), newAccountPane(s)})
+		return withDeputy(s, []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newPermsPane(s), newMyRequestsPane(s), newAccountPane(s), newBatchPane(s)})
 	case act.Has(model.RoleHelpdesk):
 		return withDeputy(s, []Pane{newDeskPane(s), newMyRequestsPane(s), newAccountPane(s)})
 	}
@@ -260,6 +262,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, a.checkHanded())
 		}
 		for i, p := range a.panes {
+			if _, ok := p.(*batchPane); !ok && msg.onlyBatches() {
+				continue // batch progress: only the Batch tasks pane reads it
+			}
 			var c tea.Cmd
 			a.panes[i], c = p.Update(msg)
 			cmds = append(cmds, c)

@@ -56,6 +56,9 @@ type bookImportReport struct {
 	Errors      int                   `json:"errors"`
 	Ignored     []string              `json:"ignored_columns"`
 	Outcomes    []model.ImportOutcome `json:"outcomes"`
+	// Batch is the batch task that records the run row by row (LOG-5);
+	// a dry run records none.
+	Batch uint64 `json:"batch,omitempty"`
 }
 
 // sharingJSON is what book share prints with --json.
@@ -252,6 +255,9 @@ func bookImportCmd(env *Env) *cobra.Command {
 			}
 			if len(failed) > 0 && ch.Errors == 0 {
 				return failed[0].Err // refused, or the store failed: no report to give
+			}
+			if !dry {
+				rep.Batch = env.recordBatch(model.BatchImportContacts, importState(importReport{Applied: rep.Applied}), bookImportSummary(rep), bookImportRows(rep))
 			}
 			if asJSON {
 				if err := env.printJSON(rep); err != nil {
@@ -496,4 +502,38 @@ func bookDirectoryCmd(env *Env) *cobra.Command {
 	c.Flags().StringVar(&query, "query", "", "name, pinyin or initials, address, phone or department")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+func bookImportSummary(rep bookImportReport) string {
+	if !rep.Applied {
+		return fmt.Sprintf("%s: %d rows or cards have problems; nothing was imported", rep.File, rep.Errors)
+	}
+	return fmt.Sprintf("%s: %d added, %d overwritten, %d unchanged, %d skipped", rep.File, rep.Added, rep.Overwritten, rep.Unchanged, rep.Skipped)
+}
+
+// bookImportRows is the per-row report of a contacts import as batch
+// rows. The import is all or nothing, so when any row failed the good ones
+// are skipped.
+func bookImportRows(rep bookImportReport) []model.BatchRow {
+	rows := make([]model.BatchRow, 0, len(rep.Outcomes))
+	for _, o := range rep.Outcomes {
+		key := fmt.Sprintf("%s %d", o.Unit, o.Number)
+		if o.Name != "" {
+			key += " " + o.Name
+		}
+		if o.Email != "" {
+			key += " <" + o.Email + ">"
+		}
+		row := model.BatchRow{Key: key, Outcome: model.OutcomeOK, Reason: o.Action}
+		switch {
+		case o.Action == "error":
+			row.Outcome, row.Reason = model.OutcomeFailed, o.Reason
+		case !rep.Applied:
+			row.Outcome, row.Reason = model.OutcomeSkipped, "not imported: other rows have problems"
+		case o.Action == "skipped":
+			row.Outcome, row.Reason = model.OutcomeSkipped, o.Reason
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }

@@ -63,6 +63,7 @@ func New(env *Env) *cobra.Command {
 		sharedCmd(env), roleCmd(env), dkimCmd(env), logCmd(env), auditCmd(env), queueCmd(env), backupCmd(env), importCmd(env), exportCmd(env), whoamiCmd(env), accessCmd(env))
 	root.AddCommand(bookCmd(env))
 	root.AddCommand(listCmd(env))
+	root.AddCommand(batchCmd(env))
 	root.AddCommand(permCmd(env), requestCmd(env))
 	strictGroups(root)
 	return root

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +28,9 @@ type importReport struct {
 	DryRun   bool             `json:"dry_run"`
 	Applied  bool             `json:"applied"`
 	Errors   []model.RowError `json:"errors"`
+	// Batch is the batch task that records the run row by row (LOG-5);
+	// a dry run records none.
+	Batch uint64 `json:"batch,omitempty"`
 }
 
 func importCmd(env *Env) *cobra.Command {
@@ -49,6 +54,10 @@ func importCmd(env *Env) *cobra.Command {
 				return err
 			}
 			rep := importReport{File: filepath.Base(args[0]), Encoding: file.Encoding, Rows: len(file.Rows) + countLines(file.Errors), DryRun: dry, Errors: file.Errors}
+			lines := make([]importLine, 0, len(file.Rows))
+			for _, row := range file.Rows {
+				lines = append(lines, importLine{row.Line, row.Address})
+			}
 			var plan *model.ImportPlan
 			if err := env.Store.Read(func(r *store.Reader) error {
 				plan = model.PlanMemberImport(r, file, create)
@@ -57,6 +66,7 @@ func importCmd(env *Env) *cobra.Command {
 				return err
 			}
 			rep.Errors = append(rep.Errors, plan.Errors...)
+			done := importDone(plan)
 			rep.Added, rep.Updated, rep.Same = plan.Adds, plan.Updates, plan.Unchanged
 			rep.Depts = []string{}
 			if create {
@@ -83,6 +93,9 @@ func importCmd(env *Env) *cobra.Command {
 			if rep.Errors == nil {
 				rep.Errors = []model.RowError{}
 			}
+			if !dry {
+				rep.Batch = env.recordBatch(model.BatchImportMembers, importState(rep), importSummary(rep), importRows(lines, done, rep))
+			}
 			if asJSON {
 				if err := env.printJSON(rep); err != nil {
 					return err
@@ -101,6 +114,94 @@ func importCmd(env *Env) *cobra.Command {
 	members.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	c.AddCommand(members)
 	return c
+}
+
+// importLine is a row of the file: its line and address.
+type importLine struct {
+	line int
+	addr model.Address
+}
+
+func importState(rep importReport) model.BatchState {
+	if rep.Applied {
+		return model.BatchDone
+	}
+	return model.BatchFailed
+}
+
+func importSummary(rep importReport) string {
+	if !rep.Applied {
+		return fmt.Sprintf("%s: %s; nothing was imported", rep.File, plural(len(rep.Errors), "problem"))
+	}
+	return fmt.Sprintf("%s: %d added, %d updated, %d unchanged, %d departments created", rep.File, rep.Added, rep.Updated, rep.Same, len(rep.Depts))
+}
+
+// importDone maps the lines of the file that the plan changes to what it
+// does with them: added or updated.
+func importDone(plan *model.ImportPlan) map[int]string {
+	done := map[int]string{}
+	for i, c := range plan.Changes {
+		if i >= len(plan.Lines) || plan.Lines[i] == 0 {
+			continue
+		}
+		switch c.(type) {
+		case *model.AddMember:
+			done[plan.Lines[i]] = "added"
+		case *model.SetMember:
+			done[plan.Lines[i]] = "updated"
+		}
+	}
+	return done
+}
+
+// importRows is the per-row report of a member import as batch rows: each
+// line of the file with what became of it (done: importDone). The import
+// is all or nothing, so when any line failed the good ones are skipped.
+func importRows(lines []importLine, done map[int]string, rep importReport) []model.BatchRow {
+	problems := map[int][]string{}
+	var order []int
+	for _, e := range rep.Errors {
+		if _, seen := problems[e.Line]; !seen {
+			order = append(order, e.Line)
+		}
+		reason := e.Reason
+		if e.Column != "" {
+			reason = fmt.Sprintf("%s %q: %s", e.Column, e.Value, e.Reason)
+		}
+		problems[e.Line] = append(problems[e.Line], reason)
+	}
+	type numbered struct {
+		line int
+		row  model.BatchRow
+	}
+	var all []numbered
+	seen := map[int]bool{}
+	for _, l := range lines {
+		seen[l.line] = true
+		row := model.BatchRow{Key: fmt.Sprintf("line %d %s", l.line, l.addr)}
+		switch {
+		case problems[l.line] != nil:
+			row.Outcome, row.Reason = model.OutcomeFailed, strings.Join(problems[l.line], "; ")
+		case !rep.Applied:
+			row.Outcome, row.Reason = model.OutcomeSkipped, "not imported: other rows have problems"
+		case done[l.line] != "":
+			row.Outcome, row.Reason = model.OutcomeOK, done[l.line]
+		default:
+			row.Outcome, row.Reason = model.OutcomeOK, "unchanged"
+		}
+		all = append(all, numbered{l.line, row})
+	}
+	for _, line := range order {
+		if !seen[line] {
+			all = append(all, numbered{line, model.BatchRow{Key: fmt.Sprintf("line %d", line), Outcome: model.OutcomeFailed, Reason: strings.Join(problems[line], "; ")}})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].line < all[j].line })
+	rows := make([]model.BatchRow, len(all))
+	for i, n := range all {
+		rows[i] = n.row
+	}
+	return rows
 }
 
 func countLines(errs []model.RowError) int {
@@ -178,6 +279,15 @@ func exportCmd(env *Env) *cobra.Command {
 			if err := model.WriteMembersCSV(env.Stdout, rows, chinese); err != nil {
 				return fmt.Errorf("export: %w", err)
 			}
+			results := make([]model.BatchRow, 0, len(rows))
+			for _, row := range rows {
+				results = append(results, model.BatchRow{Key: string(row.Address), Outcome: model.OutcomeOK, Reason: "exported"})
+			}
+			summary := fmt.Sprintf("members exported: %d", len(rows))
+			if dept != "" {
+				summary += " of " + dept
+			}
+			env.recordBatch(model.BatchExport, model.BatchDone, summary, results)
 			return nil
 		},
 	}

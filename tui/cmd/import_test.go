@@ -23,6 +23,7 @@ type importReport struct {
 	Depts    []string `json:"departments_created"`
 	DryRun   bool     `json:"dry_run"`
 	Applied  bool     `json:"applied"`
+	Batch    uint64   `json:"batch"`
 	Errors   []struct {
 		Line   int    `json:"line"`
 		Column string `json:"column"`

@@ -1,0 +1,278 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+
+	"postroom/model"
+)
+
+// Batch tasks (LOG-5): imports, exports, bulk changes, bulk mail and
+// migrations record themselves here, with their totals and a result per
+// row, so that admins and auditors see what ran, how far it got and what
+// failed row by row.
+//
+//	batches    id → model.Batch (ids count up from 1)
+//	batchrows  id + row number (8 + 8 bytes) → model.BatchRow
+//
+// A batch record is a log line, not a directory change: it is written
+// here, not through Apply, and the job's own changes still go through
+// Apply (and the operation log). A task is begun by BeginBatch, gains rows
+// with AddBatchRows, and ends with FinishBatch; RecordBatch does all three
+// for a job that already has its whole report. Every write publishes a
+// "batch" event with the id, so open screens follow the progress.
+//
+// Only one process opens the data file, so a task still running when the
+// file is opened was cut off by a stop: Open marks such tasks failed
+// ("interrupted"); a resumable job starts a new task when it runs again.
+
+var bBatchRows = []byte("batchrows")
+
+// batchChunk is how many rows AddBatchRows writes per transaction.
+const batchChunk = 5000
+
+func batchRowKey(id uint64, n int) []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, id)
+	binary.BigEndian.PutUint64(k[8:], uint64(n))
+	return k
+}
+
+// BeginBatch starts a batch task of a kind for the actor (who, and through
+// which door), with the number of rows it expects (0 when not known) and a
+// first summary, such as the file's name. It returns the task's id.
+func (s *Store) BeginBatch(actor model.Actor, kind model.BatchKind, expected int, summary string) (uint64, error) {
+	if _, err := model.ParseBatchKind(string(kind)); err != nil {
+		return 0, err
+	}
+	b := model.Batch{Kind: kind, By: actor.Address, Door: actor.Door, Started: s.opt.Now().UTC(), State: model.BatchRunning,
+		Expected: max(0, expected), Summary: model.CutText(summary, model.MaxBatchSummary)}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bBatches)
+		id, err := bk.NextSequence()
+		if err != nil {
+			return err
+		}
+		b.ID = id
+		return putBatch(tx, &b)
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.publish([]Event{{Kind: "batch", Key: strconv.FormatUint(b.ID, 10)}})
+	return b.ID, nil
+}
+
+func putBatch(tx *bolt.Tx, b *model.Batch) error {
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bBatches).Put(u64(b.ID), raw)
+}
+
+func getBatch(tx *bolt.Tx, id uint64) (*model.Batch, error) {
+	raw := tx.Bucket(bBatches).Get(u64(id))
+	if raw == nil {
+		return nil, model.NotFoundf("no batch task %d: batch list shows the ids", int(id))
+	}
+	var b model.Batch
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// AddBatchRows records rows of an open task, numbering them after those it
+// has, and adds their outcomes to its totals. Many rows are written a few
+// thousand to a transaction; the totals always match the rows written.
+func (s *Store) AddBatchRows(id uint64, rows ...model.BatchRow) error {
+	for start := 0; start < len(rows); start += batchChunk {
+		chunk := rows[start:min(len(rows), start+batchChunk)]
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			b, err := getBatch(tx, id)
+			if err != nil {
+				return err
+			}
+			if b.State.Finished() {
+				return model.Conflictf("batch task %d is %s: it takes no more rows", int(id), string(b.State))
+			}
+			rb := tx.Bucket(bBatchRows)
+			rb.FillPercent = 0.95 // rows are appended in key order
+			for _, r := range chunk {
+				r, err := model.CheckBatchRow(r)
+				if err != nil {
+					return err
+				}
+				b.Count(r.Outcome)
+				r.N = b.Rows
+				raw, err := json.Marshal(r)
+				if err != nil {
+					return err
+				}
+				if err := rb.Put(batchRowKey(id, r.N), raw); err != nil {
+					return err
+				}
+			}
+			return putBatch(tx, b)
+		})
+		if err != nil {
+			return err
+		}
+		s.publish([]Event{{Kind: "batch", Key: strconv.FormatUint(id, 10)}})
+	}
+	return nil
+}
+
+// SetBatch changes an open task's state (running or waiting; "" keeps it),
+// summary ("" keeps it) and expected row count (a negative one keeps it).
+func (s *Store) SetBatch(id uint64, state model.BatchState, summary string, expected int) error {
+	if state.Finished() {
+		return model.Invalidf("a batch task ends with FinishBatch, not with the state %s", string(state))
+	}
+	return s.updateBatch(id, func(b *model.Batch) error {
+		if b.State.Finished() {
+			return model.Conflictf("batch task %d is %s: it takes no more rows", int(id), string(b.State))
+		}
+		if state != "" {
+			b.State = state
+		}
+		if summary != "" {
+			b.Summary = model.CutText(summary, model.MaxBatchSummary)
+		}
+		if expected >= 0 {
+			b.Expected = expected
+		}
+		return nil
+	})
+}
+
+// FinishBatch ends a task: done, failed or cancelled, with its last
+// summary ("" keeps the one it has). Ending a task twice is refused.
+func (s *Store) FinishBatch(id uint64, state model.BatchState, summary string) error {
+	if !state.Finished() {
+		return model.Invalidf("a batch task finishes as done, failed or cancelled, not %s", string(state))
+	}
+	now := s.opt.Now().UTC()
+	return s.updateBatch(id, func(b *model.Batch) error {
+		if b.State.Finished() {
+			return model.Conflictf("batch task %d is %s: it takes no more rows", int(id), string(b.State))
+		}
+		b.State, b.Finished = state, now
+		if summary != "" {
+			b.Summary = model.CutText(summary, model.MaxBatchSummary)
+		}
+		return nil
+	})
+}
+
+func (s *Store) updateBatch(id uint64, fn func(b *model.Batch) error) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b, err := getBatch(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+		return putBatch(tx, b)
+	})
+	if err == nil {
+		s.publish([]Event{{Kind: "batch", Key: strconv.FormatUint(id, 10)}})
+	}
+	return err
+}
+
+// RecordBatch records a task that has already run, with its whole report:
+// begun, its rows, finished in state with summary. It returns the id.
+func (s *Store) RecordBatch(actor model.Actor, kind model.BatchKind, state model.BatchState, summary string, rows []model.BatchRow) (uint64, error) {
+	id, err := s.BeginBatch(actor, kind, len(rows), summary)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.AddBatchRows(id, rows...); err != nil {
+		s.FinishBatch(id, model.BatchFailed, "")
+		return id, err
+	}
+	return id, s.FinishBatch(id, state, summary)
+}
+
+// closeInterrupted marks the tasks left running or waiting by a process
+// that stopped as failed: no other process can be running them.
+func (s *Store) closeInterrupted() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bBatches).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var b model.Batch
+			if err := json.Unmarshal(v, &b); err != nil {
+				return err
+			}
+			if b.State.Finished() {
+				continue
+			}
+			b.State, b.Finished = model.BatchFailed, s.opt.Now().UTC()
+			b.Summary = model.CutText("interrupted: postroom stopped while it ran; "+b.Summary, model.MaxBatchSummary)
+			if err := putBatch(tx, &b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Batch returns a batch task by id.
+func (r *Reader) Batch(id uint64) (*model.Batch, error) { return getBatch(r.tx, id) }
+
+// BatchFilter narrows the batch list.
+type BatchFilter struct {
+	Kind model.BatchKind
+	By   model.Address
+	// Keep, when set, keeps only the tasks it accepts (who may see them).
+	Keep  func(*model.Batch) bool
+	Limit int // newest first; 0 for all
+}
+
+// Batches lists batch tasks, newest first.
+func (r *Reader) Batches(f BatchFilter) ([]*model.Batch, error) {
+	var out []*model.Batch
+	c := r.tx.Bucket(bBatches).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		var b model.Batch
+		if err := json.Unmarshal(v, &b); err != nil {
+			return nil, err
+		}
+		if (f.Kind != "" && b.Kind != f.Kind) || (f.By != "" && b.By != f.By) || (f.Keep != nil && !f.Keep(&b)) {
+			continue
+		}
+		out = append(out, &b)
+		if f.Limit > 0 && len(out) >= f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// BatchRows lists a task's rows after row number after, in order, at most
+// limit of them (0: all); only those with the outcome when it is set. next
+// is the number to pass as after for the following page, 0 at the end.
+func (r *Reader) BatchRows(id uint64, outcome model.Outcome, after, limit int) (rows []model.BatchRow, next int, err error) {
+	c := r.tx.Bucket(bBatchRows).Cursor()
+	prefix := u64(id)
+	for k, v := c.Seek(batchRowKey(id, after+1)); k != nil && string(k[:8]) == string(prefix); k, v = c.Next() {
+		if limit > 0 && len(rows) >= limit {
+			return rows, rows[len(rows)-1].N, nil
+		}
+		var row model.BatchRow
+		if err := json.Unmarshal(v, &row); err != nil {
+			return nil, 0, err
+		}
+		if outcome != "" && row.Outcome != outcome {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	return rows, 0, nil
+}
