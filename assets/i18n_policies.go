@@ -49,9 +49,13 @@ type PoliciesText struct {
 
 	// Keys.
 	KeyCycle, KeyEdit, KeyAdd, KeyRemove, KeySave, KeyUndo, KeyDone, KeyJudge string
+
+	// Sig is the Signature section and its preview box.
+	Sig SignatureText
 }
 
 var policiesZH = PoliciesText{
+	Sig:   signatureZH,
 	Title: "邮件策略", Refused: "只有管理员和审计员可以查看邮件策略。", ReadOnly: "只读",
 	Unsaved: "有未保存的修改：ctrl+s 保存，esc 放弃", Saved0: "当前生效", Saved: "邮件策略已保存",
 
@@ -115,6 +119,7 @@ var policiesZH = PoliciesText{
 }
 
 var policiesEN = PoliciesText{
+	Sig:   signatureEN,
 	Title: "Mail policy", Refused: "Only admins and auditors may see the mail policy.", ReadOnly: "read-only",
 	Unsaved: "unsaved changes: ctrl+s saves, esc drops them", Saved0: "in force", Saved: "mail policy saved",
 
@@ -230,6 +235,10 @@ var impactPairs = [][2]string{
 	{"unknown local addresses: their mail is now refused", "不存在的本地地址：邮件现在将被拒收"},
 	{"backup %s: matching mail now also goes to %s, from the moment this is saved", "备份规则 %s：符合的邮件从保存时起也发往 %s"},
 	{"backup %s removed: mail is no longer copied to %s", "已删除备份规则 %s：邮件不再复制到 %s"},
+	{"signature: members' mail no longer gets the enterprise signature", "签名档：成员的邮件不再附加企业签名档"},
+	{"signature: members' mail now gets the enterprise signature as set", "签名档：成员的邮件现在附加所设的企业签名档"},
+	{"signature: members may now turn it off for their own mail", "签名档：成员现在可以为自己的邮件关闭签名档"},
+	{"signature: members may no longer turn it off; it goes on everyone's mail", "签名档：成员不能再关闭签名档；所有人的邮件都附加"},
 	{"%s: %s added", "%s：添加 %s"},
 	{"%s: %s removed", "%s：删除 %s"},
 }

@@ -24,6 +24,8 @@ type judged struct {
 	contact  string          // SEND-7 line for shared-mailbox sends
 	sharedAs model.Address
 	copies   []model.Address // backup mailboxes the message also goes to (MAILFX-2)
+	sig      model.RenderedSignature
+	signed   bool // sig is added (MAILFX-1)
 }
 
 // accept judges a received message and keeps it: refused (550), held (250
@@ -75,6 +77,12 @@ func (r *Relay) accept(s *session, body []byte) error {
 		}
 		if s.account != nil {
 			j.contact, j.sharedAs = contactLine(rd, s.account, hdr.From)
+			if j.sharedAs == "" && j.dec.Action != model.ActionRefuse {
+				// The member's own mail, to colleagues and outside
+				// alike; mail sent as a shared mailbox carries the
+				// contact line instead.
+				j.sig, j.signed = r.signatureOf(rd, pol, s.account)
+			}
 		}
 		return nil
 	})
@@ -143,6 +151,9 @@ func (r *Relay) accept(s *session, body []byte) error {
 	}
 	for _, a := range j.copies {
 		rcptList = append(rcptList, store.QueueRcpt{Addr: a, Local: true, Status: store.RcptPending})
+	}
+	if j.signed {
+		body = AddSignature(body, j.sig)
 	}
 	if j.contact != "" {
 		body = SetSender(AddContactLine(body, j.contact), s.account.Address, s.account.Name)

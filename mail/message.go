@@ -423,12 +423,39 @@ func AddContactLine(body []byte, line string) []byte {
 	if line == "" {
 		return body
 	}
+	return addToText(body, addition{text: line + "\r\n", html: "<p>" + html.EscapeString(line) + "</p>\r\n", blankBefore: true})
+}
+
+// addition is what addToText puts at the end of a message's text: text
+// (CRLF lines, ending in CRLF) for text/plain parts, html for text/html
+// parts. blankBefore puts a blank line before the text. present, when set,
+// says whether a part's decoded text already holds it (it is then not
+// added twice).
+type addition struct {
+	text        string
+	html        string
+	blankBefore bool
+	present     func(decoded string, isHTML bool) bool
+	// skip, when set, leaves a message whose top header it accepts alone.
+	skip func(h textproto.Header) bool
+}
+
+// addToText adds a to the text parts of body (see AddContactLine for
+// which parts) and returns the new message, or body itself when no part
+// took it.
+func addToText(body []byte, a addition) []byte {
 	end := headerLength(body)
 	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(body[:end])))
 	if err != nil {
 		return body // a header we cannot read: leave the message alone
 	}
-	nb, ok := contactInEntity(&h, body[end:], line, 0)
+	if end == len(body) && !bytes.HasSuffix(body, []byte("\n\n")) && !bytes.HasSuffix(body, []byte("\n\r\n")) {
+		return body // no blank line after the header: no body to add to
+	}
+	if a.skip != nil && a.skip(h) {
+		return body
+	}
+	nb, ok := contactInEntity(&h, body[end:], a, 0)
 	if !ok {
 		return body
 	}
@@ -485,7 +512,7 @@ func senderField(addr model.Address, name string) string {
 // contactInEntity adds line to the entity with header h and body b. It
 // returns the new body (h changed in place where the part's Content-Type or
 // Content-Transfer-Encoding must change) and whether anything was added.
-func contactInEntity(h *textproto.Header, b []byte, line string, depth int) ([]byte, bool) {
+func contactInEntity(h *textproto.Header, b []byte, line addition, depth int) ([]byte, bool) {
 	if depth > maxMIMEDepth {
 		return nil, false
 	}
@@ -513,7 +540,7 @@ func contactInEntity(h *textproto.Header, b []byte, line string, depth int) ([]b
 
 // contactInMultipart adds line to the parts of a multipart body: every part
 // of a multipart/alternative, the first part of any other kind.
-func contactInMultipart(mt, boundary string, b []byte, line string, depth int) ([]byte, bool) {
+func contactInMultipart(mt, boundary string, b []byte, line addition, depth int) ([]byte, bool) {
 	if boundary == "" {
 		return nil, false
 	}
@@ -629,7 +656,7 @@ func splitMultipart(b []byte, boundary string) (*multipartSplit, bool) {
 }
 
 // contactInText adds line to one text/plain or text/html part.
-func contactInText(h *textproto.Header, mt string, params map[string]string, b []byte, line string) ([]byte, bool) {
+func contactInText(h *textproto.Header, mt string, params map[string]string, b []byte, line addition) ([]byte, bool) {
 	cte := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
 	var data []byte
 	switch cte {
@@ -642,7 +669,7 @@ func contactInText(h *textproto.Header, mt string, params map[string]string, b [
 		}
 		data = d
 	case "quoted-printable":
-		d, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(b)))
+		d, err := readAllSized(quotedprintable.NewReader(bytes.NewReader(b)), len(b))
 		if err != nil {
 			return nil, false
 		}
@@ -662,7 +689,7 @@ func contactInText(h *textproto.Header, mt string, params map[string]string, b [
 		if err != nil {
 			return nil, false
 		}
-		d, err := io.ReadAll(r)
+		d, err := readAllSized(r, len(data)*3/2)
 		if err != nil || !utf8.Valid(d) {
 			return nil, false
 		}
@@ -670,15 +697,21 @@ func contactInText(h *textproto.Header, mt string, params map[string]string, b [
 	}
 
 	text := string(data)
+	if line.present != nil && line.present(text, mt == "text/html") {
+		return nil, false
+	}
 	if mt == "text/html" {
-		p := "<p>" + html.EscapeString(line) + "</p>\r\n"
 		if i := lastIndexFold(text, "</body"); i >= 0 {
-			text = text[:i] + p + text[i:]
+			text = text[:i] + line.html + text[i:]
 		} else {
-			text = withFinalBreak(text) + p
+			text = withFinalBreak(text) + line.html
 		}
 	} else {
-		text = withFinalBreak(text) + "\r\n" + line + "\r\n"
+		text = withFinalBreak(text)
+		if line.blankBefore {
+			text += "\r\n"
+		}
+		text += line.text
 	}
 
 	ascii := asciiText(text)
@@ -707,6 +740,14 @@ func contactInText(h *textproto.Header, mt string, params map[string]string, b [
 	}
 	h.Set("Content-Transfer-Encoding", "base64")
 	return encodeBase64Lines([]byte(text)), true
+}
+
+// readAllSized is io.ReadAll into a buffer sized for about n bytes.
+func readAllSized(r io.Reader, n int) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(n + 512)
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // withFinalBreak ends s with a line break unless it is empty.
@@ -766,6 +807,7 @@ func encodeBase64Lines(b []byte) []byte {
 // encodeQP encodes text as quoted-printable with CRLF line breaks.
 func encodeQP(text string) []byte {
 	var buf bytes.Buffer
+	buf.Grow(len(text)*3 + len(text)/70*3)
 	w := quotedprintable.NewWriter(&buf)
 	_, _ = w.Write([]byte(text))
 	_ = w.Close()

@@ -51,6 +51,7 @@ type Relay struct {
 	tls     *tls.Config
 	sshAddr string
 	del     *Deliverer
+	sigs    signatureCache // the enterprise signature's templates (MAILFX-1)
 
 	mu      sync.Mutex
 	servers []*smtp.Server

@@ -94,9 +94,12 @@ type Member struct {
 	Prefs       Prefs        `json:"prefs,omitzero"`
 	// Filter is the member's own block and allow lists for mail from
 	// outside (IN-3).
-	Filter  MailFilter `json:"filter,omitzero"`
-	Created time.Time  `json:"created"`
-	Updated time.Time  `json:"updated"`
+	Filter MailFilter `json:"filter,omitzero"`
+	// NoSignature: the member turned the enterprise signature off for
+	// their mail (MAILFX-1), where the mail policy allows it.
+	NoSignature bool      `json:"no_signature,omitempty"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
 }
 
 // Prefs are a member's own settings for the terminal UI.

@@ -97,6 +97,9 @@ type MailPolicy struct {
 	CatchAll Address `json:"catchall,omitempty"`
 	// Backup copies matching mail to backup mailboxes (MAILFX-2).
 	Backup []BackupRule `json:"backup,omitempty"`
+	// Signature is the enterprise signature added to members' mail
+	// (MAILFX-1).
+	Signature SignaturePolicy `json:"signature,omitzero"`
 }
 
 // BroadcastRule is whole-company sending (SEND-2, seed part 1 clauses 1 and 7):
@@ -316,6 +319,7 @@ func (p MailPolicy) Clean() (MailPolicy, error) {
 	if p.Backup, err = cleanBackup(p.Backup); err != nil {
 		return p, err
 	}
+	p.Signature = cleanSignature(p.Signature)
 	return p, nil
 }
 
@@ -503,7 +507,10 @@ func (p MailPolicy) Validate(v View) error {
 	default:
 		return Invalidf("unknown_local %q: use refuse or catchall", p.UnknownLocal)
 	}
-	return validateBackup(v, p.Backup)
+	if err := validateBackup(v, p.Backup); err != nil {
+		return err
+	}
+	return validateSignature(p.Signature)
 }
 
 func checkAction(where string, a MailAction) error {
@@ -656,6 +663,22 @@ func (p MailPolicy) Impact(v View, old MailPolicy) PolicyImpact {
 		if !slices.ContainsFunc(p.Backup, func(r BackupRule) bool { return r.Name == o.Name }) {
 			im.line("backup %s removed: mail is no longer copied to %s", o.Name, o.Mailbox)
 		}
+	}
+	if p.Signature != old.Signature {
+		switch {
+		case !p.Signature.On():
+			im.line("signature: members' mail no longer gets the enterprise signature")
+		case p.Signature.Text != old.Signature.Text || p.Signature.HTML != old.Signature.HTML:
+			im.line("signature: members' mail now gets the enterprise signature as set")
+		}
+		if p.Signature.On() && p.Signature.OptOut != old.Signature.OptOut {
+			if p.Signature.OptOut {
+				im.line("signature: members may now turn it off for their own mail")
+			} else {
+				im.line("signature: members may no longer turn it off; it goes on everyone's mail")
+			}
+		}
+		im.everyone()
 	}
 	if len(im.out.Lines) == 0 {
 		im.out.Lines = []string{"no change"}

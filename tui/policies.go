@@ -48,6 +48,8 @@ type policiesPane struct {
 	busy    bool
 
 	explain *policyExplain
+
+	signature *policySignature // the signature preview box (MAILFX-1)
 }
 
 // policiesData is what the pane reads in one transaction.
@@ -132,6 +134,7 @@ type polRow struct {
 	action *model.MailAction         // polAction
 	cycle  func(p *model.MailPolicy) // polChoice
 	remove func(p *model.MailPolicy) // polEntry
+	open   func() tea.Cmd            // enter opens a box (any reader)
 }
 
 func newPoliciesPane(s *Session) *policiesPane {
@@ -227,7 +230,7 @@ func (p *policiesPane) SetSize(w, h int) {
 }
 
 func (p *policiesPane) Capturing() bool {
-	return p.editing || p.preview != nil || p.explain != nil
+	return p.editing || p.preview != nil || p.explain != nil || p.signature != nil
 }
 
 func (p *policiesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
@@ -276,6 +279,11 @@ func (p *policiesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.preview = nil
 		p.base = clonePolicy(p.draft)
 		return p, tea.Batch(flash(p.s.T.Policies.Saved, false), p.reload())
+	case signaturePreviewedMsg:
+		if p.signature != nil {
+			p.signature.busy, p.signature.result, p.signature.top = false, msg.result, 0
+		}
+		return p, nil
 	case policyExplainedMsg:
 		if p.explain == nil {
 			return p, nil
@@ -294,6 +302,9 @@ func (p *policiesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p.key(msg)
 	}
 	switch {
+	case p.signature != nil:
+		_, cmd := p.signature.form.Update(msg)
+		return p, cmd
 	case p.explain != nil:
 		_, cmd := p.explain.form.Update(msg)
 		return p, cmd
@@ -308,6 +319,8 @@ func (p *policiesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 func (p *policiesPane) key(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 	k := p.s.Keys
 	switch {
+	case p.signature != nil:
+		return p.signatureKey(msg)
 	case p.explain != nil:
 		return p.explainKey(msg)
 	case p.preview != nil:
@@ -339,6 +352,8 @@ func (p *policiesPane) key(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 		return p, p.reload()
 	case key.Matches(msg, k.Explain):
 		return p, p.openExplain()
+	case key.Matches(msg, k.Enter) && p.row < len(rows) && rows[p.row].open != nil:
+		return p, rows[p.row].open()
 	}
 	if !p.mayEdit() || p.row >= len(rows) {
 		return p, nil
@@ -633,6 +648,7 @@ func (p *policiesPane) rows() []polRow {
 				}
 			}})
 	}
+	p.signatureRows(&out)
 	return out
 }
 
@@ -831,6 +847,8 @@ func (p *policiesPane) render() ([]string, int, int) {
 	switch {
 	case !p.allowed():
 		return append([]string{st.Title.Render(t.Title), ""}, wrapStyled(st.Error, t.Refused, w)...), -1, 0
+	case p.signature != nil:
+		return p.signatureLines(), -1, 0
 	case p.explain != nil:
 		return p.explainLines()
 	case p.preview != nil:
@@ -983,6 +1001,9 @@ func (p *policiesPane) previewLines() []string {
 
 // Cursor puts the terminal's cursor in the field being typed into.
 func (p *policiesPane) Cursor() *tea.Cursor {
+	if p.signature != nil {
+		return p.signature.form.Cursor()
+	}
 	if p.explain != nil {
 		c := p.explain.form.Cursor()
 		return c
@@ -1009,6 +1030,8 @@ func (p *policiesPane) ShortHelp() []key.Binding {
 	switch {
 	case !p.allowed():
 		return nil
+	case p.signature != nil:
+		return []key.Binding{relabelKey(k.Enter, "", t.Sig.KeyPreview), k.PageDown, k.PageUp, relabelKey(k.Back, "", p.s.T.Common.Back)}
 	case p.explain != nil:
 		return []key.Binding{relabelKey(k.Enter, "", t.KeyJudge), k.Tab, k.PageDown, k.PageUp, relabelKey(k.Back, "", p.s.T.Common.Back)}
 	case p.preview != nil:
@@ -1021,6 +1044,9 @@ func (p *policiesPane) ShortHelp() []key.Binding {
 	}
 	out := []key.Binding{k.Explain}
 	rows := p.rows()
+	if p.row < len(rows) && rows[p.row].open != nil {
+		out = append(out, relabelKey(k.Enter, "", t.Sig.KeyPreview))
+	}
 	if !p.mayEdit() || p.row >= len(rows) {
 		return append(out, k.Down, k.Up)
 	}

@@ -67,6 +67,7 @@ func memberJSON(r *store.Reader, m *model.Member) MemberJSON {
 
 func memberCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{Use: "member", Short: "members: add, show, list, set, disable, enable, rm, alias, key, unlock, warn, warnings"}
+	c.AddCommand(memberSignatureCmd(env))
 	c.AddCommand(memberAddCmd(env), memberShowCmd(env), memberListCmd(env), memberSetCmd(env),
 		memberDisableCmd(env), memberEnableCmd(env), memberRmCmd(env), memberAliasCmd(env), memberKeyCmd(env), memberUnlockCmd(env),
 		memberWarnCmd(env), memberWarningsCmd(env))

@@ -17,7 +17,7 @@ import (
 
 func mailPolicyCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{Use: "policy", Short: "the mail policy: who may send what to whom (SEND-2..6, IN-2, IN-3)"}
-	c.AddCommand(policyShowCmd(env), policySetCmd(env), policyExplainCmd(env), policyFilterCmd(env), policyBackupCmd(env))
+	c.AddCommand(policyShowCmd(env), policySetCmd(env), policyExplainCmd(env), policyFilterCmd(env), policyBackupCmd(env), policySignatureCmd(env))
 	return c
 }
 
