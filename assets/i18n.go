@@ -25,6 +25,8 @@ type Catalog struct {
 	Policies PoliciesText
 	Requests RequestsText
 	Perms    PermsText
+	// Governance: four-eyes change requests and long-unused accounts.
+	Governance GovernanceText
 }
 
 // Languages lists the catalogues' language tags, the default first.
@@ -71,13 +73,15 @@ func LangFromEnv(environ []string) string {
 func zhCN() Catalog {
 	return Catalog{Lang: "zh-CN", Common: commonZH, Keys: keysZH, Fields: fieldsZH, Nav: navZH, Home: homeZH, Account: accountZH, Org: orgZH,
 		Groups: groupsZH, Logs: logsZH, Settings: settingsZH, Desk: deskZH,
-		Mail: mailZH, Queue: queueZH, Policies: policiesZH, Requests: requestsZH, Perms: permsZH}
+		Mail: mailZH, Queue: queueZH, Policies: policiesZH, Requests: requestsZH, Perms: permsZH,
+		Governance: governanceZH}
 }
 
 func en() Catalog {
 	return Catalog{Lang: "en", Common: commonEN, Keys: keysEN, Fields: fieldsEN, Nav: navEN, Home: homeEN, Account: accountEN, Org: orgEN,
 		Groups: groupsEN, Logs: logsEN, Settings: settingsEN, Desk: deskEN,
-		Mail: mailEN, Queue: queueEN, Policies: policiesEN, Requests: requestsEN, Perms: permsEN}
+		Mail: mailEN, Queue: queueEN, Policies: policiesEN, Requests: requestsEN, Perms: permsEN,
+		Governance: governanceEN}
 }
 
 // CommonText is shared by every screen.

@@ -28,12 +28,14 @@ var errorWordsZH = map[string]string{
 	"released": "已放行",
 	// model.Status, a member's account; as in the member panes (Fields)
 	"active": "正常", "disabled": "已停用", "locked": "已锁定", "reclaimed": "已回收",
+	// model.FourEyesClass, the classes of dangerous change
+	"domain-delete": "删除域名", "broadcast": "全员发信权限", "password-policy": "密码策略", "sending-rule": "发信规则",
 }
 
 // errorsZH maps each English error format to its Chinese form. It is built
 // once, when the program starts, and never written again, so every session
 // may read it.
-var errorsZH = errorMap(append(append(append(append([][2]string(nil), errorPairs...), permErrorPairs...), mailfxErrorPairs...), listErrorPairs...))
+var errorsZH = errorMap(append(append(append(append(append([][2]string(nil), errorPairs...), permErrorPairs...), mailfxErrorPairs...), listErrorPairs...), fourEyesErrorPairs...))
 
 // errorMap makes the table; a format listed twice is a mistake in this file
 // and stops the program at its start (and every test).

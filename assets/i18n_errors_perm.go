@@ -15,10 +15,10 @@ var permErrorPairs = [][2]string{
 		"%s 使用的权限 %s 是 %s 临时授予的，有效至 %s（申请 %d）"},
 
 	// model/request.go
-	{"unknown request kind %q: use grant, delegate, join, leave, release, reset or unblock",
-		"未知的申请类型 %q：请用 grant、delegate、join、leave、release、reset 或 unblock"},
-	{"unknown request state %q: use pending, applied, rejected, expired or withdrawn",
-		"未知的申请状态 %q：请用 pending、applied、rejected、expired 或 withdrawn"},
+	{"unknown request kind %q: use grant, delegate, join, leave, release, reset, unblock or change",
+		"未知的申请类型 %q：请用 grant、delegate、join、leave、release、reset、unblock 或 change"},
+	{"unknown request state %q: use pending, applied, rejected, expired, withdrawn or failed",
+		"未知的申请状态 %q：请用 pending、applied、rejected、expired、withdrawn 或 failed"},
 	{"duration %q: write it like 72h or 336h",
 		"时长 %q 无效：请写成 72h 或 336h 的形式"},
 	{"nobody can sign for %s: neither it nor any department above it has a permission officer; an admin appoints one with dept set %s --officer ADDR",

@@ -203,8 +203,9 @@ func (p *requestPlanner) reader(a model.Address) (*model.Member, string, bool) {
 	return m, memberLang(m), true
 }
 
-// deciders are who may decide step i now.
-func (p *requestPlanner) deciders(s model.Step) []model.Address {
+// deciders are who may decide step i now; for a change request's step
+// every active admin but its filer.
+func (p *requestPlanner) deciders(s model.Step, filer model.Address) []model.Address {
 	var out []model.Address
 	add := func(a model.Address) {
 		if a != "" && !slices.Contains(out, a) {
@@ -226,6 +227,14 @@ func (p *requestPlanner) deciders(s model.Step) []model.Address {
 		}
 		for _, a := range p.itDeciders {
 			add(a)
+		}
+	case model.StepAdmin:
+		admins, _ := p.rd.Admins()
+		slices.Sort(admins)
+		for _, a := range admins {
+			if m, err := p.rd.Member(a); err == nil && m.Status == model.StatusActive && a != filer {
+				add(a)
+			}
 		}
 	case model.StepUnit:
 		add(s.Approver)
@@ -267,6 +276,8 @@ func (p *requestPlanner) stepWho(t assets.RequestsText, lang string, s model.Ste
 	switch s.Role {
 	case model.StepIT:
 		return t.StepIT
+	case model.StepAdmin:
+		return assets.Text(lang).Governance.StepAdmin
 	case model.StepUnit:
 		who = fmt.Sprintf(t.StepUnit, p.person(s.Approver))
 	case model.StepHead:
@@ -370,6 +381,19 @@ func (p *requestPlanner) change(t assets.RequestsText, lang string, q *model.Req
 		return fmt.Sprintf(t.ChangeUnblock, p.person(q.Subject))
 	case model.RequestRelease:
 		return fmt.Sprintf(t.ChangeRelease, q.Message)
+	case model.RequestChange:
+		if c := q.Change; c != nil {
+			g := assets.Text(lang).Governance
+			out := fmt.Sprintf(g.ChangeChange, className(g, c.Class), c.Op, c.Target)
+			for i, d := range c.Diff {
+				if i == 8 {
+					out += "; " + fmt.Sprintf(g.More, len(c.Diff)-i+c.More)
+					break
+				}
+				out += "; " + d.Field + ": " + emptyAs(d.Before, g.Empty) + " → " + emptyAs(d.After, g.Empty)
+			}
+			return out
+		}
 	}
 	return kindName(t, q.Kind)
 }
@@ -383,6 +407,9 @@ func (p *requestPlanner) base(q *model.Request, to *model.Member, lang string) R
 		Reason: q.Reason, Change: p.change(t, lang, q),
 		Filed: q.Filed.In(p.loc), Expires: q.Expires.In(p.loc), Done: q.Done.In(p.loc),
 		SSHHost: p.host, SSHPort: p.sshPort,
+	}
+	if q.Kind == model.RequestChange {
+		d.Kind = assets.Text(lang).Governance.KindChange
 	}
 	if q.Subject != "" && q.Subject != q.Requester && q.Kind != model.RequestJoin {
 		d.About = p.person(q.Subject)
@@ -430,7 +457,7 @@ func (p *requestPlanner) plan(q *model.Request, sent map[string]bool) []plannedN
 	// Whoever may decide the current step.
 	if state == model.RequestPending && cur < len(q.Steps) {
 		stage := "turn" + strconv.Itoa(cur)
-		for _, a := range p.deciders(q.Steps[cur]) {
+		for _, a := range p.deciders(q.Steps[cur], q.Requester) {
 			key := requestNoticeKey(q.ID, stage, a)
 			if sent[key] {
 				continue
@@ -452,7 +479,7 @@ func (p *requestPlanner) plan(q *model.Request, sent map[string]bool) []plannedN
 	// not any more.
 	if state == model.RequestWithdrawn && cur < len(q.Steps) {
 		turn := "turn" + strconv.Itoa(cur)
-		for _, a := range p.deciders(q.Steps[cur]) {
+		for _, a := range p.deciders(q.Steps[cur], q.Requester) {
 			key := requestNoticeKey(q.ID, "withdrawn", a)
 			if sent[key] || !sent[requestNoticeKey(q.ID, turn, a)] || a == q.WithdrawnBy {
 				continue
@@ -544,6 +571,15 @@ func (p *requestPlanner) plan(q *model.Request, sent map[string]bool) []plannedN
 			}
 		case model.RequestWithdrawn:
 			d.Decider, d.Comment = p.withdrawer(t, q), q.WithdrawComment
+		case model.RequestFailed:
+			for _, s := range q.Steps {
+				if s.Verdict == model.VerdictApproved && s.By != "" {
+					d.Decider = p.person(s.By)
+				}
+			}
+			if q.Change != nil {
+				d.Comment = q.Change.Error
+			}
 		}
 		out = append(out, plannedNotice{kind: NoticeRequestOutcome, lang: lang, keys: keys, data: d})
 	}
@@ -699,4 +735,26 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 			r.sweepBlocked()
 		}
 	}
+}
+
+// className names a class of dangerous change in the reader's language.
+func className(g assets.GovernanceText, c model.FourEyesClass) string {
+	switch c {
+	case model.FourEyesDomain:
+		return g.ClassDomain
+	case model.FourEyesBroadcast:
+		return g.ClassBroadcast
+	case model.FourEyesPassword:
+		return g.ClassPassword
+	case model.FourEyesSending:
+		return g.ClassSending
+	}
+	return string(c)
+}
+
+func emptyAs(v, empty string) string {
+	if v == "" {
+		return empty
+	}
+	return v
 }

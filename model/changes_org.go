@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // InitEnterprise creates the enterprise, its first domain, the root
@@ -114,6 +115,12 @@ type SetEnterprise struct {
 	AddressBookShared                          *bool
 	// BlockAfter is how many warnings block a mailbox (ACC-7).
 	BlockAfter *int
+	// FourEyes are the classes of dangerous change that need a second
+	// admin's approval (the others are switched off).
+	FourEyes *[]FourEyesClass
+	// InactiveAfter is when an unused account counts as inactive (ACC-6);
+	// negative: never.
+	InactiveAfter *Duration
 }
 
 // Op names the operation.
@@ -171,6 +178,21 @@ func (c *SetEnterprise) Apply(tx Tx, env Env) error {
 			return Invalidf("a mailbox is blocked after 1 to 100 warnings, not %d", n)
 		}
 		e.BlockAfter = *c.BlockAfter
+	}
+	if c.FourEyes != nil {
+		e.FourEyesOff = nil
+		for _, cl := range FourEyesClasses {
+			if !slices.Contains(*c.FourEyes, cl) {
+				e.FourEyesOff = append(e.FourEyesOff, cl)
+			}
+		}
+	}
+	if c.InactiveAfter != nil {
+		d := time.Duration(*c.InactiveAfter)
+		if d >= 0 && d < 24*time.Hour {
+			return Invalidf("an account counts as inactive after at least a day unused; give --inactive-after like 90d, or off")
+		}
+		e.InactiveAfter = *c.InactiveAfter
 	}
 	return tx.PutEnterprise(e)
 }
@@ -356,7 +378,13 @@ func (c *RemoveDomain) Apply(tx Tx, env Env) error {
 }
 
 // SetPasswordPolicy replaces the password policy (ACC-2).
-type SetPasswordPolicy struct{ Policy PasswordPolicy }
+type SetPasswordPolicy struct {
+	Policy PasswordPolicy
+	// Base, when set, is the policy the change was made from: if the saved
+	// policy differs (another admin changed it meanwhile) the change is
+	// refused rather than undo theirs.
+	Base *PasswordPolicy
+}
 
 // Op names the operation.
 func (c *SetPasswordPolicy) Op() string { return "policy.password" }
@@ -373,6 +401,15 @@ func (c *SetPasswordPolicy) Authorize(v View, a Actor) error {
 func (c *SetPasswordPolicy) Apply(tx Tx, env Env) error {
 	if err := c.Policy.Validate(); err != nil {
 		return err
+	}
+	if c.Base != nil {
+		old, err := tx.Policy()
+		if err != nil {
+			return err
+		}
+		if old != *c.Base {
+			return Conflictf("the password policy was changed by someone else meanwhile; look at it again and repeat the change")
+		}
 	}
 	return tx.PutPolicy(c.Policy)
 }

@@ -317,6 +317,10 @@ type DecideRequest struct {
 	// applying it.
 	OneTime string
 	hash    string
+	// Stored is the change a change request holds, set by Apply when this
+	// approval applies the request: the store applies it next, in the same
+	// transaction, as the approver (foureyes.go).
+	Stored Change
 }
 
 // Prepare makes and hashes the one-time password of a joiner or of a
@@ -448,6 +452,15 @@ func (c *DecideRequest) Apply(tx Tx, env Env) error {
 			}
 		}
 	}
+	if r.Kind == RequestChange && r.State == RequestApplied {
+		if r.Change == nil {
+			return Invalidf("request %d holds no change", r.ID)
+		}
+		if c.Stored, err = DecodeChange(r.Change); err != nil {
+			return err
+		}
+		tx.Note("filed_by", string(r.Requester))
+	}
 	c.Result = r
 	return tx.PutRequest(r)
 }
@@ -512,6 +525,9 @@ func applyRequest(tx Tx, env Env, r *Request, hash string) error {
 		if err := unblockByRequest(tx, env, r); err != nil {
 			return err
 		}
+	case RequestChange:
+		// The stored change is applied by the store right after, in the
+		// same transaction (DecideRequest.Stored).
 	default:
 		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave, reset or unblock", string(r.Kind))
 	}

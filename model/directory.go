@@ -20,6 +20,12 @@ type Enterprise struct {
 	// BlockAfter is how many warnings block a mailbox (ACC-7); 0: the
 	// default, DefaultWarnLimit.
 	BlockAfter int `json:"block_after,omitempty"`
+	// FourEyesOff are the classes of dangerous change that need no second
+	// admin's approval (foureyes.go); none: every class needs it.
+	FourEyesOff []FourEyesClass `json:"four_eyes_off,omitempty"`
+	// InactiveAfter is how long an account goes unused before it counts as
+	// inactive (ACC-6); 0: DefaultInactiveAfter; negative: never.
+	InactiveAfter Duration `json:"inactive_after,omitempty"`
 }
 
 // Domain is one of the company's mail domains (ORG-2).

@@ -19,15 +19,16 @@ const (
 	RequestRelease  RequestKind = "release"  // release held mail
 	RequestReset    RequestKind = "reset"    // reset a password, where resets need approval
 	RequestUnblock  RequestKind = "unblock"  // lift the block of a mailbox blocked by warnings (ACC-7)
+	RequestChange   RequestKind = "change"   // a dangerous change waiting for a second admin (foureyes.go)
 )
 
 // ParseRequestKind reads a request kind.
 func ParseRequestKind(s string) (RequestKind, error) {
 	switch k := RequestKind(strings.TrimSpace(s)); k {
-	case RequestGrant, RequestDelegate, RequestJoin, RequestLeave, RequestRelease, RequestReset, RequestUnblock:
+	case RequestGrant, RequestDelegate, RequestJoin, RequestLeave, RequestRelease, RequestReset, RequestUnblock, RequestChange:
 		return k, nil
 	}
-	return "", Invalidf("unknown request kind %q: use grant, delegate, join, leave, release, reset or unblock", s)
+	return "", Invalidf("unknown request kind %q: use grant, delegate, join, leave, release, reset, unblock or change", s)
 }
 
 // RequestState is where a request stands.
@@ -42,15 +43,18 @@ const (
 	RequestRejected  RequestState = "rejected"
 	RequestExpired   RequestState = "expired"
 	RequestWithdrawn RequestState = "withdrawn"
+	// RequestFailed is a change request approved when its change no longer
+	// applied (StoredChange.Error says why).
+	RequestFailed RequestState = "failed"
 )
 
 // ParseRequestState reads a request state, as request list --status takes it.
 func ParseRequestState(s string) (RequestState, error) {
 	switch st := RequestState(strings.TrimSpace(s)); st {
-	case RequestPending, RequestApplied, RequestRejected, RequestExpired, RequestWithdrawn:
+	case RequestPending, RequestApplied, RequestRejected, RequestExpired, RequestWithdrawn, RequestFailed:
 		return st, nil
 	}
-	return "", Invalidf("unknown request state %q: use pending, applied, rejected, expired or withdrawn", s)
+	return "", Invalidf("unknown request state %q: use pending, applied, rejected, expired, withdrawn or failed", s)
 }
 
 // StepRole says who signs a step of a chain (REQ-2, seed part 5 3.1).
@@ -63,6 +67,7 @@ const (
 	StepUnit    StepRole = "unit-officer" // the unit permission officer, for requests across departments
 	StepHead    StepRole = "head"         // the sender's department head (held mail)
 	StepIT      StepRole = "it"           // IT applies the change (any admin)
+	StepAdmin   StepRole = "admin"        // a second admin: any admin but the one who filed it (four-eyes)
 )
 
 // Verdict is a step's decision.
@@ -128,6 +133,9 @@ type Request struct {
 	Successor Address   `json:"successor,omitempty"` // leave
 	Message   string    `json:"message,omitempty"`   // release: the held message's id
 
+	// Change is the dangerous change a change request holds (foureyes.go).
+	Change *StoredChange `json:"change,omitempty"`
+
 	Steps []Step `json:"steps"`
 
 	// WithdrawnBy is who withdrew a withdrawn request (its requester or an
@@ -145,6 +153,12 @@ func (r *Request) Clone() *Request {
 	if r.Join != nil {
 		j := *r.Join
 		c.Join = &j
+	}
+	if r.Change != nil {
+		ch := *r.Change
+		ch.Diff = slices.Clone(r.Change.Diff)
+		ch.Notes = slices.Clone(r.Change.Notes)
+		c.Change = &ch
 	}
 	return &c
 }
@@ -453,6 +467,8 @@ func ComputeChain(v View, r *Request) ([]Step, error) {
 			return nil, err
 		}
 		c.add(s)
+	case RequestChange:
+		return []Step{{Role: StepAdmin}}, nil // another admin's approval applies it
 	case RequestRelease:
 		m, err := v.Member(r.Subject)
 		if err != nil {
@@ -464,7 +480,7 @@ func ComputeChain(v View, r *Request) ([]Step, error) {
 		}
 		return []Step{s}, nil // releasing the message is the decision itself
 	default:
-		return nil, Invalidf("unknown request kind %q: use grant, delegate, join, leave, release, reset or unblock", string(r.Kind))
+		return nil, Invalidf("unknown request kind %q: use grant, delegate, join, leave, release, reset, unblock or change", string(r.Kind))
 	}
 	c.steps = append(c.steps, Step{Role: StepIT})
 	return c.steps, nil
@@ -483,6 +499,8 @@ func (r *Request) MayDecide(v View, i int, a Actor) bool {
 		return Can(a, RightRequestApply, nil, v)
 	case a.Address == "":
 		return false
+	case s.Role == StepAdmin:
+		return a.Has(RoleAdmin) && a.Address != r.Requester
 	case s.Role == StepUnit && a.Has(RoleUnitOfficer):
 		return true
 	}
@@ -495,6 +513,8 @@ func DescribeStep(v View, s Step) string {
 	switch s.Role {
 	case StepIT:
 		return "IT (an admin) to apply it"
+	case StepAdmin:
+		return "a second admin (not the one who filed it)"
 	case StepUnit:
 		who = fmt.Sprintf("the unit permission officer %s", s.Approver)
 	case StepHead:

@@ -47,6 +47,8 @@ type ApplyOptions struct {
 	// KeepGoing runs every change even after one fails, to report them all;
 	// the transaction is rolled back if any failed.
 	KeepGoing bool
+	// filing marks the change request four-eyes files (foureyes.go).
+	filing bool
 }
 
 // errRollback ends a transaction without error for a dry run.
@@ -68,6 +70,13 @@ func (s *Store) Apply(actor model.Actor, changes ...model.Change) error {
 // ApplyAll runs changes in one transaction, all or nothing. With KeepGoing
 // it reports every failing change instead of stopping at the first.
 func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptions) ([]ChangeError, error) {
+	if !o.DryRun && !o.filing {
+		var held []ChangeError
+		var err error
+		if changes, held, err = s.fourEyes(actor, changes); err != nil || len(held) > 0 {
+			return held, err
+		}
+	}
 	env := model.Env{Actor: actor, Now: s.opt.Now(), Rand: s.opt.Rand, Argon: s.opt.Argon}
 	var failed []ChangeError
 	// Slow pure work (password hashing) first, outside the write lock, and
@@ -111,9 +120,16 @@ func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptio
 	if len(failed) > 0 && !o.KeepGoing {
 		return failed, nil
 	}
+	removal, err := s.beforeStored(actor, changes)
+	if err != nil {
+		return nil, err
+	}
 	var events []Event
 	err = s.db.Update(func(btx *bolt.Tx) error {
 		w := newWriteTx(btx)
+		if removal != nil {
+			w.storedNotes = []Note{{"backup", removal.backup}}
+		}
 		actor, err := freshActor(w.Reader, actor)
 		if err != nil {
 			return err
@@ -130,6 +146,10 @@ func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptio
 				failed = append(failed, ChangeError{i, err})
 			} else if err := w.audit(actor, env.Now, c); err != nil {
 				return err
+			} else if d, ok := c.(*model.DecideRequest); ok && d.Stored != nil {
+				if err := w.applyStored(actor, env, d); err != nil {
+					return err
+				}
 			}
 			if len(failed) > 0 && !o.KeepGoing {
 				return errRollback
@@ -144,10 +164,18 @@ func (s *Store) ApplyAll(actor model.Actor, changes []model.Change, o ApplyOptio
 		events = w.events
 		return nil
 	})
+	if sf := (*storedFailed)(nil); errors.As(err, &sf) {
+		return nil, s.failStored(actor, sf)
+	}
 	if err != nil && !errors.Is(err, errRollback) {
 		return failed, err
 	}
 	s.publish(events)
+	if removal != nil && len(failed) == 0 && !o.DryRun {
+		if err := s.afterStored(removal); err != nil {
+			return nil, err
+		}
+	}
 	return failed, nil
 }
 

@@ -39,6 +39,8 @@ var (
 const (
 	waiterIT   = "@it"
 	waiterUnit = "@unit"
+	// waiterAdmin is a change request's step: any admin but its filer.
+	waiterAdmin = "@admin"
 )
 
 // waitKeys are the waiting index's keys of a request: none unless pending.
@@ -57,6 +59,8 @@ func waitKeys(q *model.Request) [][]byte {
 		who = []string{waiterIT}
 	case model.StepUnit:
 		who = []string{waiterUnit}
+	case model.StepAdmin:
+		who = []string{waiterAdmin}
 	default:
 		who = []string{string(s.Approver)}
 	}
@@ -100,6 +104,9 @@ func waiters(r *Reader, a model.Actor) []string {
 	if model.Can(a, model.RightRequestApply, nil, r) {
 		out = append(out, waiterIT)
 	}
+	if a.Has(model.RoleAdmin) {
+		out = append(out, waiterAdmin)
+	}
 	return out
 }
 
@@ -117,6 +124,9 @@ func (r *Reader) Inbox(a model.Actor, now time.Time, limit int) ([]*model.Reques
 				continue // expired
 			}
 			id := binary.BigEndian.Uint64(k[len(prefix):])
+			if w == waiterAdmin && r.filedBy(id, a.Address) {
+				continue // nobody approves their own change
+			}
 			if !ids[id] {
 				ids[id] = true
 				order = append(order, id)
@@ -137,6 +147,12 @@ func (r *Reader) Inbox(a model.Actor, now time.Time, limit int) ([]*model.Reques
 		out = append(out, q)
 	}
 	return out, total, nil
+}
+
+// filedBy reports whether the request was filed by a.
+func (r *Reader) filedBy(id uint64, a model.Address) bool {
+	q, err := r.Request(id)
+	return err == nil && q.Requester == a
 }
 
 func cmpUint(x, y uint64) int {

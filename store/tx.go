@@ -22,6 +22,9 @@ type writeTx struct {
 	order  []string
 	notes  []Note
 	events []Event
+	// storedNotes go on the log record of a change an approval applies
+	// (foureyes.go): the backup taken before it.
+	storedNotes []Note
 	// pending are deferred index writes: bucket → key → what to write.
 	pending map[string]map[string]pendingEntry
 	// stats is the change to the member counts, written at flush.

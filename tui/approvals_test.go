@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"postroom/model"
@@ -586,6 +588,53 @@ func TestApprovalsUnblock(t *testing.T) {
 	f.st.Read(func(r *store.Reader) error {
 		if m, err := r.Member(f.member.Address); err != nil || m.Status != model.StatusActive || m.ActiveWarnings() != 0 {
 			t.Errorf("after the unblock: %v %+v", err, m)
+		}
+		return nil
+	})
+}
+
+// TestApprovalsChange: a dangerous change filed for a second admin shows in
+// the other admin's inbox, counted as its kind, with its readable before
+// and after in both languages and at 80×24; the filer does not see it to
+// decide; the second admin's approval applies it.
+func TestApprovalsChange(t *testing.T) {
+	f := newReqFix(t)
+	f.apply(f.admin, &model.GrantRole{Address: f.head.Address, Role: model.RoleAdmin})
+	second := f.actor(string(f.head.Address))
+	err := f.st.Apply(f.admin, &model.GrantPerm{Address: f.member.Address, Perm: model.PermBroadcast})
+	var pend *model.ApprovalPending
+	if !errors.As(err, &pend) {
+		t.Fatalf("the grant was not filed for approval: %v", err)
+	}
+	if own := approvalsOf(f.sessionOf(f.admin, "en"), 100, 30); own.counts[string(model.RequestChange)] != 0 {
+		t.Errorf("the filer's inbox counts their own change: %v", own.counts)
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		p := approvalsOf(f.sessionOf(second, lang), 80, 24)
+		kind := map[string]string{"zh-CN": "待复核变更 1", "en": "change for review 1"}[lang]
+		if p.counts[string(model.RequestChange)] != 1 || !strings.Contains(p.View(), kind) {
+			t.Fatalf("%s counts %v:\n%s", lang, p.counts, p.View())
+		}
+		pressKeys(p, "enter")
+		v := p.View()
+		before := map[string]string{"zh-CN": "变更前 → 变更后", "en": "before → after"}[lang]
+		if !strings.Contains(v, "perm.grant") || !strings.Contains(v, before) {
+			t.Errorf("%s detail of the change:\n%s", lang, v)
+		}
+		for _, l := range strings.Split(v, "\n") {
+			if w := lipgloss.Width(l); w > 80 {
+				t.Errorf("%s: a line is %d cells wide at 80×24: %q", lang, w, l)
+			}
+		}
+	}
+	p := approvalsOf(f.sessionOf(second, "en"), 100, 30)
+	pressKeys(p, "a", "enter")
+	if q := f.request(pend.ID); q.State != model.RequestApplied || q.Steps[0].By != second.Address {
+		t.Fatalf("after the second admin's approval: %s %+v", q.State, q.Steps)
+	}
+	f.st.Read(func(r *store.Reader) error {
+		if m, err := r.Member(f.member.Address); err != nil || len(m.Grants) != 1 || m.Grants[0].Perm != model.PermBroadcast {
+			t.Errorf("after approval: %v %+v", err, m)
 		}
 		return nil
 	})

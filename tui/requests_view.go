@@ -22,7 +22,7 @@ const heldKind = "held"
 
 // requestKinds are the kinds in the order the inbox counts them.
 var requestKinds = []string{string(model.RequestGrant), string(model.RequestDelegate), string(model.RequestJoin),
-	string(model.RequestLeave), string(model.RequestReset), string(model.RequestUnblock), string(model.RequestRelease), heldKind}
+	string(model.RequestLeave), string(model.RequestReset), string(model.RequestUnblock), string(model.RequestChange), string(model.RequestRelease), heldKind}
 
 // kindName names a request kind (or held mail) in the person's language.
 func kindName(s *Session, kind string) string {
@@ -42,6 +42,8 @@ func kindName(s *Session, kind string) string {
 		return t.KindReset
 	case string(model.RequestUnblock):
 		return t.KindUnblock
+	case string(model.RequestChange):
+		return s.T.Governance.KindChange
 	case heldKind:
 		return t.KindHeld
 	}
@@ -62,6 +64,8 @@ func stateName(s *Session, st model.RequestState) string {
 		return t.StateExpired
 	case model.RequestWithdrawn:
 		return t.StateWithdrawn
+	case model.RequestFailed:
+		return s.T.Governance.StateFailed
 	}
 	return string(st)
 }
@@ -126,6 +130,10 @@ func requestAbout(s *Session, r *model.Request, narrow bool) string {
 		}
 	case model.RequestRelease:
 		return addr(r.Subject) + " " + r.Message
+	case model.RequestChange:
+		if r.Change != nil {
+			return r.Change.Op + " " + r.Change.Target
+		}
 	}
 	return addr(r.Subject)
 }
@@ -209,6 +217,8 @@ func stepWho(s *Session, n requestNames, st model.Step) string {
 	switch st.Role {
 	case model.StepIT:
 		return t.StepIT
+	case model.StepAdmin:
+		return s.T.Governance.StepAdmin
 	case model.StepUnit:
 		who = s.Sprintf(t.StepUnit, n.person(st.Approver))
 	case model.StepHead:
@@ -235,6 +245,8 @@ func stepShort(s *Session, st model.Step, narrow bool) string {
 	switch {
 	case st.Role == model.StepIT:
 		return s.T.Requests.StepIT
+	case st.Role == model.StepAdmin:
+		return s.T.Governance.StepAdmin
 	case st.Deputy != "":
 		a = st.Deputy
 	}
@@ -295,6 +307,10 @@ func requestChange(s *Session, n requestNames, r *model.Request) string {
 		return s.Sprintf(t.ChangeUnblock, n.person(r.Subject))
 	case model.RequestRelease:
 		return s.Sprintf(t.ChangeRelease, r.Message)
+	case model.RequestChange:
+		if c := r.Change; c != nil {
+			return s.Sprintf(s.T.Governance.ChangeChange, className(s, c.Class), c.Op, c.Target)
+		}
 	}
 	return kindName(s, string(r.Kind))
 }
@@ -332,8 +348,14 @@ func requestDetailLines(s *Session, n requestNames, r *model.Request, w int) []s
 		rows = append(rows, [2]string{t.Reason, r.Reason})
 	}
 	rows = append(rows, [2]string{t.Changes, requestChange(s, n, r)})
+	if c := r.Change; c != nil && c.Error != "" {
+		rows = append(rows, [2]string{s.T.Governance.Failed, c.Error})
+	}
 	lp := &logsPane{s: s}
 	out := lp.fields(w, rows)
+	if c := r.Change; c != nil {
+		out = append(out, changeDiffLines(s, c, w)...)
+	}
 	out = append(out, "", st.Label.Render(t.Chain))
 	cur := r.Current()
 	pending := r.StateAt(now) == model.RequestPending
@@ -441,3 +463,47 @@ func clampTop(top, lines, rows int) int { return max(0, min(top, lines-max(1, ro
 
 // cellWidth is the display width of s.
 func cellWidth(s string) int { return lipgloss.Width(s) }
+
+// className names a class of dangerous change in the person's language.
+func className(s *Session, c model.FourEyesClass) string {
+	t := s.T.Governance
+	switch c {
+	case model.FourEyesDomain:
+		return t.ClassDomain
+	case model.FourEyesBroadcast:
+		return t.ClassBroadcast
+	case model.FourEyesPassword:
+		return t.ClassPassword
+	case model.FourEyesSending:
+		return t.ClassSending
+	}
+	return string(c)
+}
+
+// changeDiffLines are a change request's readable before and after, as it
+// was filed, and what the change noted, wrapped to w cells.
+func changeDiffLines(s *Session, c *model.StoredChange, w int) []string {
+	st := s.Styles
+	t := s.T.Governance
+	val := func(v string) string {
+		if v == "" {
+			return t.Empty
+		}
+		return v
+	}
+	out := []string{"", st.Label.Render(t.BeforeAfter)}
+	for _, d := range c.Diff {
+		out = append(out, logWrapIndent(logClean("- "+d.Field), 2, w)...)
+		out = append(out, logWrapIndent(logClean(val(d.Before)+" → "+val(d.After)), 4, w)...)
+	}
+	if c.More > 0 {
+		out = append(out, "  "+st.Subtle.Render(s.Sprintf(t.More, c.More)))
+	}
+	if len(c.Notes) > 0 {
+		out = append(out, "", st.Label.Render(t.Notes))
+		for _, n := range c.Notes {
+			out = append(out, logWrapIndent(logClean("- "+n), 2, w)...)
+		}
+	}
+	return out
+}

@@ -96,6 +96,10 @@ func Run(env *Env, args []string) int {
 	if err == nil {
 		return 0
 	}
+	if pend := (*model.ApprovalPending)(nil); errors.As(err, &pend) {
+		env.printPending(pend, args)
+		return 0
+	}
 	fmt.Fprintln(env.Stderr, "postroom:", model.Localize(err, env.Lang))
 	var u *model.UserError
 	if errors.As(err, &u) || isUsage(err) {
@@ -104,6 +108,20 @@ func Run(env *Env, args []string) int {
 		}
 	}
 	return 1
+}
+
+// printPending says a dangerous change was filed for a second admin's
+// approval instead of applied: JSON (request id, status pending) when the
+// command line asked for JSON, else the words.
+func (e *Env) printPending(p *model.ApprovalPending, args []string) {
+	for _, a := range args {
+		if a == "--json" || a == "--json=true" {
+			e.printJSON(map[string]any{"request": p.ID, "status": model.RequestPending, "kind": model.RequestChange,
+				"class": p.Class, "op": p.Op, "target": p.Target})
+			return
+		}
+	}
+	fmt.Fprintln(e.Stdout, model.Localize(p, e.Lang))
 }
 
 func isUsage(err error) bool {

@@ -301,6 +301,7 @@ func roleCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{Use: "role", Short: "who may administer what"}
 	var scope string
 	var rights []string
+	var grantJSON bool
 	grant := &cobra.Command{
 		Use:   "grant ADDR ROLE [--scope PATH] [--rights members,groups,announcements]",
 		Short: "grant a role: admin subadmin helpdesk auditor hr officer unit-officer",
@@ -330,10 +331,14 @@ func roleCmd(env *Env) *cobra.Command {
 			if err := env.apply(&model.GrantRole{Address: a, Role: role, Scope: scope, Rights: rs}); err != nil {
 				return err
 			}
+			if grantJSON {
+				return env.printJSON(map[string]any{"status": model.RequestApplied, "address": a, "role": role})
+			}
 			env.printf("%s is now %s\n", a, role)
 			return nil
 		},
 	}
+	grant.Flags().BoolVar(&grantJSON, "json", false, "print JSON: the role, or the request when it waits for a second admin")
 	grant.Flags().StringVar(&scope, "scope", "", "a department subtree (sub-admins, officers)")
 	grant.Flags().StringSliceVar(&rights, "rights", nil, "sub-admin rights: members, groups, announcements")
 	var rscope string

@@ -38,14 +38,16 @@ func orgCmd(env *Env) *cobra.Command {
 				if asJSON {
 					return env.printJSON(map[string]any{"name": e.Name, "address": e.Address, "contact": e.Contact, "phone": e.Phone,
 						"description": e.Description, "address_book_shared": e.AddressBookShared, "block_after": e.WarnLimit(), "domains": names,
-						"members": cnt.Members, "departments": cnt.Depts, "groups": cnt.Groups})
+						"members": cnt.Members, "departments": cnt.Depts, "groups": cnt.Groups,
+						"four_eyes": fourEyesList(e), "inactive_after": model.FormatInactiveAfter(e.InactiveLimit())})
 				}
 				book := "private"
 				if e.AddressBookShared {
 					book = "shared"
 				}
 				env.table([]string{"FIELD", "VALUE"}, [][]string{{"name", e.Name}, {"address", e.Address}, {"contact", e.Contact},
-					{"phone", e.Phone}, {"description", e.Description}, {"address book", book}, {"block after", fmt.Sprint(e.WarnLimit(), " warnings")}, {"domains", strings.Join(names, ", ")},
+					{"phone", e.Phone}, {"description", e.Description}, {"address book", book}, {"block after", fmt.Sprint(e.WarnLimit(), " warnings")},
+					{"four-eyes", strings.Join(fourEyesList(e), ", ")}, {"inactive after", model.FormatInactiveAfter(e.InactiveLimit())}, {"domains", strings.Join(names, ", ")},
 					{"members", fmt.Sprint(cnt.Members)}, {"departments", fmt.Sprint(cnt.Depts)}, {"groups", fmt.Sprint(cnt.Groups)}})
 				return nil
 			})
@@ -54,8 +56,10 @@ func orgCmd(env *Env) *cobra.Command {
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	var name, address, contact, phone, desc, book string
 	var blockAfter int
+	var fourEyes, inactiveAfter string
+	var setJSON bool
 	set := &cobra.Command{
-		Use:   "set [--name N] [--address A] [--contact C] [--phone P] [--description D] [--address-book shared|private] [--block-after N]",
+		Use:   "set [--name N] [--address A] [--contact C] [--phone P] [--description D] [--address-book shared|private] [--block-after N] [--four-eyes all|none|CLASSES] [--inactive-after 180d|off]",
 		Short: "change the enterprise profile (the root department takes the new name)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -80,8 +84,25 @@ func orgCmd(env *Env) *cobra.Command {
 			if c.Flags().Changed("block-after") {
 				ch.BlockAfter = &blockAfter
 			}
+			if c.Flags().Changed("four-eyes") {
+				on, err := model.ParseFourEyes(fourEyes)
+				if err != nil {
+					return err
+				}
+				ch.FourEyes = &on
+			}
+			if c.Flags().Changed("inactive-after") {
+				d, err := model.ParseInactiveAfter(inactiveAfter)
+				if err != nil {
+					return err
+				}
+				ch.InactiveAfter = &d
+			}
 			if err := env.apply(ch); err != nil {
 				return err
+			}
+			if setJSON {
+				return env.printJSON(map[string]any{"status": model.RequestApplied})
 			}
 			env.printf("enterprise profile saved\n")
 			return nil
@@ -94,8 +115,20 @@ func orgCmd(env *Env) *cobra.Command {
 	set.Flags().StringVar(&desc, "description", "", "description")
 	set.Flags().StringVar(&book, "address-book", "", "shared or private: whether members see the enterprise address book")
 	set.Flags().IntVar(&blockAfter, "block-after", model.DefaultWarnLimit, "how many warnings block a mailbox (ACC-7)")
+	set.Flags().BoolVar(&setJSON, "json", false, "print JSON: saved, or the request when it waits for a second admin")
+	set.Flags().StringVar(&fourEyes, "four-eyes", "all", "which dangerous changes need a second admin's approval: all, none, or some of domain-delete,broadcast,password-policy,sending-rule")
+	set.Flags().StringVar(&inactiveAfter, "inactive-after", "180d", "how long an account goes unused before it counts as inactive (ACC-6): days like 90d, or off")
 	c.AddCommand(show, set)
 	return c
+}
+
+// fourEyesList names the classes of change that need a second admin.
+func fourEyesList(e model.Enterprise) []string {
+	out := []string{}
+	for _, c := range e.FourEyesOn() {
+		out = append(out, string(c))
+	}
+	return out
 }
 
 func domainCmd(env *Env) *cobra.Command {
@@ -143,6 +176,7 @@ func domainCmd(env *Env) *cobra.Command {
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	var confirm string
+	var rmJSON bool
 	rm := &cobra.Command{
 		Use:   "rm DOMAIN --confirm DOMAIN",
 		Short: "remove a domain with all its members and their mail (a backup is taken first)",
@@ -176,19 +210,29 @@ func domainCmd(env *Env) *cobra.Command {
 			if err := env.apply(ch); err != nil {
 				return err
 			}
-			env.printf("%s\nbackup taken first: %s\n", ch.Removed.Summary(), backup)
+			out := map[string]any{"status": model.RequestApplied, "removed": ch.Removed, "backup": backup}
+			if !rmJSON {
+				env.printf("%s\nbackup taken first: %s\n", ch.Removed.Summary(), backup)
+			}
 			mail := filepath.Join(filepath.Dir(env.Store.Path()), "mail", d)
 			if _, err := os.Stat(mail); err == nil {
 				kept := strings.TrimSuffix(backup, ".db") + "-mail"
 				if err := os.Rename(mail, kept); err != nil {
 					return fmt.Errorf("the domain is removed, but its mail could not be moved aside: %w", err)
 				}
-				env.printf("its mail was moved to %s; delete that folder when the backup is no longer needed\n", kept)
+				out["mail_moved_to"] = kept
+				if !rmJSON {
+					env.printf("its mail was moved to %s; delete that folder when the backup is no longer needed\n", kept)
+				}
+			}
+			if rmJSON {
+				return env.printJSON(out)
 			}
 			return nil
 		},
 	}
 	rm.Flags().StringVar(&confirm, "confirm", "", "repeat the domain to confirm")
+	rm.Flags().BoolVar(&rmJSON, "json", false, "print JSON: what went, or the request when it waits for a second admin")
 	c.AddCommand(add, list, rm)
 	return c
 }

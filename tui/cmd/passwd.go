@@ -132,7 +132,7 @@ func policyCmd(env *Env) *cobra.Command {
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	var preset string
 	var minLen, maxAgeDays, history, lockAfter, lockMinutes int
-	var letter, digit, upperLower, symbol, blocklist, personal bool
+	var letter, digit, upperLower, symbol, blocklist, personal, polJSON bool
 	set := &cobra.Command{
 		Use:   "set [--preset nist|seed] [--min-length N] [--max-age-days N] ...",
 		Short: "change the password policy: start from a preset, then adjust single rules",
@@ -174,11 +174,15 @@ func policyCmd(env *Env) *cobra.Command {
 			if err := env.apply(&model.SetPasswordPolicy{Policy: p}); err != nil {
 				return err
 			}
+			if polJSON {
+				return env.printJSON(map[string]any{"status": model.RequestApplied, "preset": p.Preset})
+			}
 			env.printf("password policy saved (%s)\n", p.Preset)
 			return nil
 		},
 	}
 	fl := set.Flags()
+	fl.BoolVar(&polJSON, "json", false, "print JSON: saved, or the request when it waits for a second admin")
 	fl.StringVar(&preset, "preset", "", "nist (long passphrases, no expiry) or seed (6+ letters and digits, 30-day expiry)")
 	fl.IntVar(&minLen, "min-length", 0, "minimum length in characters")
 	fl.IntVar(&maxAgeDays, "max-age-days", 0, "days before a password expires (0: never)")

@@ -157,8 +157,9 @@ func permCmd(env *Env) *cobra.Command {
 	catalogue.Flags().BoolVar(&catJSON, "json", false, "print JSON")
 
 	var gUntil, gStart, gReason string
+	var gJSON bool
 	grant := &cobra.Command{
-		Use:   "grant ADDR PERM [--until RFC3339] [--start RFC3339] [--reason TEXT]",
+		Use:   "grant ADDR PERM [--until RFC3339] [--start RFC3339] [--reason TEXT] [--json]",
 		Short: "grant a permission directly (IT sets what was approved), for an optional window; replaces an earlier grant of it",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -179,6 +180,9 @@ func permCmd(env *Env) *cobra.Command {
 				return err
 			}
 			name, _ := model.ParsePerm(args[1])
+			if gJSON {
+				return env.printJSON(map[string]any{"status": model.RequestApplied, "address": a, "perm": name, "until": timePtr(until)})
+			}
 			if until.IsZero() {
 				env.printf("%s now holds %s\n", a, name)
 			} else {
@@ -190,6 +194,7 @@ func permCmd(env *Env) *cobra.Command {
 	grant.Flags().StringVar(&gUntil, "until", "", "the grant ends then (RFC 3339, or 2026-12-31 18:00)")
 	grant.Flags().StringVar(&gStart, "start", "", "the grant starts then; default now")
 	grant.Flags().StringVar(&gReason, "reason", "", "why (kept in the operation log)")
+	grant.Flags().BoolVar(&gJSON, "json", false, "print JSON: the grant, or the request when it waits for a second admin")
 
 	var rReason string
 	revoke := &cobra.Command{

@@ -42,6 +42,14 @@ type requestJSON struct {
 	// Waiting says whose decision the request waits for; empty once decided.
 	Waiting string     `json:"waiting,omitempty"`
 	Steps   []stepJSON `json:"steps"`
+	// A change request's class, stored operation and target, its readable
+	// before and after as filed, and why it failed when it did (four-eyes).
+	Class  string              `json:"class,omitempty"`
+	Op     string              `json:"op,omitempty"`
+	Target string              `json:"target,omitempty"`
+	Diff   []model.FieldChange `json:"diff,omitempty"`
+	Notes  []string            `json:"notes,omitempty"`
+	Error  string              `json:"error,omitempty"`
 }
 
 // stepJSON is one step of a request's chain.
@@ -61,6 +69,9 @@ func requestOut(r *store.Reader, q *model.Request, now time.Time) requestJSON {
 		Filed: q.Filed, Expires: q.Expires, Done: timePtr(q.Done), Reason: q.Reason, Perm: q.Perm, Perms: q.Perms, To: string(q.To),
 		From: timePtr(q.From), Until: timePtr(q.Until), Successor: string(q.Successor), Urgent: q.Urgent, Change: describeChange(q),
 		WithdrawnBy: string(q.WithdrawnBy), WithdrawComment: q.WithdrawComment}
+	if ch := q.Change; ch != nil {
+		out.Class, out.Op, out.Target, out.Diff, out.Notes, out.Error = string(ch.Class), ch.Op, ch.Target, ch.Diff, ch.Notes, ch.Error
+	}
 	if out.Status == string(model.RequestPending) {
 		if i := q.Current(); i < len(q.Steps) {
 			out.Waiting = fmt.Sprintf("step %d: %s", i+1, model.DescribeStep(r, q.Steps[i]))
@@ -119,6 +130,10 @@ func describeChange(q *model.Request) string {
 		return fmt.Sprintf("%s gets a one-time password for IT to hand over, to be changed at the next login", q.Subject)
 	case model.RequestUnblock:
 		return fmt.Sprintf("the mailbox %s, blocked by warnings, is unblocked: login and sending again, the warnings cleared", q.Subject)
+	case model.RequestChange:
+		if ch := q.Change; ch != nil {
+			return fmt.Sprintf("%s %s, a dangerous change (four-eyes: %s) that applies once a second admin approves it", ch.Op, ch.Target, ch.Class)
+		}
 	case model.RequestJoin:
 		if j := q.Join; j != nil {
 			return fmt.Sprintf("the account %s opens for %s (%s, %s), with a one-time password for IT to hand over", j.Address, j.Name, j.Title, j.Position)
