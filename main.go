@@ -142,7 +142,8 @@ func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		}
 		return 0
 	}
-	return cmd.Run(&cmd.Env{Actor: actor, Store: s, Stdin: stdin, Stdout: stdout, Stderr: stderr, DataDir: data, Local: true, Lang: lang}, rest)
+	return cmd.Run(&cmd.Env{Actor: actor, Store: s, Stdin: stdin, Stdout: stdout, Stderr: stderr, DataDir: data, Local: true, Lang: lang,
+		Recall: mail.LocalRecall(data)}, rest)
 }
 
 func usage(w io.Writer) {

@@ -149,8 +149,10 @@ func startServers(data string, f serveFlags, logw io.Writer) (*servers, error) {
 		return fail(err)
 	}
 	s.ssh, err = tui.NewServer(st, tui.ServerOptions{HostKeyPath: filepath.Join(data, "ssh_host_ed25519_key"), Log: logw,
-		CommandEnv: func(e *cmd.Env) { e.Spool, e.Kick, e.Notify = s.spool, s.relay.Kick, s.relay.Notify },
-		Spool:      s.spool, Kick: s.relay.Kick, Notify: s.relay.Notify})
+		CommandEnv: func(e *cmd.Env) {
+			e.Spool, e.Kick, e.Notify, e.Recall = s.spool, s.relay.Kick, s.relay.Notify, s.relay.Recall
+		},
+		Spool: s.spool, Kick: s.relay.Kick, Notify: s.relay.Notify})
 	if err != nil {
 		lssh.Close()
 		lsmtp.Close()

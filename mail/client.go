@@ -43,6 +43,7 @@ type rcptOutcome struct {
 	Delivered bool
 	Permanent bool   // a permanent failure (5xx, or an address we will not send to)
 	Text      string // the remote reply or the local error
+	File      string // the Maildir file of a local delivery
 }
 
 // clientPools keeps at most one pool of connections per next hop. Idle

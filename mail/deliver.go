@@ -682,19 +682,20 @@ func (d *Deliverer) route(r store.QueueRcpt) (hop NextHop, ok bool, why string) 
 
 // deliverLocal writes one local recipient's copy into its Maildir.
 func (d *Deliverer) deliverLocal(m *store.QueueMessage, r store.QueueRcpt, body []byte) rcptOutcome {
-	if _, err := d.maildir.Deliver(r.Addr, r.Folder, m.From, body); err != nil {
+	file, err := d.maildir.Deliver(r.Addr, r.Folder, m.From, body)
+	if err != nil {
 		if errors.Is(err, errBadMailbox) {
 			return rcptOutcome{Permanent: true, Text: "local delivery refused: " + err.Error()}
 		}
 		return rcptOutcome{Text: "local delivery failed: " + err.Error()}
 	}
-	return rcptOutcome{Delivered: true, Text: "delivered to the local mailbox"}
+	return rcptOutcome{Delivered: true, Text: "delivered to the local mailbox", File: filepath.Base(file)}
 }
 
 // failure turns an outcome into the result to record: a temporary failure
 // gets its next try, or becomes permanent once the lifetime has ended.
 func (d *Deliverer) failure(m *store.QueueMessage, r store.QueueRcpt, o rcptOutcome, now time.Time) store.RcptResult {
-	res := store.RcptResult{Index: r.Index, Delivered: o.Delivered, Permanent: o.Permanent}
+	res := store.RcptResult{Index: r.Index, Delivered: o.Delivered, Permanent: o.Permanent, File: o.File}
 	if !o.Delivered {
 		res.Error = o.Text
 	}

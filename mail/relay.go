@@ -55,6 +55,9 @@ type Relay struct {
 
 	mu      sync.Mutex
 	servers []*smtp.Server
+
+	ann     announcer  // announcements' fan-outs and recalls (announce.go)
+	letters letterSent // welcome letters and reminders seen queued (letters.go)
 }
 
 // New makes the relay; listeners start with ServeInbound/ServeSubmission,

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"postroom/assets"
@@ -705,11 +706,22 @@ func (r *Relay) sendRequestNotices(due []plannedNotice) {
 
 // runRequestNotices follows the store's request events and sweeps at
 // start and every minute, until ctx ends; the members' events and the same
-// sweeps send the notices of a block (warnnotice.go). It subscribes before its first
+// sweeps send the notices of a block (warnnotice.go), the welcome letters
+// and password reminders (letters.go); the announcements' events and
+// sweeps queue their copies (announce.go). It subscribes before its first
 // sweep, so nothing falls between the two.
 func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event) {
 	r.sweepRequests()
 	r.sweepBlocked()
+	r.sweepLetters()
+	var sweepingAnn atomic.Bool
+	sweepAnnouncements := func() {
+		// A fan-out to thousands takes seconds: the notices do not wait.
+		if sweepingAnn.CompareAndSwap(false, true) {
+			go func() { r.sweepAnnouncements(); sweepingAnn.Store(false) }()
+		}
+	}
+	sweepAnnouncements()
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
@@ -722,6 +734,17 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 			}
 			if e.Kind == "member" {
 				r.noticeBlocked(model.Address(e.Key)) // warnnotice.go: the block's notices
+				r.noticeLetters(model.Address(e.Key)) // letters.go: welcome, password expiry
+				continue
+			}
+			if e.Kind == "announce" {
+				if id, err := strconv.ParseUint(e.Key, 10, 64); err == nil {
+					go func() {
+						if _, err := r.fanOut(id); err != nil {
+							r.log.Printf("announcement %d: %v", id, err)
+						}
+					}()
+				}
 				continue
 			}
 			if e.Kind != "request" {
@@ -733,6 +756,8 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 		case <-t.C:
 			r.sweepRequests()
 			r.sweepBlocked()
+			r.sweepLetters()
+			sweepAnnouncements()
 		}
 	}
 }

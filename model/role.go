@@ -115,6 +115,7 @@ const (
 	RightRequestUrgent Right = "request.urgent" // file a dismissal, which blocks the login on filing (ACC-5)
 	RightBookManage    Right = "book.manage"    // the customer address book: contacts and who may see or edit it
 	RightListManage    Right = "list.manage"    // mailing lists for outside subscribers: lists, senders, subscribers (LIST-2)
+	RightAnnounce      Right = "announce"       // publish and recall announcements (ANN-1, ANN-2)
 )
 
 // rightsOf lists what one grant allows.
@@ -124,7 +125,8 @@ func rightsOf(g RoleGrant) []Right {
 		return []Right{RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset,
 			RightAccountUnlock, RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
 			RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
-			RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage, RightListManage}
+			RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage, RightListManage,
+			RightAnnounce}
 	case RoleSubadmin:
 		rs := []Right{RightMemberRead}
 		if slices.Contains(g.Rights, SubMembers) {
@@ -132,6 +134,9 @@ func rightsOf(g RoleGrant) []Right {
 		}
 		if slices.Contains(g.Rights, SubGroups) {
 			rs = append(rs, RightGroupManage)
+		}
+		if slices.Contains(g.Rights, SubAnnouncements) {
+			rs = append(rs, RightAnnounce)
 		}
 		return rs
 	case RoleHelpdesk:

@@ -74,7 +74,7 @@ var everyRight = []Right{
 	RightOrgManage, RightDeptManage, RightMemberRead, RightMemberManage, RightPasswordReset, RightAccountUnlock,
 	RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
 	RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
-	RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage, RightListManage,
+	RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage, RightListManage, RightAnnounce,
 }
 
 // TestRightsOfEachRole is the table of ROLE-1: what each role may do over a
@@ -87,7 +87,7 @@ func TestRightsOfEachRole(t *testing.T) {
 	}{
 		{"admin", who.admin, everyRight},
 		{"sub-admin with members", who.salesAdmin, []Right{RightMemberRead, RightDeptManage, RightMemberManage, RightPasswordReset, RightAccountUnlock, RightImport, RightRequestFile}},
-		{"sub-admin without members", who.salesGroupsOnly, []Right{RightMemberRead, RightGroupManage}},
+		{"sub-admin without members", who.salesGroupsOnly, []Right{RightMemberRead, RightGroupManage, RightAnnounce}},
 		{"helpdesk", who.helpdesk, []Right{RightMemberRead, RightPasswordReset, RightAccountUnlock}},
 		{"auditor", who.auditor, []Right{RightMemberRead, RightLogRead, RightAuditVerify, RightMailLogRead, RightPermRead, RightRequestRead}},
 		{"hr", who.hr, []Right{RightMemberRead, RightRequestFile, RightRequestRead, RightRequestUrgent}},

@@ -24,9 +24,11 @@
 //	logacct    account + 0 + time + id → ""      (sender account and address, and
 //	           each recipient in the record's To)
 //	violations member + 0 + time + id → Violation (SEND-9)
-//	notices    key → time                       (markers of the notices sent once,
+//	notices    key → time + message id          (markers of the notices sent once,
 //	           EnqueueOnce: written in the commit that queues the notice;
-//	           requests' keys are "request/ID/STAGE/RECIPIENT")
+//	           requests' keys are "request/ID/STAGE/RECIPIENT", announcements'
+//	           "announce/ID/RECIPIENT"; markers written before the id was
+//	           kept hold the time alone)
 //
 // Invariants: a message is in due exactly when it is queued with Pending > 0,
 // under its NextAttempt, and in held exactly when it is held; every pending
@@ -196,6 +198,10 @@ type QueueRcpt struct {
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
 	LastError   string    `json:"last_error,omitempty"`
 	Done        time.Time `json:"done,omitzero"`
+	// File is the name a local copy was delivered as in the Maildir's
+	// new/ directory (a mail program that fetches it moves it to cur/,
+	// with flags after a colon): how a recalled announcement finds it.
+	File string `json:"file,omitempty"`
 }
 
 // QueueMessage is one message in the spool, without its recipients and body.
@@ -568,6 +574,26 @@ func (s *Spool) NoticesSent(prefix string) (map[string]bool, error) {
 	return out, err
 }
 
+// NoticeMessages returns the markers EnqueueOnce wrote under keys that
+// begin with prefix, each with the id of the message it queued ("" for a
+// marker older than the ids in markers).
+func (s *Spool) NoticeMessages(prefix string) (map[string]string, error) {
+	out := map[string]string{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		p := []byte(prefix)
+		c := tx.Bucket(sNotices).Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			id := ""
+			if len(v) > 8 {
+				id = string(v[8:])
+			}
+			out[string(k)] = id
+		}
+		return nil
+	})
+	return out, err
+}
+
 // enqueue is Enqueue; with once, only when none of those markers is
 // written yet, and it writes them (EnqueueOnce). It reports whether it
 // queued the message.
@@ -693,7 +719,7 @@ func (s *Spool) enqueue(m *QueueMessage, rcpts []QueueRcpt, body []byte, once []
 				return nil
 			}
 			for _, k := range once {
-				if err := nb.Put(k, tkey(m.Received)); err != nil {
+				if err := nb.Put(k, append(tkey(m.Received), id...)); err != nil {
 					return err
 				}
 			}
@@ -1026,6 +1052,7 @@ type RcptResult struct {
 	Permanent bool      // a permanent failure: no more tries
 	Error     string    // the remote reply or local error, for the log and the DSN
 	Retry     time.Time // next try, for a temporary failure (zero: now + DefaultRetry)
+	File      string    // the Maildir file a local copy became (QueueRcpt.File)
 }
 
 // Record applies results in one (group-committed) transaction and touches
@@ -1074,7 +1101,7 @@ func (s *Spool) Record(id string, results []RcptResult) (*QueueMessage, error) {
 			r.Attempts++
 			switch {
 			case res.Delivered:
-				r.Status, r.Done, r.LastError = RcptDelivered, now, ""
+				r.Status, r.Done, r.LastError, r.File = RcptDelivered, now, "", res.File
 				m.Pending--
 				m.Delivered++
 			case res.Permanent:

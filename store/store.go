@@ -36,6 +36,7 @@
 //	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
 //	lists, listsubs, listtoken, liststats             (LIST-2: see lists.go)
+//	announcements, annlive, memberborn, pwchanged     (ANN-1..3: see announce.go)
 //
 // A reclaimed leaver (ACC-5) keeps the departments on its record, as
 // history, but is indexed under deptleaver instead of deptmember: the
@@ -71,7 +72,7 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 var (
 	bMeta       = []byte("meta")
@@ -103,7 +104,8 @@ var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDep
 	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches,
 	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail,
 	bLists, bListSubs, bListToken, bListStats,
-	bBatchRows}
+	bBatchRows,
+	bAnnouncements, bAnnLive, bMemberBorn, bPwChanged}
 
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{
@@ -113,6 +115,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	3: indexWaiting,                           // 4: pending requests by who decides them next
 	4: indexLeavers,                           // 5: reclaimed leavers out of deptmember, into deptleaver
 	5: func(tx *bolt.Tx) error { return nil }, // 6: new op-log records deflated (oplogcodec.go); older ones stay JSON
+	6: indexLetters,                           // 7: members by account opened and password set (ANN-3)
 }
 
 // ErrLocked means another process holds the data file: a running

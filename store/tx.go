@@ -417,7 +417,7 @@ func (w *writeTx) indexMember(m *model.Member) error {
 // see the pending entries (deferredGet) or flush first.
 var deferred = map[string]bool{
 	string(bSearch): true, string(bDeptMember): true, string(bRoleScope): true, string(bAdmins): true,
-	string(bEmpID): true,
+	string(bEmpID): true, string(bMemberBorn): true, string(bPwChanged): true,
 }
 
 // pendingEntry is one deferred write: a value to put, or a delete.
@@ -559,6 +559,7 @@ func memberIndexKeys(m *model.Member) []string {
 			out = append(out, "admins|"+string(m.Address))
 		}
 	}
+	out = append(out, letterIndexKeys(m)...)
 	return append(out, requestIndexKeys(m)...)
 }
 

@@ -44,6 +44,10 @@ type Env struct {
 	// "released" or "rejected", by who decided, comment their words; nil:
 	// nobody is told.
 	Notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
+	// Recall deals with the mail copies of a recalled announcement: the
+	// relay's (Relay.Recall) in serve, the Maildir under DIR/mail for the
+	// local CLI; nil: they cannot be reached.
+	Recall RecallFunc
 }
 
 // New builds the command tree for env. Each call builds a fresh tree, so
@@ -64,6 +68,7 @@ func New(env *Env) *cobra.Command {
 	root.AddCommand(bookCmd(env))
 	root.AddCommand(listCmd(env))
 	root.AddCommand(batchCmd(env))
+	root.AddCommand(announceCmd(env))
 	root.AddCommand(permCmd(env), requestCmd(env))
 	strictGroups(root)
 	return root
