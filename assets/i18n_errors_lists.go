@@ -24,4 +24,12 @@ var listErrorPairs = [][2]string{
 		"没有要修改的内容：请用 --name NAME 指定新名称"},
 	{"--days takes 1 to 3660, not %d",
 		"--days 的取值为 1 到 3660，而不是 %d"},
+	{"the header row cannot be read; it must be a plain row of column names, such as %s",
+		"无法读取标题行；第一行必须是列名，例如 %s"},
+	{"column %d of the header row has no name; name it or delete the column; accepted columns: %s",
+		"标题行第 %d 列没有列名；请填写列名或删除该列；可用的列：%s"},
+	{"the first line looks like a group, not a header row; the first line must name the columns, such as %s",
+		"第一行看起来是一个群组，而不是标题行；第一行必须是列名，例如 %s"},
+	{"the header row has unknown columns [%s] and lacks the required columns [%s]; accepted columns: %s",
+		"标题行有未知的列 [%s]，缺少必需的列 [%s]；可用的列：%s"},
 }

@@ -44,6 +44,25 @@ type GroupsText struct {
 
 	// Help-bar labels of the keys this pane gives a meaning of its own.
 	KeyAdd, KeyRemove, KeyMode, KeyPick, KeySide string
+
+	// Who may post and the size of each whole department (LIST-1).
+	PostListed    string // the listed rule's label
+	MayPost       string // the row naming the senders or position classes
+	PolicyClasses string // the permitted rule without its own classes
+	DeptCount     string // "%d people" after a whole department
+
+	// The mailing lists for outside subscribers (LIST-2), the pane's
+	// second view (v).
+	KeyLists, KeyGroups                   string
+	ListsTitle, NoLists                   string
+	ColSubscribed, ColUnconfirmed, ColOut string
+	Subscribe, Unsubscribe, Senders       string
+	NoSenders                             string
+	Recent                                string // "the last %d days"
+	ColDay, ColPosts, ColDelivered        string
+	ColBounced, ColJoined, ColLeft        string
+	NoActivity                            string
+	ListsHint                             string // how lists are changed
 }
 
 var groupsZH = GroupsText{
@@ -76,6 +95,15 @@ var groupsZH = GroupsText{
 	Removed:       "已移出 %s",
 	ConfirmRemove: "将 %s 移出 %s？y/n",
 	KeyAdd:        "添加成员/部门", KeyRemove: "移出", KeyMode: "成员/部门", KeyPick: "选择", KeySide: "列表/成员",
+	PostListed: "指定发信人", MayPost: "可发信", PolicyClasses: "邮件策略中可向全公司发信的岗位类别，或有群发权限者", DeptCount: "%d 人",
+	KeyLists: "邮件列表", KeyGroups: "邮件组",
+	ListsTitle: "邮件列表（外部订户）", NoLists: "还没有邮件列表；用 list add 地址 --name 名称 创建",
+	ColSubscribed: "正在订阅", ColUnconfirmed: "未确认", ColOut: "已退订",
+	Subscribe: "订阅地址", Unsubscribe: "退订地址", Senders: "发信人", NoSenders: "无（没有人能向列表发信）",
+	Recent: "最近 %d 天",
+	ColDay: "日期", ColPosts: "发信", ColDelivered: "已投递", ColBounced: "退信", ColJoined: "订阅", ColLeft: "退订",
+	NoActivity: "这段时间没有活动",
+	ListsHint:  "修改请用 list 命令：list sender add、list subscriber add、list subscribers",
 }
 
 var groupsEN = GroupsText{
@@ -108,4 +136,13 @@ var groupsEN = GroupsText{
 	Removed:       "%s removed",
 	ConfirmRemove: "take %s out of %s? y/n",
 	KeyAdd:        "add", KeyRemove: "remove", KeyMode: "member/department", KeyPick: "pick", KeySide: "list/contents",
+	PostListed: "listed senders", MayPost: "May post", PolicyClasses: "the mail policy's whole-company classes, or holders of broadcast", DeptCount: "%d people",
+	KeyLists: "mailing lists", KeyGroups: "groups",
+	ListsTitle: "Mailing lists (outside subscribers)", NoLists: "no mailing lists yet; create one with list add ADDR --name NAME",
+	ColSubscribed: "Subscribed", ColUnconfirmed: "Unconfirmed", ColOut: "Unsubscribed",
+	Subscribe: "Subscribe", Unsubscribe: "Unsubscribe", Senders: "Senders", NoSenders: "none (nobody can post to the list)",
+	Recent: "the last %d days",
+	ColDay: "Day", ColPosts: "Posts", ColDelivered: "Delivered", ColBounced: "Bounced", ColJoined: "Joined", ColLeft: "Left",
+	NoActivity: "no activity in these days",
+	ListsHint:  "change them with the list commands: list sender add, list subscriber add, list subscribers",
 }

@@ -36,8 +36,11 @@ type groupsPane struct {
 	entry int // the selected entry of the group
 	want  model.Address
 
-	effective map[model.Address]int
-	counting  model.Address // the group whose count is being computed
+	effective  map[model.Address]int
+	deptCounts map[model.Address]map[string]int // group → department path → people in its subtree
+	counting   model.Address                    // the group whose count is being computed
+
+	lists *listsView // the mailing lists, while that view is shown (groups_lists.go)
 
 	form     *form
 	formKind string // "new" or "edit"
@@ -56,6 +59,8 @@ type groupRow struct {
 	members   int
 	depts     int
 	canManage bool
+	senders   []string // the listed rule's senders
+	positions []string // the permitted rule's own position classes
 }
 
 // groupEntry is one listed member or whole department of a group.
@@ -103,6 +108,7 @@ type groupCountMsg struct {
 	gen   int
 	group model.Address
 	n     int
+	depts map[string]int // department path → people in its subtree
 	err   error
 }
 
@@ -118,7 +124,7 @@ const maxGroupHits = 6
 
 // newGroupsPane builds the Groups pane for a session.
 func newGroupsPane(s *Session) Pane {
-	return &groupsPane{s: s, effective: map[model.Address]int{}}
+	return &groupsPane{s: s, effective: map[model.Address]int{}, deptCounts: map[model.Address]map[string]int{}}
 }
 
 func (p *groupsPane) ID() string    { return "groups" }
@@ -147,6 +153,12 @@ func (p *groupsPane) load() tea.Cmd {
 				row := groupRow{addr: g.Address, name: g.Name, post: g.Post, owner: r.DeptPath(g.Owner),
 					members: len(g.Members), depts: len(g.Depts),
 					canManage: model.Can(actor, model.RightGroupManage, model.Scope{g.Owner}, r)}
+				for _, a := range g.Senders {
+					row.senders = append(row.senders, string(a))
+				}
+				for _, c := range g.Positions {
+					row.positions = append(row.positions, string(c))
+				}
 				for _, d := range g.Depts {
 					row.entries = append(row.entries, groupEntry{dept: true, value: r.DeptPath(d)})
 				}
@@ -197,27 +209,34 @@ func (p *groupsPane) countMembers(addr model.Address) tea.Cmd {
 			for _, m := range g.Members {
 				seen[m] = true
 			}
-			done := map[model.DeptID]bool{}
-			queue := append([]model.DeptID(nil), g.Depts...)
-			for len(queue) > 0 {
-				d := queue[0]
-				queue = queue[1:]
-				if done[d] {
-					continue
+			// Each whole department is counted on its own too (a person in
+			// two of them counts in each, once in the total).
+			msg.depts = map[string]int{}
+			for _, top := range g.Depts {
+				inDept := map[model.Address]bool{}
+				done := map[model.DeptID]bool{}
+				queue := []model.DeptID{top}
+				for len(queue) > 0 {
+					d := queue[0]
+					queue = queue[1:]
+					if done[d] {
+						continue
+					}
+					done[d] = true
+					ms, err := r.DeptMembers(d)
+					if err != nil {
+						return err
+					}
+					for _, m := range ms {
+						seen[m], inDept[m] = true, true
+					}
+					kids, err := r.DeptChildren(d)
+					if err != nil {
+						return err
+					}
+					queue = append(queue, kids...)
 				}
-				done[d] = true
-				ms, err := r.DeptMembers(d)
-				if err != nil {
-					return err
-				}
-				for _, m := range ms {
-					seen[m] = true
-				}
-				kids, err := r.DeptChildren(d)
-				if err != nil {
-					return err
-				}
-				queue = append(queue, kids...)
+				msg.depts[r.DeptPath(top)] = len(inDept)
 			}
 			msg.n = len(seen)
 			return nil
@@ -326,6 +345,7 @@ func (p *groupsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			}
 			p.gen++
 			p.effective = map[model.Address]int{}
+			p.deptCounts = map[model.Address]map[string]int{}
 			p.counting = ""
 		}
 		if p.dirty {
@@ -338,7 +358,12 @@ func (p *groupsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if msg.onlyLogins() {
 			return p, nil // nothing here shows logins
 		}
+		if p.lists != nil {
+			return p, tea.Batch(p.reload(), p.reloadLists())
+		}
 		return p, p.reload()
+	case listsLoadedMsg:
+		return p, p.listsLoaded(msg)
 	case groupCountMsg:
 		if msg.gen != p.gen {
 			return p, nil
@@ -346,6 +371,7 @@ func (p *groupsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.counting = ""
 		if msg.err == nil {
 			p.effective[msg.group] = msg.n
+			p.deptCounts[msg.group] = msg.depts
 		} else {
 			p.effective[msg.group] = -1
 		}
@@ -474,9 +500,13 @@ func (p *groupsPane) key(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 			return p, p.s.apply(p.ID(), c.tag, c.change)
 		}
 		return p, nil
+	case p.lists != nil:
+		return p.listsKey(msg)
 	}
 	g := p.current()
 	switch {
+	case key.Matches(msg, k.NextView) && p.s.Can(model.RightListManage):
+		return p, p.openLists()
 	case key.Matches(msg, k.Refresh):
 		return p, p.reload()
 	case key.Matches(msg, k.Tab, k.ShiftTab):
@@ -561,6 +591,8 @@ func (p *groupsPane) postLabel(r model.PostRule) string {
 		return t.PostMembers
 	case model.PostPermitted:
 		return t.PostPermitted
+	case model.PostListed:
+		return t.PostListed
 	}
 	return string(r)
 }
@@ -809,6 +841,8 @@ func (p *groupsPane) View() string {
 			v += "\n\n" + st.Subtle.Render(p.s.T.Common.Loading)
 		}
 		return strings.Join(append(out, "", v), "\n")
+	case p.lists != nil:
+		return p.listsViewText()
 	}
 	h := max(3, p.height-2)
 	left := p.listLines(h)
@@ -892,13 +926,24 @@ func (p *groupsPane) rightLines(h int) ([]string, int) {
 	if n, ok := p.effective[g.addr]; ok && n >= 0 {
 		eff = p.s.Sprintf(plural(n, t.EffectiveValueOne, t.EffectiveValue), n)
 	}
-	out = append(out, labelled(p.s, [][2]string{
+	details := [][2]string{
 		{t.Address, string(g.addr)},
 		{t.Post, p.postLabel(g.post)},
+	}
+	switch {
+	case g.post == model.PostListed:
+		details = append(details, [2]string{t.MayPost, strings.Join(g.senders, ", ")})
+	case g.post == model.PostPermitted && len(g.positions) > 0:
+		details = append(details, [2]string{t.MayPost, strings.Join(g.positions, ", ")})
+	case g.post == model.PostPermitted:
+		details = append(details, [2]string{t.MayPost, t.PolicyClasses})
+	}
+	details = append(details, [][2]string{
 		{t.Owner, p.deptLabel(g.owner)},
 		{t.Listed, p.s.Sprintf(t.ListedValue, g.members, g.depts)},
 		{t.Effective, eff},
-	})...)
+	}...)
+	out = append(out, labelled(p.s, details)...)
 	if !g.canManage {
 		out = append(out, st.Subtle.Render(t.ReadOnly))
 	}
@@ -955,8 +1000,12 @@ func (p *groupsPane) rightLines(h int) ([]string, int) {
 			var plain, line string
 			switch {
 			case e.dept:
-				plain = t.DeptTag + " " + p.deptLabel(e.value) + t.Subtree
-				line = st.Label.Render(t.DeptTag) + " " + p.deptLabel(e.value) + st.Subtle.Render(t.Subtree)
+				count := ""
+				if n, ok := p.deptCounts[g.addr][e.value]; ok {
+					count = "  " + p.s.Sprintf(t.DeptCount, n)
+				}
+				plain = t.DeptTag + " " + p.deptLabel(e.value) + t.Subtree + count
+				line = st.Label.Render(t.DeptTag) + " " + p.deptLabel(e.value) + st.Subtle.Render(t.Subtree) + count
 			case e.name != "":
 				plain = padRight(e.name, 8) + "  " + e.value
 				line = plain
@@ -1032,9 +1081,14 @@ func (p *groupsPane) ShortHelp() []key.Binding {
 		return []key.Binding{relabelKey(k.Tab, "", t.KeyMode), relabelKey(k.Down, "↑/↓", t.KeyPick), relabelKey(k.Enter, "", t.KeyAdd), k.Back}
 	case p.confirm != nil:
 		return []key.Binding{k.Back}
+	case p.lists != nil:
+		return p.listsHelp()
 	}
 	g := p.current()
 	var out []key.Binding
+	if p.s.Can(model.RightListManage) {
+		out = append(out, relabelKey(k.NextView, "", t.KeyLists))
+	}
 	if g != nil {
 		out = append(out, relabelKey(k.Tab, "", t.KeySide))
 	}

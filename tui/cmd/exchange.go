@@ -112,7 +112,7 @@ func importCmd(env *Env) *cobra.Command {
 	members.Flags().BoolVar(&dry, "dry-run", false, "check everything and report, change nothing")
 	members.Flags().BoolVar(&create, "create-depts", false, "create departments the file names that do not exist yet")
 	members.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
-	c.AddCommand(members)
+	c.AddCommand(members, groupImportCmd(env, "groups"))
 	return c
 }
 

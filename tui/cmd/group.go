@@ -146,7 +146,7 @@ func groupCmd(env *Env) *cobra.Command {
 		},
 	}
 	show.Flags().BoolVar(&showJSON, "json", false, "print JSON")
-	c.AddCommand(add, set, rm, list, show, groupMemberCmd(env))
+	c.AddCommand(add, set, rm, list, show, groupMemberCmd(env), groupImportCmd(env, "import"))
 	return c
 }
 
