@@ -15,6 +15,7 @@ type BatchKind string
 const (
 	BatchImportMembers  BatchKind = "import-members"  // import members FILE
 	BatchImportContacts BatchKind = "import-contacts" // book import FILE
+	BatchImportGroups   BatchKind = "import-groups"   // import groups FILE (LIST-1)
 	BatchExport         BatchKind = "export"          // export members
 	BatchBulk           BatchKind = "bulk"            // a bulk change
 	BatchNotify         BatchKind = "notify"          // templated bulk mail

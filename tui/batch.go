@@ -331,6 +331,8 @@ func (p *batchPane) kindName(k model.BatchKind) string {
 		return p.t.KindNotify
 	case model.BatchMigrate:
 		return p.t.KindMigrate
+	case model.BatchImportGroups:
+		return p.t.KindImportGroups
 	}
 	return string(k)
 }

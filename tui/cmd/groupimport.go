@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,9 @@ type groupImportReport struct {
 	DryRun       bool             `json:"dry_run"`
 	Applied      bool             `json:"applied"`
 	Errors       []model.RowError `json:"errors"`
+	// Batch is the batch task that records the run row by row (LOG-5);
+	// a dry run records none.
+	Batch uint64 `json:"batch,omitempty"`
 }
 
 // groupImportCmd is `import groups` (and `group import`): mail groups from a
@@ -73,6 +77,10 @@ func groupImportCmd(env *Env, use string) *cobra.Command {
 			if rep.Errors == nil {
 				rep.Errors = []model.RowError{}
 			}
+			if !dry {
+				rep.Batch = env.recordBatch(model.BatchImportGroups, importState(importReport{Applied: rep.Applied}), groupImportSummary(rep),
+					importRows(groupLines(file), groupImportDone(plan), importReport{Applied: rep.Applied, Errors: rep.Errors}))
+			}
 			if asJSON {
 				if err := env.printJSON(rep); err != nil {
 					return err
@@ -100,4 +108,49 @@ func groupImportCmd(env *Env, use string) *cobra.Command {
 	c.Flags().BoolVar(&dry, "dry-run", false, "check everything and report, change nothing")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return c
+}
+
+// groupLines are the rows of a group file as the batch task names them:
+// the line, the group and the member or department.
+func groupLines(f *model.GroupsCSV) []importLine {
+	out := make([]importLine, 0, len(f.Rows))
+	for _, r := range f.Rows {
+		m := string(r.Member)
+		if r.Dept != "" {
+			m = r.Dept
+		}
+		out = append(out, importLine{r.Line, model.Address(string(r.Group) + " " + m)})
+	}
+	return out
+}
+
+// groupImportDone maps the lines the plan changes to what it does there.
+func groupImportDone(plan *model.GroupImportPlan) map[int]string {
+	done := map[int]string{}
+	for i, c := range plan.Changes {
+		if i >= len(plan.Lines) {
+			continue
+		}
+		what := ""
+		switch c.(type) {
+		case *model.AddGroup:
+			what = "group created"
+		case *model.SetGroup:
+			what = "group changed"
+		case *model.GroupMember:
+			what = "added"
+		}
+		if done[plan.Lines[i]] != "" {
+			what = done[plan.Lines[i]] + ", " + what
+		}
+		done[plan.Lines[i]] = what
+	}
+	return done
+}
+
+func groupImportSummary(rep groupImportReport) string {
+	if !rep.Applied {
+		return fmt.Sprintf("%s: %s; nothing was imported", rep.File, plural(len(rep.Errors), "problem"))
+	}
+	return fmt.Sprintf("%s: %d groups, %d created, %d changed, %d members or departments added, %d already in", rep.File, rep.Groups, rep.Created, rep.Updated, rep.MembersAdded, rep.Unchanged)
 }

@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ type groupImportReport struct {
 	MembersAdded                              int  `json:"members_added"`
 	DryRun                                    bool `json:"dry_run"`
 	Applied                                   bool
+	Batch                                     uint64
 	Errors                                    []struct {
 		Line           int
 		Column, Reason string
@@ -53,8 +55,15 @@ func TestImportGroups(t *testing.T) {
 		t.Fatal("the dry run created the group")
 	}
 	rep, errs, code = groupImport(t, "admin", gb, "import", "groups")
-	if code != 0 || !rep.Applied || rep.Groups != 1 || rep.Rows != 3 {
+	if code != 0 || !rep.Applied || rep.Groups != 1 || rep.Rows != 3 || rep.Batch == 0 {
 		t.Fatalf("import: %d %+v %s", code, rep, errs)
+	}
+	// The run is a batch task with a row per line (LOG-5).
+	out := ok(t, "admin", "", "batch", "show", fmt.Sprint(rep.Batch), "--rows", "all")
+	for _, want := range []string{"import-groups", "line 2 huadong@example.com 销售部/华东大区", "group created, added", "line 4"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the batch task lacks %q:\n%s", want, out)
+		}
 	}
 	var g struct {
 		Name, Post string
