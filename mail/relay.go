@@ -38,6 +38,9 @@ type Options struct {
 	Now     func() time.Time // time.Now when nil
 	Log     io.Writer        // os.Stderr when nil
 	SSHAddr string           // shown in notices: how to reach the SSH door
+	// NotifyLocation is the time zone whose midnight starts a new day of
+	// the notification quota (MAILFX-3); the server's local time when nil.
+	NotifyLocation *time.Location
 }
 
 // Relay is the running mail side of `postroom serve`.
@@ -52,6 +55,9 @@ type Relay struct {
 	sshAddr string
 	del     *Deliverer
 	sigs    signatureCache // the enterprise signature's templates (MAILFX-1)
+
+	notifyLoc *time.Location // NotifyLocation
+	notifyMu  sync.Mutex     // one NotifyPass at a time
 
 	mu      sync.Mutex
 	servers []*smtp.Server
@@ -70,7 +76,7 @@ func New(opt Options) (*Relay, error) {
 		opt.Log = os.Stderr
 	}
 	r := &Relay{cfg: opt.Config, data: opt.DataDir, store: opt.Store, spool: opt.Spool, now: opt.Now,
-		log: log.New(opt.Log, "mail: ", log.LstdFlags), sshAddr: opt.SSHAddr}
+		log: log.New(opt.Log, "mail: ", log.LstdFlags), sshAddr: opt.SSHAddr, notifyLoc: opt.NotifyLocation}
 	if err := r.cfg.check(); err != nil {
 		return nil, err
 	}
@@ -214,8 +220,13 @@ func (r *Relay) Run(ctx context.Context) {
 	go r.runSweeper(ctx)
 	notices := make(chan struct{})
 	go func() { r.runRequestNotices(ctx, events); close(notices) }()
+	notifyEvents, stopNotify := r.store.Subscribe()
+	defer stopNotify()
+	jobs := make(chan struct{})
+	go func() { r.runNotifyJobs(ctx, notifyEvents); close(jobs) }()
 	r.del.Run(ctx)
 	<-notices
+	<-jobs
 }
 
 // Kick wakes the delivery workers (after a release or a retry).

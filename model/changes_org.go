@@ -121,6 +121,8 @@ type SetEnterprise struct {
 	// InactiveAfter is when an unused account counts as inactive (ACC-6);
 	// negative: never.
 	InactiveAfter *Duration
+	// NotifyQuota is the daily quota of notification mail (MAILFX-3).
+	NotifyQuota *int
 }
 
 // Op names the operation.
@@ -193,6 +195,12 @@ func (c *SetEnterprise) Apply(tx Tx, env Env) error {
 			return Invalidf("an account counts as inactive after at least a day unused; give --inactive-after like 90d, or off")
 		}
 		e.InactiveAfter = *c.InactiveAfter
+	}
+	if c.NotifyQuota != nil {
+		if n := *c.NotifyQuota; n < 1 || n > MaxNotifyQuota {
+			return Invalidf("the daily quota of notification mail is 1 to %d messages, not %d", MaxNotifyQuota, n)
+		}
+		e.NotifyQuota = *c.NotifyQuota
 	}
 	return tx.PutEnterprise(e)
 }

@@ -26,6 +26,9 @@ type Enterprise struct {
 	// InactiveAfter is how long an account goes unused before it counts as
 	// inactive (ACC-6); 0: DefaultInactiveAfter; negative: never.
 	InactiveAfter Duration `json:"inactive_after,omitempty"`
+	// NotifyQuota is how many notification messages may go a day
+	// (MAILFX-3); 0: DefaultNotifyQuota.
+	NotifyQuota int `json:"notify_quota,omitempty"`
 }
 
 // Domain is one of the company's mail domains (ORG-2).

@@ -35,6 +35,7 @@
 //	batchrows   batch id + row number → BatchRow
 //	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
+//	notifyjobs, notifyrows, notifyday                 (MAILFX-3: see notify.go)
 //	lists, listsubs, listtoken, liststats             (LIST-2: see lists.go)
 //	announcements, annlive, memberborn, pwchanged     (ANN-1..3: see announce.go)
 //
@@ -105,7 +106,8 @@ var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDep
 	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail,
 	bLists, bListSubs, bListToken, bListStats,
 	bBatchRows,
-	bAnnouncements, bAnnLive, bMemberBorn, bPwChanged}
+	bAnnouncements, bAnnLive, bMemberBorn, bPwChanged,
+	bNotifyJobs, bNotifyRows, bNotifyDay}
 
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{

@@ -66,6 +66,7 @@ func New(env *Env) *cobra.Command {
 	root.AddCommand(orgCmd(env), domainCmd(env), deptCmd(env), memberCmd(env), passwdCmd(env), groupCmd(env), mailPolicyCmd(env),
 		sharedCmd(env), roleCmd(env), dkimCmd(env), logCmd(env), auditCmd(env), queueCmd(env), backupCmd(env), importCmd(env), exportCmd(env), whoamiCmd(env), accessCmd(env))
 	root.AddCommand(bookCmd(env))
+	root.AddCommand(notifyCmd(env))
 	root.AddCommand(listCmd(env))
 	root.AddCommand(batchCmd(env))
 	root.AddCommand(announceCmd(env))

@@ -37,7 +37,7 @@ func orgCmd(env *Env) *cobra.Command {
 				}
 				if asJSON {
 					return env.printJSON(map[string]any{"name": e.Name, "address": e.Address, "contact": e.Contact, "phone": e.Phone,
-						"description": e.Description, "address_book_shared": e.AddressBookShared, "block_after": e.WarnLimit(), "domains": names,
+						"description": e.Description, "address_book_shared": e.AddressBookShared, "block_after": e.WarnLimit(), "notify_quota": e.NotifyLimit(), "domains": names,
 						"members": cnt.Members, "departments": cnt.Depts, "groups": cnt.Groups,
 						"four_eyes": fourEyesList(e), "inactive_after": model.FormatInactiveAfter(e.InactiveLimit())})
 				}
@@ -46,7 +46,7 @@ func orgCmd(env *Env) *cobra.Command {
 					book = "shared"
 				}
 				env.table([]string{"FIELD", "VALUE"}, [][]string{{"name", e.Name}, {"address", e.Address}, {"contact", e.Contact},
-					{"phone", e.Phone}, {"description", e.Description}, {"address book", book}, {"block after", fmt.Sprint(e.WarnLimit(), " warnings")},
+					{"phone", e.Phone}, {"description", e.Description}, {"address book", book}, {"block after", fmt.Sprint(e.WarnLimit(), " warnings")}, {"notify quota", fmt.Sprint(e.NotifyLimit(), " a day")},
 					{"four-eyes", strings.Join(fourEyesList(e), ", ")}, {"inactive after", model.FormatInactiveAfter(e.InactiveLimit())}, {"domains", strings.Join(names, ", ")},
 					{"members", fmt.Sprint(cnt.Members)}, {"departments", fmt.Sprint(cnt.Depts)}, {"groups", fmt.Sprint(cnt.Groups)}})
 				return nil
@@ -55,11 +55,11 @@ func orgCmd(env *Env) *cobra.Command {
 	}
 	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	var name, address, contact, phone, desc, book string
-	var blockAfter int
+	var blockAfter, notifyQuota int
 	var fourEyes, inactiveAfter string
 	var setJSON bool
 	set := &cobra.Command{
-		Use:   "set [--name N] [--address A] [--contact C] [--phone P] [--description D] [--address-book shared|private] [--block-after N] [--four-eyes all|none|CLASSES] [--inactive-after 180d|off]",
+		Use:   "set [--name N] [--address A] [--contact C] [--phone P] [--description D] [--address-book shared|private] [--block-after N] [--four-eyes all|none|CLASSES] [--inactive-after 180d|off] [--notify-quota N]",
 		Short: "change the enterprise profile (the root department takes the new name)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -91,6 +91,9 @@ func orgCmd(env *Env) *cobra.Command {
 				}
 				ch.FourEyes = &on
 			}
+			if c.Flags().Changed("notify-quota") {
+				ch.NotifyQuota = &notifyQuota
+			}
 			if c.Flags().Changed("inactive-after") {
 				d, err := model.ParseInactiveAfter(inactiveAfter)
 				if err != nil {
@@ -115,6 +118,7 @@ func orgCmd(env *Env) *cobra.Command {
 	set.Flags().StringVar(&desc, "description", "", "description")
 	set.Flags().StringVar(&book, "address-book", "", "shared or private: whether members see the enterprise address book")
 	set.Flags().IntVar(&blockAfter, "block-after", model.DefaultWarnLimit, "how many warnings block a mailbox (ACC-7)")
+	set.Flags().IntVar(&notifyQuota, "notify-quota", model.DefaultNotifyQuota, "how many notification messages may go a day (MAILFX-3)")
 	set.Flags().BoolVar(&setJSON, "json", false, "print JSON: saved, or the request when it waits for a second admin")
 	set.Flags().StringVar(&fourEyes, "four-eyes", "all", "which dangerous changes need a second admin's approval: all, none, or some of domain-delete,broadcast,password-policy,sending-rule")
 	set.Flags().StringVar(&inactiveAfter, "inactive-after", "180d", "how long an account goes unused before it counts as inactive (ACC-6): days like 90d, or off")
