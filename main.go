@@ -136,7 +136,7 @@ func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writ
 			return 1
 		}
 		defer sp.Close()
-		if err := localTUI(s, actor, mailDoor{spool: sp}, nil); err != nil {
+		if err := localTUI(s, actor, mailDoor{spool: sp, recall: mail.LocalRecall(data)}, nil); err != nil {
 			fail(stderr, lang, err)
 			return 1
 		}
@@ -200,7 +200,7 @@ func demo(lang string, stdout, stderr io.Writer) int {
 		fail(stderr, lang, err)
 		return 1
 	}
-	if err := localTUI(st, actor, mailDoor{srv.spool, srv.relay.Kick, srv.relay.Notify}, nil); err != nil {
+	if err := localTUI(st, actor, mailDoor{srv.spool, srv.relay.Kick, srv.relay.Notify, srv.relay.Recall}, nil); err != nil {
 		fail(stderr, lang, err)
 		return 1
 	}

@@ -152,7 +152,7 @@ func startServers(data string, f serveFlags, logw io.Writer) (*servers, error) {
 		CommandEnv: func(e *cmd.Env) {
 			e.Spool, e.Kick, e.Notify, e.Recall = s.spool, s.relay.Kick, s.relay.Notify, s.relay.Recall
 		},
-		Spool: s.spool, Kick: s.relay.Kick, Notify: s.relay.Notify})
+		Spool: s.spool, Kick: s.relay.Kick, Notify: s.relay.Notify, Recall: s.relay.Recall})
 	if err != nil {
 		lssh.Close()
 		lsmtp.Close()
@@ -263,6 +263,7 @@ type mailDoor struct {
 	spool  *store.Spool
 	kick   func()
 	notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
+	recall cmd.RecallFunc
 }
 
 // localTUI runs the terminal UI on this terminal, as the local operator.
@@ -285,7 +286,7 @@ func localTUI(st *store.Store, actor model.Actor, door mailDoor, ctxDone <-chan 
 	}
 	actor.Door = model.DoorTUI
 	s := tui.NewSession(st, actor, lang, m.Prefs.ASCII)
-	s.Spool, s.Kick, s.Notify = door.spool, door.kick, door.notify
+	s.Spool, s.Kick, s.Notify, s.Recall = door.spool, door.kick, door.notify, door.recall
 	s.Export = func(name string, data []byte) (string, error) {
 		dir := filepath.Dir(st.Path())
 		file, err := cmd.SaveExport(dir, actor.Address, name, data, st.Now())

@@ -47,3 +47,12 @@ var announceErrorPairs = [][2]string{
 	{"give the template with --file FILE, or --file - for standard input",
 		"请用 --file FILE 指定模板，或用 --file - 从标准输入读取"},
 }
+
+func init() {
+	for _, p := range announceErrorPairs {
+		if _, dup := errorsZH[p[0]]; dup {
+			panic("assets: error format listed twice: " + p[0])
+		}
+		errorsZH[p[0]] = p[1]
+	}
+}

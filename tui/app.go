@@ -90,7 +90,8 @@ func newAppWith(s *Session, passwordDue string, panes []Pane) *App {
 // Held mail, the queue narrowed to what waits for them (held says there is
 // some) — except the helpdesk, whose UI is the reset desk alone.
 //
-// Admins and auditors get Batch tasks (LOG-5), last on the rail.
+// Admins and auditors get Batch tasks (LOG-5), last on the rail; admins
+// and sub-admins with the announcements right get Announcements (ANN-1).
 //
 // Those who may read the user and permission list (heads, officers, unit
 // officers, auditors, admins) get Permissions (PERM-4).
@@ -105,7 +106,7 @@ func panesFor(s *Session, held bool) []Pane {
 		// My requests last: an admin rarely files one, and My account
 		// keeps a digit key.
 		return []Pane{newHomePane(s), newApprovalsPane(s), newOrgPane(s), newGroupsPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s),
-			newSettingsPane(s), newAccountPane(s), newMyRequestsPane(s), newPermsPane(s), newBatchPane(s)}
+			newSettingsPane(s), newAccountPane(s), newMyRequestsPane(s), newPermsPane(s), newBatchPane(s), newAnnouncePane(s)}
 	case act.Has(model.RoleAuditor):
 		return withDeputy(s, []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newPermsPane(s), newMyRequestsPane(s), newAccountPane(s), newBatchPane(s)})
 	case act.Has(model.RoleHelpdesk):
@@ -114,6 +115,9 @@ func panesFor(s *Session, held bool) []Pane {
 	var panes []Pane
 	if act.Has(model.RoleSubadmin) {
 		panes = []Pane{newHomePane(s), newOrgPane(s), newGroupsPane(s)}
+		if announces(s) {
+			panes = append(panes, newAnnouncePane(s))
+		}
 	} else {
 		panes = []Pane{newHomePane(s)}
 	}

@@ -48,6 +48,33 @@ type homeData struct {
 	// while it waits, else the decision ("released" or "rejected"); none
 	// once it has left the queue.
 	outcome map[string]string
+
+	// anns are the live announcements that reach the person, newest first.
+	anns []*model.Announcement
+}
+
+// homeAnnsMsg carries the announcements again after an announcement
+// changed: they leave every Home at once when recalled.
+type homeAnnsMsg struct {
+	anns []*model.Announcement
+	err  error
+}
+
+// loadAnns reads the live announcements that reach the person.
+func (p *homePane) loadAnns() tea.Cmd {
+	s := p.s
+	return func() tea.Msg {
+		var msg homeAnnsMsg
+		msg.err = s.Store.Read(func(r *store.Reader) error {
+			me, err := r.Member(s.Actor.Address)
+			if err != nil {
+				return err
+			}
+			msg.anns, err = r.AnnouncementsFor(me)
+			return err
+		})
+		return msg
+	}
 }
 
 // homeReasonLines is how many lines a violation's reason may take.
@@ -92,6 +119,9 @@ func (p *homePane) load() tea.Cmd {
 				return err
 			}
 			if d.policy, err = r.Policy(); err != nil {
+				return err
+			}
+			if d.anns, err = r.AnnouncementsFor(d.me); err != nil {
 				return err
 			}
 			logins, err := r.LoginLog(store.LoginFilter{Address: s.Actor.Address, Limit: 2})
@@ -186,8 +216,20 @@ func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if done {
 		return p, bookCmd
 	}
+	var annCmd tea.Cmd
+	switch m := msg.(type) {
+	case storeChangedMsg:
+		if announceEvents(m) {
+			annCmd = p.loadAnns()
+		}
+	case homeAnnsMsg:
+		if m.err == nil && p.data != nil {
+			p.data.anns = m.anns
+		}
+		return p, bookCmd
+	}
 	np, cmd := p.update(msg)
-	return np, tea.Batch(bookCmd, cmd)
+	return np, tea.Batch(bookCmd, annCmd, cmd)
 }
 
 func (p *homePane) update(msg tea.Msg) (Pane, tea.Cmd) {
@@ -306,6 +348,9 @@ func (p *homePane) View() string {
 		return strings.Join(append(out, st.Subtle.Render(p.s.T.Common.Loading)), "\n")
 	}
 	out = append(out, p.s.Sprintf(t.Welcome, d.me.Name), "")
+	if len(d.anns) > 0 {
+		out = append(append(out, p.announcementLines(d.anns)...), "")
+	}
 	if d.admin {
 		out = append(out, st.Label.Render(t.Directory),
 			"  "+p.s.Sprintf(t.Members, d.members, d.active, d.disabled, d.locked),
@@ -393,8 +438,50 @@ func (p *homePane) View() string {
 			}
 		}
 	}
-	out = append(out, "", st.Label.Render(t.Announcements), "  "+st.Subtle.Render(t.NoAnnounce))
+	if len(d.anns) == 0 {
+		out = append(out, "", st.Label.Render(t.Announcements), "  "+st.Subtle.Render(t.NoAnnounce))
+	}
 	return strings.Join(out, "\n")
+}
+
+// announcementLines are the live announcements at the top of Home (ANN-1):
+// each title with when and by whom, and the first lines of its text; a
+// taller pane shows more of each.
+func (p *homePane) announcementLines(anns []*model.Announcement) []string {
+	st := p.s.Styles
+	at := assets.AnnounceCatalog(p.s.T.Lang)
+	w := max(10, p.width-4)
+	shown, lines := 2, 2
+	if p.height >= 40 {
+		shown, lines = 3, 6
+	}
+	out := []string{st.Label.Render(p.s.T.Home.Announcements)}
+	for _, a := range anns[:min(len(anns), shown)] {
+		who := a.AuthorName
+		if who == "" {
+			who = string(a.Author)
+		}
+		meta := "  (" + a.Published.Local().Format("01-02 15:04") + ", " + logClean(who) + ")"
+		out = append(out, "  "+st.Bullet+" "+strings.TrimRight(fitKeepTail(st, logClean(a.Title), meta, w), " "))
+		var text []string
+		for _, para := range strings.Split(a.Body, "\n") {
+			text = append(text, wrapText(logClean(para), w)...)
+			if len(text) > lines {
+				break
+			}
+		}
+		if len(text) > lines {
+			text = text[:lines]
+			text[lines-1] = markCut(st, text[lines-1], w)
+		}
+		for _, l := range text {
+			out = append(out, "    "+l)
+		}
+	}
+	if n := len(anns) - shown; n > 0 {
+		out = append(out, "  "+st.Subtle.Render(p.s.Sprintf(at.HomeMore, n)))
+	}
+	return out
 }
 
 func (p *homePane) ShortHelp() []key.Binding {

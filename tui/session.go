@@ -11,6 +11,7 @@ import (
 	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
+	"postroom/tui/cmd"
 )
 
 // Session is everything one person's UI runs with: who they are, the store,
@@ -40,6 +41,10 @@ type Session struct {
 	// "released" or "rejected", by who decided, comment their words; nil:
 	// nobody is told.
 	Notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
+	// Recall deals with the mail copies of a recalled announcement (the
+	// relay's, or the Maildir's of the local UI); nil: they cannot be
+	// reached, and the Announcements pane says so.
+	Recall cmd.RecallFunc
 
 	// deputy says a step of a pending request was handed to the person
 	// (read when the UI starts): they get the Approvals pane whatever

@@ -48,6 +48,9 @@ type ServerOptions struct {
 	// ("released") or rejected ("rejected") it, by whom and with what
 	// comment; nil: nobody is told.
 	Notify func(ev string, m *store.QueueMessage, by model.Address, comment string)
+	// Recall deals with the mail copies of a recalled announcement (the
+	// relay's Recall); nil: the UI cannot reach them.
+	Recall cmd.RecallFunc
 }
 
 // Server is the SSH door of `postroom serve`.
