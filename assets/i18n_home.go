@@ -33,6 +33,10 @@ type HomeText struct {
 	HeldForYou    string // "%d held messages wait for your decision (Held mail)"
 	// HeldForYouOne is HeldForYou for one message: "%d held message waits…".
 	HeldForYouOne string
+	// NotifyLeft tells a holder of the notify permission how many
+	// notification messages the company may still send today, of the
+	// quota (MAILFX-3: the seed's home page says so).
+	NotifyLeft string // "notification mail: %d of %d left today"
 }
 
 var homeZH = HomeText{
@@ -48,6 +52,7 @@ var homeZH = HomeText{
 	LockedOne:     "%d 个账号因登录失败被锁定", FailedLoginsOne: "最近 24 小时登录失败 %d 次",
 	NoPasswordOne: "%d 名成员尚未设置密码", AuditHeadOne: "操作日志：%d 条记录",
 	ViolationsOne: "您有 %d 封邮件被扣留或拒收（违规记录），最近几条：",
+	NotifyLeft:    "通知邮件：今天还可发 %d 封（每日 %d 封）",
 }
 
 var homeEN = HomeText{
@@ -63,4 +68,5 @@ var homeEN = HomeText{
 	LockedOne:     "%d account locked after failed logins", FailedLoginsOne: "%d failed login in the last 24 hours",
 	NoPasswordOne: "%d member has no password yet", AuditHeadOne: "operation log: %d record",
 	ViolationsOne: "%d of your messages was held or refused (a violation); the latest:",
+	NotifyLeft:    "notification mail: %d of %d left today",
 }

@@ -166,3 +166,39 @@ func TestNotifyRefusedWithoutThePermission(t *testing.T) {
 		return nil
 	})
 }
+
+// TestNotifyDeliveredByTheRunningRelay: with the relay running, a job
+// started through the store is picked up at once (its event), and its
+// messages arrive in the member's Maildir and at the next hop outside.
+func TestNotifyDeliveredByTheRunningRelay(t *testing.T) {
+	hop := newFakeHop(t, fakeHopOptions{})
+	ts := newTestServer(t, func(c *Config) { c.Smarthost.Addr = hop.addr })
+	ts.run()
+	head := demoLogin(t, "head").Address
+	tmpl := model.NotifyTemplate{Subject: "放假通知", Body: "{{with .Member}}{{.Name}}{{else}}{{.name}}{{end}}：元旦放假三天。"}
+	job, err := startNotify(t, ts, "admin", tmpl, "address,name\n"+head+",\ncustomer@ext.example,王先生\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "both delivered", func() bool {
+		return len(ts.maildirFiles(model.Address(head), "")) == 1 && len(hop.received()) == 1
+	})
+	texts, err := walkAll([]byte(hop.received()[0].body))
+	if err != nil || len(texts) != 1 || texts[0] != "王先生：元旦放假三天。" {
+		t.Errorf("outside: %v %q", err, texts)
+	}
+	if got := ts.maildirFiles(model.Address(head), "")[0]; !strings.Contains(got, "X-Postroom-Notify: "+fmt.Sprint(job.ID)) {
+		t.Errorf("inside:\n%s", got)
+	}
+	waitFor(t, "the batch task done", func() bool {
+		done := false
+		ts.store.Read(func(r *store.Reader) error {
+			j, _ := r.NotifyJob(job.ID)
+			if b, err := r.Batch(j.Batch); err == nil {
+				done = j.State == model.NotifyDone && b.State == model.BatchDone && b.OK == 2
+			}
+			return nil
+		})
+		return done
+	})
+}

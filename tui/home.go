@@ -51,6 +51,11 @@ type homeData struct {
 
 	// anns are the live announcements that reach the person, newest first.
 	anns []*model.Announcement
+
+	// notify: the person holds the notify permission; notifyLeft of
+	// notifyQuota notification messages may still go today (MAILFX-3).
+	notify                  bool
+	notifyLeft, notifyQuota int
 }
 
 // homeAnnsMsg carries the announcements again after an announcement
@@ -131,6 +136,14 @@ func (p *homePane) load() tea.Cmd {
 			// The newest is this very login; the one before is the last.
 			if len(logins) > 1 {
 				d.lastLogin = &logins[1]
+			}
+			if now := s.Now(); model.MayNotify(r, s.Actor, now) == nil {
+				e, err := r.Enterprise()
+				if err != nil {
+					return err
+				}
+				d.notify, d.notifyQuota = true, e.NotifyLimit()
+				d.notifyLeft = max(0, d.notifyQuota-r.NotifyUsed(model.NotifyDay(now, time.Local)))
 			}
 			if !d.admin {
 				return nil
@@ -386,6 +399,9 @@ func (p *homePane) View() string {
 	}
 	if d.lastLogin != nil {
 		out = append(out, "  "+p.s.Sprintf(t.LastLogin, d.lastLogin.Time.Local().Format("2006-01-02 15:04"), d.lastLogin.Source))
+	}
+	if d.notify {
+		out = append(out, "  "+p.s.Sprintf(t.NotifyLeft, d.notifyLeft, d.notifyQuota))
 	}
 	if d.mail {
 		out = append(out, "", st.Label.Render(t.YourMail))
