@@ -9,10 +9,12 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
 
 	"postroom/mail"
 	"postroom/model"
 	"postroom/store"
+	"postroom/tui/cmd"
 )
 
 // annKeys sends keys to a pane and runs what they start: names such as
@@ -224,4 +226,41 @@ func TestAnnouncePaneRoles(t *testing.T) {
 func requireGoldenAs(t *testing.T, name, text string) {
 	t.Helper()
 	t.Run(name, func(t *testing.T) { requireGolden(t, text) })
+}
+
+// TestAnnounceOverSSH: the commands through the real SSH door: the admin
+// publishes with the text on stdin and recalls; a member lists what
+// reaches them and is refused publishing, the right named.
+func TestAnnounceOverSSH(t *testing.T) {
+	st := demoStore(t)
+	dir := t.TempDir()
+	sp, err := store.OpenSpool(filepath.Join(dir, store.SpoolFile), store.SpoolOptions{Now: st.Now, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sp.Close() })
+	srv := sshtStart(t, st, "", ServerOptions{CommandEnv: func(e *cmd.Env) { e.Spool, e.Recall = sp, mail.LocalRecall(dir) }})
+	admin, member := loginOf(t, "admin"), loginOf(t, "member")
+	ac := srv.mustDial(t, admin.Address, gossh.PublicKeys(sshtAddKey(t, st, admin.Address)))
+	mc := srv.mustDial(t, member.Address, gossh.PublicKeys(sshtAddKey(t, st, member.Address)))
+
+	out, errs, code := sshtRun(t, ac, "周五下午三点消防演练。\n", "announce publish --title 消防演练 --body-file - --dept 销售部 --json")
+	if code != 0 || !strings.Contains(out, `"id": 1`) {
+		t.Fatalf("publish over SSH: exit %d, %q, %q", code, out, errs)
+	}
+	out, _, code = sshtRun(t, mc, "", "announce list --json")
+	if code != 0 || !strings.Contains(out, "消防演练") || !strings.Contains(out, "周五下午三点消防演练。") {
+		t.Errorf("the member's list: exit %d, %s", code, out)
+	}
+	_, errs, code = sshtRun(t, mc, "x", "announce publish --title T --body-file -")
+	if code != 1 || !strings.Contains(errs, "announce") {
+		t.Errorf("a member's publish: exit %d, %q", code, errs)
+	}
+	out, errs, code = sshtRun(t, ac, "", "announce recall 1")
+	if code != 0 || strings.TrimSpace(out) != "recalled 0, already fetched 0" {
+		t.Fatalf("recall over SSH: exit %d, %q, %q", code, out, errs)
+	}
+	if out, _, _ = sshtRun(t, mc, "", "announce list --json"); strings.Contains(out, "消防演练") {
+		t.Errorf("after the recall the member still lists it: %s", out)
+	}
 }
