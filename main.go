@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -143,7 +144,17 @@ func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		return 0
 	}
 	return cmd.Run(&cmd.Env{Actor: actor, Store: s, Stdin: stdin, Stdout: stdout, Stderr: stderr, DataDir: data, Local: true, Lang: lang,
-		Recall: mail.LocalRecall(data)}, rest)
+		Recall: mail.LocalRecall(data), MigrateIMAP: imapMigrator(s, data, "")}, rest)
+}
+
+// imapMigrator runs mailbox migrations (MAILFX-4) into DIR/mail, in the
+// command that asks for one; hostname goes into the files' names ("": the
+// machine's).
+func imapMigrator(st *store.Store, data, hostname string) func(model.Actor, model.MigrationJob, func(model.BatchRow)) error {
+	g := &mail.IMAPMigration{Store: st, Maildir: mail.NewMaildir(filepath.Join(data, "mail"), hostname, st.Now)}
+	return func(actor model.Actor, job model.MigrationJob, progress func(model.BatchRow)) error {
+		return g.Run(context.Background(), actor, job, progress)
+	}
 }
 
 func usage(w io.Writer) {

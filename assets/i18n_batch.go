@@ -27,6 +27,8 @@ var batchErrorPairs = [][2]string{
 	// tui/cmd/batch.go
 	{"%q is not a batch task id: give the number batch list shows",
 		"%q 不是批量任务编号：请填写 batch list 显示的编号"},
+	{"batch task %d is a %s task, not a %s one: batch show %d shows it",
+		"批量任务 %[1]d 是 %[2]s 任务，不是 %[3]s 任务：可用 batch show %[4]d 查看"},
 }
 
 func init() {

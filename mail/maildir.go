@@ -347,3 +347,115 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// FolderPathDirName returns the Maildir++ directory name of a folder
+// below others: its levels each as FolderDirName has them, joined by '.'
+// (["客户", "2024"] → ".&W6JiNw-.2024"). No levels is the inbox ("").
+func FolderPathDirName(levels []string) (string, error) {
+	var b strings.Builder
+	for _, l := range levels {
+		d, err := FolderDirName(l)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(d)
+	}
+	return b.String(), nil
+}
+
+// folderDir is the directory of a mailbox's folder given by its levels
+// (none: the inbox).
+func (m *Maildir) folderDir(addr model.Address, levels []string) (string, error) {
+	dir, err := m.MailboxDir(addr, "")
+	if err != nil {
+		return "", err
+	}
+	if len(levels) == 0 {
+		return dir, nil
+	}
+	name, err := FolderPathDirName(levels)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, name), nil
+}
+
+// Import writes a message copied from another server (a mailbox
+// migration) into the mailbox of addr, in the folder given by its levels
+// (none: the inbox), byte for byte with no header added. The file is named
+// "SECONDS.TAG.HOST,S=SIZE" with the caller's tag, which must make it
+// unique in the folder and hold no '.', '/' or ':'. A message with Maildir
+// info flags (model.MaildirInfo: S for seen, …) goes to cur/ as
+// NAME:2,FLAGS, one with none to new/. The file's modification time is
+// date (the old server's INTERNALDATE). When Import returns nil the
+// message is on disk, written as Deliver writes.
+func (m *Maildir) Import(addr model.Address, levels []string, tag, info string, body []byte, date time.Time) (string, error) {
+	if tag == "" || strings.ContainsAny(tag, "./:\\\x00") {
+		return "", fmt.Errorf("import to %s: tag %q: %w", addr, tag, errBadMailbox)
+	}
+	dir, err := m.folderDir(addr, levels)
+	if err != nil {
+		return "", err
+	}
+	if err := m.ensureMaildir(dir, len(levels) > 0); err != nil {
+		return "", err
+	}
+	name := fmt.Sprintf("%d.%s.%s,S=%d", date.Unix(), tag, m.hostname, len(body))
+	tmp := filepath.Join(dir, "tmp", name)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("import to %s: %w", addr, err)
+	}
+	_, err = f.Write(body)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && !date.IsZero() {
+		err = os.Chtimes(tmp, date, date)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("import to %s: write %s: %w", addr, tmp, err)
+	}
+	sub, final := "new", name
+	if info != "" {
+		sub, final = "cur", name+":2,"+info
+	}
+	final = filepath.Join(dir, sub, final)
+	if err := os.Rename(tmp, final); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("import to %s: move into %s/: %w", addr, sub, err)
+	}
+	if err := syncDir(filepath.Join(dir, sub)); err != nil {
+		return "", fmt.Errorf("import to %s: %w", addr, err)
+	}
+	return final, nil
+}
+
+// MessageNames lists the base names (without ":2,FLAGS") of the messages
+// in new/ and cur/ of a mailbox's folder (none: the inbox); none when the
+// folder does not exist yet.
+func (m *Maildir) MessageNames(addr model.Address, levels []string) ([]string, error) {
+	dir, err := m.folderDir(addr, levels)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, sub := range []string{"new", "cur"} {
+		es, err := os.ReadDir(filepath.Join(dir, sub))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			base, _, _ := strings.Cut(e.Name(), ":")
+			out = append(out, base)
+		}
+	}
+	return out, nil
+}

@@ -33,6 +33,7 @@
 //	loginlog    seq → LoginRecord                     (LOG-2)
 //	batches     seq → Batch                           (LOG-5: see batch.go)
 //	batchrows   batch id + row number → BatchRow
+//	migratestate address + 0 + server + 0 + folder → MigrationFolder (MAILFX-4: see migrate.go)
 //	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
 //	notifyjobs, notifyrows, notifyday                 (MAILFX-3: see notify.go)
@@ -107,7 +108,7 @@ var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDep
 	bLists, bListSubs, bListToken, bListStats,
 	bBatchRows,
 	bAnnouncements, bAnnLive, bMemberBorn, bPwChanged,
-	bNotifyJobs, bNotifyRows, bNotifyDay}
+	bNotifyJobs, bNotifyRows, bNotifyDay, bMigrateState}
 
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{

@@ -146,52 +146,7 @@ func batchShowCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return env.Store.Read(func(r *store.Reader) error {
-				b, err := r.Batch(id)
-				if err != nil {
-					return err
-				}
-				if err := model.AuthorizeBatch(env.Actor, b, r); err != nil {
-					return err
-				}
-				rows, next, err := r.BatchRows(id, outcome, max(0, after), max(0, limit))
-				if err != nil {
-					return err
-				}
-				if rows == nil {
-					rows = []model.BatchRow{}
-				}
-				shown := string(outcome)
-				if shown == "" {
-					shown = "all"
-				}
-				if asJSON {
-					return env.printJSON(batchShowJSON{batchJSON: toBatchJSON(b), RowsShown: shown, Results: rows, NextRow: next})
-				}
-				env.printf("batch %d: %s, %s, by %s through %s\n", b.ID, b.Kind, b.State, batchWho(b), b.Door)
-				env.printf("started %s", b.Started.UTC().Format(time.RFC3339))
-				if !b.Finished.IsZero() {
-					env.printf(", finished %s", b.Finished.UTC().Format(time.RFC3339))
-				}
-				env.printf("\nrows %s: %d ok, %d failed, %d skipped\n", batchProgress(b), b.OK, b.Failed, b.Skipped)
-				if b.Summary != "" {
-					env.printf("%s\n", b.Summary)
-				}
-				var table [][]string
-				for _, row := range rows {
-					table = append(table, []string{strconv.Itoa(row.N), string(row.Outcome), row.Key, row.Reason})
-				}
-				if len(table) > 0 {
-					env.printf("\n")
-					env.table([]string{"ROW", "OUTCOME", "KEY", "REASON"}, table)
-				} else {
-					env.printf("no %s rows\n", shown)
-				}
-				if next > 0 {
-					env.printf("more: batch show %d --rows %s --after %d\n", b.ID, shown, next)
-				}
-				return nil
-			})
+			return env.showBatch(id, "", outcome, after, limit, asJSON)
 		},
 	}
 	c.Flags().StringVar(&which, "rows", "failed", "which rows: failed, skipped, ok or all")
@@ -199,6 +154,60 @@ func batchShowCmd(env *Env) *cobra.Command {
 	c.Flags().IntVar(&limit, "limit", 0, "at most this many rows (0: all)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+// showBatch prints a batch task with a page of its rows (outcome "" for
+// all); kind, when set, is the kind the task must be.
+func (e *Env) showBatch(id uint64, kind model.BatchKind, outcome model.Outcome, after, limit int, asJSON bool) error {
+	return e.Store.Read(func(r *store.Reader) error {
+		b, err := r.Batch(id)
+		if err != nil {
+			return err
+		}
+		if err := model.AuthorizeBatch(e.Actor, b, r); err != nil {
+			return err
+		}
+		if kind != "" && b.Kind != kind {
+			return model.NotFoundf("batch task %d is a %s task, not a %s one: batch show %d shows it", int(id), string(b.Kind), string(kind), int(id))
+		}
+		rows, next, err := r.BatchRows(id, outcome, max(0, after), max(0, limit))
+		if err != nil {
+			return err
+		}
+		if rows == nil {
+			rows = []model.BatchRow{}
+		}
+		shown := string(outcome)
+		if shown == "" {
+			shown = "all"
+		}
+		if asJSON {
+			return e.printJSON(batchShowJSON{batchJSON: toBatchJSON(b), RowsShown: shown, Results: rows, NextRow: next})
+		}
+		e.printf("batch %d: %s, %s, by %s through %s\n", b.ID, b.Kind, b.State, batchWho(b), b.Door)
+		e.printf("started %s", b.Started.UTC().Format(time.RFC3339))
+		if !b.Finished.IsZero() {
+			e.printf(", finished %s", b.Finished.UTC().Format(time.RFC3339))
+		}
+		e.printf("\nrows %s: %d ok, %d failed, %d skipped\n", batchProgress(b), b.OK, b.Failed, b.Skipped)
+		if b.Summary != "" {
+			e.printf("%s\n", b.Summary)
+		}
+		var table [][]string
+		for _, row := range rows {
+			table = append(table, []string{strconv.Itoa(row.N), string(row.Outcome), row.Key, row.Reason})
+		}
+		if len(table) > 0 {
+			e.printf("\n")
+			e.table([]string{"ROW", "OUTCOME", "KEY", "REASON"}, table)
+		} else {
+			e.printf("no %s rows\n", shown)
+		}
+		if next > 0 {
+			e.printf("more: batch show %d --rows %s --after %d\n", b.ID, shown, next)
+		}
+		return nil
+	})
 }
 
 // recordBatch records a finished job's report as a batch task and returns

@@ -48,6 +48,9 @@ type Env struct {
 	// relay's (Relay.Recall) in serve, the Maildir under DIR/mail for the
 	// local CLI; nil: they cannot be reached.
 	Recall RecallFunc
+	// MigrateIMAP runs a mailbox migration (MAILFX-4) where the Maildir
+	// is: the doors set it (mail.IMAPMigration.Run); nil: not here.
+	MigrateIMAP func(actor model.Actor, job model.MigrationJob, progress func(model.BatchRow)) error
 }
 
 // New builds the command tree for env. Each call builds a fresh tree, so
@@ -70,6 +73,7 @@ func New(env *Env) *cobra.Command {
 	root.AddCommand(listCmd(env))
 	root.AddCommand(batchCmd(env))
 	root.AddCommand(announceCmd(env))
+	root.AddCommand(migrateCmd(env))
 	root.AddCommand(permCmd(env), requestCmd(env))
 	strictGroups(root)
 	return root
