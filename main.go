@@ -148,10 +148,10 @@ func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writ
 }
 
 // imapMigrator runs mailbox migrations (MAILFX-4) into DIR/mail, in the
-// command that asks for one; hostname goes into the files' names ("": the
+// command that asks for one, four mailboxes at a time; hostname goes into the files' names ("": the
 // machine's).
 func imapMigrator(st *store.Store, data, hostname string) func(model.Actor, model.MigrationJob, func(model.BatchRow)) error {
-	g := &mail.IMAPMigration{Store: st, Maildir: mail.NewMaildir(filepath.Join(data, "mail"), hostname, st.Now)}
+	g := &mail.IMAPMigration{Store: st, Maildir: mail.NewMaildir(filepath.Join(data, "mail"), hostname, st.Now), Parallel: 4}
 	return func(actor model.Actor, job model.MigrationJob, progress func(model.BatchRow)) error {
 		return g.Run(context.Background(), actor, job, progress)
 	}

@@ -388,7 +388,10 @@ func (m *Maildir) folderDir(addr model.Address, levels []string) (string, error)
 // info flags (model.MaildirInfo: S for seen, …) goes to cur/ as
 // NAME:2,FLAGS, one with none to new/. The file's modification time is
 // date (the old server's INTERNALDATE). When Import returns nil the
-// message is on disk, written as Deliver writes.
+// file's content is on disk (synced before it is moved in); its entry in
+// new/ or cur/ is made durable by SyncFolder, which a migration calls at
+// each checkpoint rather than for every message: a message whose entry a
+// crash loses is copied again.
 func (m *Maildir) Import(addr model.Address, levels []string, tag, info string, body []byte, date time.Time) (string, error) {
 	if tag == "" || strings.ContainsAny(tag, "./:\\\x00") {
 		return "", fmt.Errorf("import to %s: tag %q: %w", addr, tag, errBadMailbox)
@@ -429,10 +432,22 @@ func (m *Maildir) Import(addr model.Address, levels []string, tag, info string, 
 		os.Remove(tmp)
 		return "", fmt.Errorf("import to %s: move into %s/: %w", addr, sub, err)
 	}
-	if err := syncDir(filepath.Join(dir, sub)); err != nil {
-		return "", fmt.Errorf("import to %s: %w", addr, err)
-	}
 	return final, nil
+}
+
+// SyncFolder makes the entries that Import made in a mailbox's folder
+// durable (its new/ and cur/ directories synced).
+func (m *Maildir) SyncFolder(addr model.Address, levels []string) error {
+	dir, err := m.folderDir(addr, levels)
+	if err != nil {
+		return err
+	}
+	for _, sub := range []string{"new", "cur"} {
+		if err := syncDir(filepath.Join(dir, sub)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // MessageNames lists the base names (without ":2,FLAGS") of the messages

@@ -11,6 +11,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -30,10 +31,11 @@ import (
 // cur/ with S. The file keeps the old server's INTERNALDATE as its
 // modification time.
 //
-// It resumes: per member, server and folder the store keeps the folder's
+// It resumes: per member, server, login and folder the store keeps the folder's
 // UIDVALIDITY and the highest UID copied, so a second run fetches only
-// newer messages. Each file's name carries the UIDVALIDITY, the UID and
-// the start of the message's SHA-256 (TAG in SECONDS.TAG.HOST), so a run
+// newer messages. Each file's name carries its source (server, login,
+// folder), the UIDVALIDITY, the UID and the start of the message's
+// SHA-256 (TAG in SECONDS.TAG.HOST), so a run
 // cut off between writing messages and saving the state skips what it
 // already wrote, and a folder whose UIDVALIDITY changed (the old server
 // numbered it afresh) is copied again from the start without duplicating
@@ -47,6 +49,9 @@ type IMAPMigration struct {
 	TLSConfig *tls.Config
 	// Dialer connects to the old server; nil: a 30 s connect timeout.
 	Dialer *net.Dialer
+	// Parallel is how many mailboxes are copied at once, each over its
+	// own connection; 0 or 1: one at a time.
+	Parallel int
 
 	// crashAfter, in tests, stops a member's copy after that many
 	// messages as a crash would: before the folder's state is saved.
@@ -110,35 +115,53 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// Run migrates each listed mailbox in turn as actor, recording a row per
-// member in the batch task job.Batch (begun by the caller), and finishes
+// Run migrates the listed mailboxes as actor, Parallel at a time,
+// recording a row per member in the batch task job.Batch (begun by the
+// caller) as each ends, and finishes
 // the task: done, or failed when no member could be migrated. progress,
 // when set, is told each row as it is recorded. A member whose login
 // fails or who may not be migrated is reported in their row; the others go
 // on. Cancelling ctx stops after the message being copied.
 func (g *IMAPMigration) Run(ctx context.Context, actor model.Actor, job model.MigrationJob, progress func(model.BatchRow)) error {
-	var total MemberResult
-	members, failed := 0, 0
+	var (
+		mu              sync.Mutex
+		total           MemberResult
+		members, failed int
+		recordErr       error
+		wg              sync.WaitGroup
+	)
+	slots := make(chan struct{}, max(1, g.Parallel))
 	for _, row := range job.Rows {
 		if ctx.Err() != nil {
 			break
 		}
-		res, err := g.Member(ctx, actor, job, row)
-		r := res.Row(row.Address, err)
-		if err := g.Store.AddBatchRows(job.Batch, r); err != nil {
-			return err
-		}
-		if progress != nil {
-			progress(r)
-		}
-		members++
-		if r.Outcome == model.OutcomeFailed {
-			failed++
-		}
-		total.Messages += res.Messages
-		total.Skipped += res.Skipped
-		total.Bytes += res.Bytes
-		total.Folders += res.Folders
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			res, err := g.Member(ctx, actor, job, row)
+			r := res.Row(row.Address, err)
+			mu.Lock()
+			defer mu.Unlock()
+			if err := g.Store.AddBatchRows(job.Batch, r); err != nil && recordErr == nil {
+				recordErr = err
+			}
+			if progress != nil {
+				progress(r)
+			}
+			members++
+			if r.Outcome == model.OutcomeFailed {
+				failed++
+			}
+			total.Messages += res.Messages
+			total.Skipped += res.Skipped
+			total.Bytes += res.Bytes
+			total.Folders += res.Folders
+		}()
+	}
+	wg.Wait()
+	if recordErr != nil {
+		return recordErr
 	}
 	summary := fmt.Sprintf("%s: %d of %d mailboxes migrated, %d messages, %s", job.Server, members-failed, len(job.Rows), total.Messages, byteSize(total.Bytes))
 	if total.Skipped > 0 {
@@ -171,6 +194,9 @@ func (g *IMAPMigration) Member(ctx context.Context, actor model.Actor, job model
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
+	if c.Caps().Has(imap.CapLoginDisabled) {
+		return res, fmt.Errorf("the old server takes no login without TLS: use --tls or --starttls")
+	}
 	if err := c.Login(row.Login, row.Password).Wait(); err != nil {
 		return res, fmt.Errorf("the old server refused the login %s: %s", row.Login, imapText(err))
 	}
@@ -183,7 +209,7 @@ func (g *IMAPMigration) Member(ctx context.Context, actor model.Actor, job model
 			continue
 		}
 		res.Folders++
-		if err := g.folder(ctx, c, job, row.Address, b, &res); err != nil {
+		if err := g.folder(ctx, c, job, row, b, &res); err != nil {
 			if errors.Is(err, errCrash) || ctx.Err() != nil {
 				return res, err
 			}
@@ -248,35 +274,52 @@ func hasAttr(attrs []imap.MailboxAttr, a imap.MailboxAttr) bool {
 	return false
 }
 
-// migratedTag is the tag of a migrated message's file name: the folder's
-// UIDVALIDITY, the message's UID and the first 8 bytes of its SHA-256 in
-// hex, as V…U…H….
-func migratedTag(uidValidity uint32, uid imap.UID, sum []byte) string {
-	return fmt.Sprintf("V%dU%dH%s", uidValidity, uid, hex.EncodeToString(sum[:8]))
+// migratedTag is the tag of a migrated message's file name: where it came
+// from (source: sourceTag), the folder's UIDVALIDITY there, the message's
+// UID and the first 8 bytes of its SHA-256 in hex, as S…V…U…H….
+func migratedTag(source string, uidValidity uint32, uid imap.UID, sum []byte) string {
+	return fmt.Sprintf("S%sV%dU%dH%s", source, uidValidity, uid, hex.EncodeToString(sum[:8]))
+}
+
+// sourceTag names a folder of an account on an old server in 8 hex
+// digits (of a SHA-256 of server, login and folder name).
+func sourceTag(server, login, folder string) string {
+	sum := sha256.Sum256([]byte(server + "\x00" + login + "\x00" + folder))
+	return hex.EncodeToString(sum[:4])
+}
+
+// migratedName is what a migrated file's name tells.
+type migratedName struct {
+	source      string
+	uidValidity uint32
+	uid         uint32
+	hash        string
 }
 
 // parseMigratedName reads the tag back from a file's base name; ok is
 // false for a message that was not migrated.
-func parseMigratedName(base string) (uidValidity uint32, uid uint32, hash string, ok bool) {
+func parseMigratedName(base string) (n migratedName, ok bool) {
 	parts := strings.SplitN(base, ".", 3)
-	if len(parts) < 3 || !strings.HasPrefix(parts[1], "V") {
-		return 0, 0, "", false
+	if len(parts) < 3 || !strings.HasPrefix(parts[1], "S") {
+		return n, false
 	}
-	v, rest, ok1 := strings.Cut(parts[1][1:], "U")
-	u, h, ok2 := strings.Cut(rest, "H")
-	if !ok1 || !ok2 || len(h) != 16 {
-		return 0, 0, "", false
+	src, rest, ok1 := strings.Cut(parts[1][1:], "V")
+	v, rest, ok2 := strings.Cut(rest, "U")
+	u, h, ok3 := strings.Cut(rest, "H")
+	if !ok1 || !ok2 || !ok3 || len(src) != 8 || len(h) != 16 {
+		return n, false
 	}
 	vn, err1 := strconv.ParseUint(v, 10, 32)
 	un, err2 := strconv.ParseUint(u, 10, 32)
 	if err1 != nil || err2 != nil {
-		return 0, 0, "", false
+		return n, false
 	}
-	return uint32(vn), uint32(un), h, true
+	return migratedName{src, uint32(vn), uint32(un), h}, true
 }
 
 // folder copies one folder's new messages.
-func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job model.MigrationJob, addr model.Address, box *imap.ListData, res *MemberResult) error {
+func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job model.MigrationJob, row model.MigrationRow, box *imap.ListData, res *MemberResult) error {
+	addr := row.Address
 	levels, err := model.MigrationFolder(box.Mailbox, box.Delim)
 	if err != nil {
 		return err
@@ -285,7 +328,7 @@ func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job mo
 	if err != nil {
 		return fmt.Errorf("cannot open it: %s", imapText(err))
 	}
-	st, known, err := g.Store.MigrationFolder(addr, job.Server, box.Mailbox)
+	st, known, err := g.Store.MigrationFolder(addr, job.Server, row.Login, box.Mailbox)
 	if err != nil {
 		return err
 	}
@@ -300,18 +343,19 @@ func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job mo
 	if err != nil {
 		return err
 	}
+	source := sourceTag(job.Server, row.Login, box.Mailbox)
 	haveUID := map[uint32]bool{}
 	haveHash := map[string]bool{}
-	for _, n := range names {
-		if v, u, h, ok := parseMigratedName(n); ok {
-			haveHash[h] = true
-			if v == sel.UIDValidity {
-				haveUID[u] = true
+	for _, name := range names {
+		if n, ok := parseMigratedName(name); ok {
+			haveHash[n.hash] = true
+			if n.source == source && n.uidValidity == sel.UIDValidity {
+				haveUID[n.uid] = true
 			}
 		}
 	}
 	if sel.NumMessages == 0 {
-		return g.Store.SaveMigrationFolder(addr, job.Server, box.Mailbox, st)
+		return g.Store.SaveMigrationFolder(addr, job.Server, row.Login, box.Mailbox, st)
 	}
 	var set imap.UIDSet
 	set.AddRange(imap.UID(st.LastUID+1), 0) // 0 is '*'
@@ -355,7 +399,7 @@ func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job mo
 			continue
 		}
 		sum := sha256.Sum256(body)
-		tag, hash := migratedTag(sel.UIDValidity, uid, sum[:]), hex.EncodeToString(sum[:8])
+		tag, hash := migratedTag(source, sel.UIDValidity, uid, sum[:]), hex.EncodeToString(sum[:8])
 		switch {
 		case haveUID[uint32(uid)] || haveHash[hash]:
 			res.Skipped++
@@ -375,7 +419,7 @@ func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job mo
 		}
 		st.LastUID = max(st.LastUID, uint32(uid))
 		if since++; since >= saveEvery {
-			if err := g.Store.SaveMigrationFolder(addr, job.Server, box.Mailbox, st); err != nil {
+			if err := g.checkpoint(addr, job.Server, row.Login, box.Mailbox, levels, st); err != nil {
 				return err
 			}
 			since = 0
@@ -387,5 +431,14 @@ func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job mo
 	if err := fetch.Close(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("fetching: %s", imapText(err))
 	}
-	return g.Store.SaveMigrationFolder(addr, job.Server, box.Mailbox, st)
+	return g.checkpoint(addr, job.Server, row.Login, box.Mailbox, levels, st)
+}
+
+// checkpoint makes the messages copied so far durable, then saves how far
+// the folder got: the state never names a message that a crash could lose.
+func (g *IMAPMigration) checkpoint(addr model.Address, server, login, folder string, levels []string, st store.MigrationFolder) error {
+	if err := g.Maildir.SyncFolder(addr, levels); err != nil {
+		return err
+	}
+	return g.Store.SaveMigrationFolder(addr, server, login, folder, st)
 }

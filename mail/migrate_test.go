@@ -3,6 +3,8 @@ package mail
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -267,6 +269,19 @@ func TestMigrateIMAP(t *testing.T) {
 	if n := len(f.files(t, zhangsan, "")); n != 3 {
 		t.Errorf("the inbox has %d messages after a second run", n)
 	}
+
+	// A second old account of the same member (its UIDs start at 1 too)
+	// adds its own messages.
+	u2 := o.user(t, "zs-other", "pw2")
+	put(t, u2, "INBOX", oldMessage("other", 1), day)
+	put(t, u2, "INBOX", oldMessage("other", 2), day)
+	b = f.run(t, o, f.admin, model.MigrationRow{Line: 2, Address: zhangsan, Login: "zs-other", Password: "pw2"})
+	if rows := f.rows(t, b.ID); !strings.HasPrefix(rows[0].Reason, "2 messages") {
+		t.Errorf("a second account: %+v", rows[0])
+	}
+	if n := len(f.files(t, zhangsan, "")); n != 5 {
+		t.Errorf("the inbox has %d messages after a second account's run, want 5", n)
+	}
 }
 
 // TestMigrateResumeAndUIDValidity: a run cut off in the middle of a folder
@@ -318,7 +333,7 @@ func TestMigrateResumeAndUIDValidity(t *testing.T) {
 	if in, ar := len(f.files(t, zhangsan, "")), len(f.files(t, zhangsan, ".Archive")); in != 11 || ar != 11 {
 		t.Errorf("after the UIDVALIDITY change: inbox %d, archive %d; want 11 and 11", in, ar)
 	}
-	st, ok, _ := f.st.MigrationFolder(zhangsan, o.addr, "Archive")
+	st, ok, _ := f.st.MigrationFolder(zhangsan, o.addr, "zs", "Archive")
 	if !ok || st.LastUID != 11 {
 		t.Errorf("Archive's state: %+v", st)
 	}
@@ -348,14 +363,85 @@ func TestMigrateRefused(t *testing.T) {
 }
 
 func TestParseMigratedName(t *testing.T) {
-	tag := migratedTag(7, 42, bytes.Repeat([]byte{0xab}, 32))
-	v, u, h, ok := parseMigratedName("1748764800." + tag + ".mx.example.com,S=120")
-	if !ok || v != 7 || u != 42 || h != "abababababababab" {
-		t.Errorf("parse %s = %d %d %s %v", tag, v, u, h, ok)
+	src := sourceTag("old:993", "zs", "INBOX")
+	tag := migratedTag(src, 7, 42, bytes.Repeat([]byte{0xab}, 32))
+	n, ok := parseMigratedName("1748764800." + tag + ".mx.example.com,S=120")
+	if want := (migratedName{src, 7, 42, "abababababababab"}); !ok || n != want {
+		t.Errorf("parse %s = %+v %v", tag, n, ok)
 	}
-	for _, name := range []string{"1748764800.M1P2Q3R4.mx,S=5", "x", "1.Vx.h", "1.V1U2Hshort.h"} {
-		if _, _, _, ok := parseMigratedName(name); ok {
+	if src == sourceTag("old:993", "zs", "Sent") || len(src) != 8 {
+		t.Errorf("source tags: %s", src)
+	}
+	for _, name := range []string{"1748764800.M1P2Q3R4.mx,S=5", "x", "1.Sx.h", "1.S12345678V1U2Hshort.h", "1.S1234V1U2Habababababababab.h"} {
+		if _, ok := parseMigratedName(name); ok {
 			t.Errorf("%q read as a migrated name", name)
 		}
 	}
+}
+
+// TestMigrateTLS: --tls and --starttls reach the old server with its
+// certificate checked; an old server whose certificate is not trusted is
+// the member's failed row; a password is not sent in clear to a server
+// that takes no login without TLS.
+func TestMigrateTLS(t *testing.T) {
+	cert := selfSigned(t, "127.0.0.1")
+	mem := imapmemserver.New()
+	u := imapmemserver.NewUser("zs", "pw")
+	u.Create("INBOX", nil)
+	put(t, u, "INBOX", oldMessage("tls", 1), day, imap.FlagSeen)
+	mem.AddUser(u)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:      imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapStartTLS: {}},
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}},
+		Logger:    discardLogger{},
+	})
+	t.Cleanup(func() { srv.Close() })
+	plainLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsLn := tls.NewListener(must(net.Listen("tcp", "127.0.0.1:0")), &tls.Config{Certificates: []tls.Certificate{cert}})
+	go srv.Serve(plainLn)
+	go srv.Serve(tlsLn)
+
+	leaf, _ := x509.ParseCertificate(cert.Certificate[0])
+	roots := x509.NewCertPool()
+	roots.AddCert(leaf)
+	for _, c := range []struct {
+		security, addr string
+		trusted        bool
+		want           string
+	}{
+		{SecurityTLS, tlsLn.Addr().String(), true, "1 messages"},
+		{SecurityStartTLS, plainLn.Addr().String(), true, "1 messages"},
+		{SecurityTLS, tlsLn.Addr().String(), false, "cannot reach the old server"},
+		{SecurityPlain, plainLn.Addr().String(), true, "takes no login without TLS"},
+	} {
+		t.Run(fmt.Sprintf("%s_trusted_%v", c.security, c.trusted), func(t *testing.T) {
+			f := newMigrationFixture(t)
+			if c.trusted {
+				f.g.TLSConfig = &tls.Config{RootCAs: roots, ServerName: "127.0.0.1"}
+			}
+			id, _ := f.st.BeginBatch(f.admin, model.BatchMigrate, 1, c.addr)
+			job := model.MigrationJob{Server: c.addr, Security: c.security, Batch: id,
+				Rows: []model.MigrationRow{{Line: 2, Address: zhangsan, Login: "zs", Password: "pw"}}}
+			if err := f.g.Run(context.Background(), f.admin, job, nil); err != nil {
+				t.Fatal(err)
+			}
+			rows := f.rows(t, id)
+			if !strings.Contains(rows[0].Reason, c.want) {
+				t.Errorf("row = %+v, want it to say %q", rows[0], c.want)
+			}
+		})
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -33,7 +33,7 @@
 //	loginlog    seq → LoginRecord                     (LOG-2)
 //	batches     seq → Batch                           (LOG-5: see batch.go)
 //	batchrows   batch id + row number → BatchRow
-//	migratestate address + 0 + server + 0 + folder → MigrationFolder (MAILFX-4: see migrate.go)
+//	migratestate address + 0 + server + 0 + login + 0 + folder → MigrationFolder (MAILFX-4: see migrate.go)
 //	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
 //	notifyjobs, notifyrows, notifyday                 (MAILFX-3: see notify.go)

@@ -74,7 +74,7 @@ func runMigrate(t testing.TB, as, stdin string, args ...string) (string, string,
 		actor, err = r.Actor(who(t, as), model.DoorSSH, "192.0.2.1")
 		return err
 	})
-	g := &mail.IMAPMigration{Store: f.s, Maildir: mail.NewMaildir(filepath.Join(f.dir, "mail"), "mx.example.com", nil)}
+	g := &mail.IMAPMigration{Store: f.s, Maildir: mail.NewMaildir(filepath.Join(f.dir, "mail"), "mx.example.com", nil), Parallel: 3}
 	var out, errb bytes.Buffer
 	env := &cmd.Env{Actor: actor, Store: f.s, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
 		MigrateIMAP: func(a model.Actor, job model.MigrationJob, progress func(model.BatchRow)) error {
