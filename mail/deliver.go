@@ -594,6 +594,9 @@ func (d *Deliverer) deliverMessage(ctx context.Context, j job) (rd roundDone) {
 			return rd
 		}
 		rd.progressed = true
+		if m.List != "" && d.cfg.ListDelivered != nil {
+			d.cfg.ListDelivered(m, results)
+		}
 		m = upd
 		if m.Pending == 0 || err != nil {
 			break

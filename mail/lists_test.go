@@ -2,6 +2,7 @@ package mail
 
 import (
 	"encoding/base64"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -277,4 +278,31 @@ func decodedBody(t *testing.T, msg string) string {
 		return b
 	}
 	return string(raw)
+}
+
+// TestListPostOverManyPages: a post to more subscribers than one delivery
+// round takes (1,000) reaches them all over reused connections, and every
+// round's copies are counted in the day's statistics.
+func TestListPostOverManyPages(t *testing.T) {
+	ts, hop, sender := listServer(t)
+	const n = 1200
+	addrs := make([]string, n)
+	for i := range addrs {
+		addrs[i] = fmt.Sprintf("r%04d@customer%d.example", i, i%3)
+	}
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.AddSubscribers{List: "news@example.com", Addresses: addrs}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := ts.login("member")
+	if err := send(c, string(sender), []string{"news@example.com"}, message(string(sender), "news@example.com", "big", "x")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "every copy", func() bool { return ts.listDay().Delivered == n })
+	got := 0
+	for _, m := range hop.received() {
+		got += len(m.to)
+	}
+	if conns, _ := hop.stats(); got != n || conns > 4 {
+		t.Errorf("the next hop got %d copies over %d connections", got, conns)
+	}
 }
