@@ -28,6 +28,8 @@ import (
 // Only one process opens the data file, so a task still running when the
 // file is opened was cut off by a stop: Open marks such tasks failed
 // ("interrupted"); a resumable job starts a new task when it runs again.
+// A waiting task stays waiting: it was paused, not cut off, and the job
+// that owns it goes on with it.
 
 var bBatchRows = []byte("batchrows")
 
@@ -200,8 +202,8 @@ func (s *Store) RecordBatch(actor model.Actor, kind model.BatchKind, state model
 	return id, s.FinishBatch(id, state, summary)
 }
 
-// closeInterrupted marks the tasks left running or waiting by a process
-// that stopped as failed: no other process can be running them.
+// closeInterrupted marks the tasks left running by a process that
+// stopped as failed: no other process can be running them.
 func (s *Store) closeInterrupted() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bBatches).Cursor()
@@ -210,7 +212,7 @@ func (s *Store) closeInterrupted() error {
 			if err := json.Unmarshal(v, &b); err != nil {
 				return err
 			}
-			if b.State.Finished() {
+			if b.State != model.BatchRunning {
 				continue
 			}
 			b.State, b.Finished = model.BatchFailed, s.opt.Now().UTC()

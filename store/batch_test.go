@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,17 +139,24 @@ func ids(bs []*model.Batch) []uint64 {
 }
 
 // TestBatchInterruptedOnReopen: a task still running when the process
-// stopped is marked failed when the file is opened again, its rows kept.
+// stopped is marked failed when the file is opened again, its rows kept;
+// a waiting one stays waiting.
 func TestBatchInterruptedOnReopen(t *testing.T) {
 	f := newCompany(t)
 	id, _ := f.s.BeginBatch(f.admin, model.BatchMigrate, 3, "imap.old.example:993")
 	f.s.AddBatchRows(id, model.BatchRow{Key: "a@example.com", Outcome: model.OutcomeOK})
+	waiting, _ := f.s.BeginBatch(f.admin, model.BatchNotify, 3, "")
+	f.s.SetBatch(waiting, model.BatchWaiting, "the next day's quota", -1)
 	f.close()
 	f.open(f.options())
 	f.s.Read(func(r *store.Reader) error {
 		b, _ := r.Batch(id)
-		if b.State != model.BatchFailed || b.Rows != 1 || b.Finished.IsZero() {
+		if b.State != model.BatchFailed || b.Rows != 1 || b.Finished.IsZero() || !strings.HasPrefix(b.Summary, "interrupted") {
 			t.Errorf("after reopening: %+v", b)
+		}
+		w, _ := r.Batch(waiting)
+		if w.State != model.BatchWaiting || !w.Finished.IsZero() {
+			t.Errorf("the waiting task after reopening: %+v", w)
 		}
 		return nil
 	})
