@@ -6,6 +6,7 @@ import (
 	"fmt"
 	netmail "net/mail"
 	"strconv"
+	"sync"
 	"time"
 
 	"postroom/model"
@@ -242,42 +243,59 @@ func (r *Relay) queueNotifyRows(job *model.NotifyJob, rows []model.NotifyRowStat
 		}
 		return nil
 	})
+	// Several at once: the spool commits concurrent messages together,
+	// one fsync for many.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, notifyWorkers)
 	for i, st := range rows {
 		out[i].N = st.N
 		if msgs[i].err != nil {
 			out[i].Reason = msgs[i].err.Error()
 			continue
 		}
-		to := st.Row.Address
-		rcpt := store.QueueRcpt{Addr: to, Status: store.RcptPending}
-		dir := "out"
-		if msgs[i].local {
-			mb, ok := r.localMailbox(to)
-			if !ok {
-				out[i].Reason = fmt.Sprintf("%s is no mailbox here", to)
-				continue
-			}
-			rcpt.Addr, rcpt.Local, dir = mb, true, "internal"
-		}
-		body := composeNotification(job, to, now, r.cfg.Hostname, msgs[i].subject, msgs[i].body)
-		m := &store.QueueMessage{
-			ID: r.spool.NewID(), Received: now, Door: "notify", Account: job.Sender, Direction: dir,
-			From: string(job.Sender), HeaderFrom: string(job.Sender), Subject: msgs[i].subject,
-			Size: int64(len(body)), Status: store.MsgQueued, Expires: now.Add(r.cfg.Queue.Lifetime.D()),
-		}
-		ok, err := r.spool.EnqueueOnce([]string{"notify/" + strconv.FormatUint(job.ID, 10) + "/" + strconv.Itoa(st.N)}, m, []store.QueueRcpt{rcpt}, body)
-		switch {
-		case err != nil:
-			out[i].Reason = "not queued: " + err.Error()
-		case !ok:
-			out[i].QueueID = "(queued before a restart)"
-		default:
-			out[i].QueueID = m.ID
-			r.del.Offer(m, []store.QueueRcpt{rcpt}, body)
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i].QueueID, out[i].Reason = r.queueNotifyRow(job, st, msgs[i].subject, msgs[i].body, msgs[i].local, now)
+		}()
 	}
+	wg.Wait()
 	return out
 }
+
+// queueNotifyRow queues one rendered row; it returns the queue id, or
+// why it was not queued.
+func (r *Relay) queueNotifyRow(job *model.NotifyJob, st model.NotifyRowState, subject, text string, local bool, now time.Time) (string, string) {
+	to := st.Row.Address
+	rcpt := store.QueueRcpt{Addr: to, Status: store.RcptPending}
+	dir := "out"
+	if local {
+		mb, ok := r.localMailbox(to)
+		if !ok {
+			return "", fmt.Sprintf("%s is no mailbox here", to)
+		}
+		rcpt.Addr, rcpt.Local, dir = mb, true, "internal"
+	}
+	body := composeNotification(job, to, now, r.cfg.Hostname, subject, text)
+	m := &store.QueueMessage{
+		ID: r.spool.NewID(), Received: now, Door: "notify", Account: job.Sender, Direction: dir,
+		From: string(job.Sender), HeaderFrom: string(job.Sender), Subject: subject,
+		Size: int64(len(body)), Status: store.MsgQueued, Expires: now.Add(r.cfg.Queue.Lifetime.D()),
+	}
+	ok, err := r.spool.EnqueueOnce([]string{"notify/" + strconv.FormatUint(job.ID, 10) + "/" + strconv.Itoa(st.N)}, m, []store.QueueRcpt{rcpt}, body)
+	switch {
+	case err != nil:
+		return "", "not queued: " + err.Error()
+	case !ok:
+		return "(queued before a restart)", ""
+	}
+	r.del.Offer(m, []store.QueueRcpt{rcpt}, body)
+	return m.ID, ""
+}
+
+// notifyWorkers is how many rows are queued at once.
+const notifyWorkers = 16
 
 // composeNotification writes one notification: From the sender, To the
 // recipient, a UTF-8 text/plain body in base64, marked as bulk mail.
