@@ -237,6 +237,7 @@ type DomainContents struct {
 	Groups  []Address `json:"groups"`
 	Shared  []Address `json:"shared"`
 	Depts   []Address `json:"dept_mailboxes"`
+	Lists   []Address `json:"lists"` // mailing lists (LIST-2), with their subscribers
 }
 
 // Summary says in words what goes.
@@ -273,6 +274,8 @@ func ContentsOf(v View, l AddressLister, domain string) (DomainContents, error) 
 			out.Shared = append(out.Shared, a)
 		case OwnerDept:
 			out.Depts = append(out.Depts, a)
+		case OwnerList:
+			out.Lists = append(out.Lists, a)
 		}
 	}
 	return out, nil
@@ -360,6 +363,17 @@ func (c *RemoveDomain) Apply(tx Tx, env Env) error {
 	for _, a := range c.Removed.Shared {
 		if err := tx.DeleteShared(a); err != nil {
 			return err
+		}
+	}
+	if len(c.Removed.Lists) > 0 {
+		lt, err := listTx(tx)
+		if err != nil {
+			return err
+		}
+		for _, a := range c.Removed.Lists {
+			if err := lt.DeleteMailingList(a); err != nil {
+				return err
+			}
 		}
 	}
 	for _, a := range c.Removed.Depts {

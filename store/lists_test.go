@@ -100,3 +100,29 @@ func TestListSubscribersIndexed(t *testing.T) {
 	}
 	f.apply(f.admin, &model.AddShared{Address: "news@example.com", Name: "News desk"})
 }
+
+// TestRemoveDomainTakesItsLists: removing a domain deletes the mailing
+// lists in it with their subscribers and tokens, and says so.
+func TestRemoveDomainTakesItsLists(t *testing.T) {
+	f := newCompany(t)
+	f.apply(f.admin, &model.AddDomain{Name: "old.example.com"})
+	f.apply(f.admin, &model.AddList{Address: "news@old.example.com", Name: "Old news"})
+	f.apply(model.System(model.DoorSMTP), &model.RequestSubscription{List: "news@old.example.com", Address: "a@outside.example", Token: listToken(9)})
+	rm := &model.RemoveDomain{Name: "old.example.com", Confirm: "old.example.com"}
+	f.apply(f.admin, rm)
+	if len(rm.Removed.Lists) != 1 || rm.Removed.Lists[0] != "news@old.example.com" {
+		t.Errorf("removed %+v", rm.Removed)
+	}
+	f.s.Read(func(r *store.Reader) error {
+		if _, err := r.MailingList("news@old.example.com"); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("the list after its domain went: %v", err)
+		}
+		if _, ok, _ := r.SubscriberByToken(listToken(9)); ok {
+			t.Error("its token still finds a subscriber")
+		}
+		if _, ok, _ := r.Owner("news@old.example.com"); ok {
+			t.Error("its address is still taken")
+		}
+		return nil
+	})
+}
