@@ -34,9 +34,10 @@ const NoticeAnnouncement = "announcement"
 // announceHeader marks an announcement's copy.
 const announceHeader = "X-Postroom-Announcement"
 
-// fanOutWorkers is how many copies are queued at once: the spool's group
-// commit shares one fsync among those waiting.
-const fanOutWorkers = 32
+// fanOutWorkers is how many copies are queued (or recalled) at once: as
+// many as the spool's group commit takes into one transaction, so that
+// one fsync serves them all.
+const fanOutWorkers = 200
 
 // AnnouncementData is what an announcement's mail says.
 type AnnouncementData struct {

@@ -188,27 +188,47 @@ func (r *Relay) sweepLetters() {
 	r.sendLetters(due, overrides)
 }
 
-// sendLetters renders and queues each letter once.
+// sendLetters renders and queues each letter once, fanOutWorkers at a
+// time (an import of thousands is welcomed at the spool's group-commit
+// pace, not one fsync after another).
 func (r *Relay) sendLetters(due []plannedLetter, overrides map[string]string) {
 	from := model.Address("postmaster@" + r.del.cfg.PrimaryDomain)
-	for _, p := range due {
-		// The marker may be there from before a restart: ask the spool
-		// before rendering.
-		if sent, err := r.spool.NoticesSent(p.key); err == nil && sent[p.key] {
-			r.letters.add(p.key)
-			continue
-		}
-		msg, subject, err := BuildLetter(overrides, p.name, p.lang, p.data, from, p.to.Address)
-		if err != nil {
-			r.log.Printf("%s letter to %s: %v", p.name, p.to.Address, err)
-			continue
-		}
-		if _, _, err := r.del.enqueueSystemOnce([]string{p.key}, p.to.Address, from, subject, msg); err != nil {
-			r.log.Printf("%s letter to %s: %v", p.name, p.to.Address, err)
-			continue
-		}
-		r.letters.add(p.key)
+	next := make(chan plannedLetter)
+	var wg sync.WaitGroup
+	for range min(fanOutWorkers, len(due)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range next {
+				r.sendLetter(p, overrides, from)
+			}
+		}()
 	}
+	for _, p := range due {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+}
+
+// sendLetter queues one letter unless its marker is there.
+func (r *Relay) sendLetter(p plannedLetter, overrides map[string]string, from model.Address) {
+	// The marker may be there from before a restart: ask the spool
+	// before rendering.
+	if sent, err := r.spool.NoticesSent(p.key); err == nil && sent[p.key] {
+		r.letters.add(p.key)
+		return
+	}
+	msg, subject, err := BuildLetter(overrides, p.name, p.lang, p.data, from, p.to.Address)
+	if err != nil {
+		r.log.Printf("%s letter to %s: %v", p.name, p.to.Address, err)
+		return
+	}
+	if _, _, err := r.del.enqueueSystemOnce([]string{p.key}, p.to.Address, from, subject, msg); err != nil {
+		r.log.Printf("%s letter to %s: %v", p.name, p.to.Address, err)
+		return
+	}
+	r.letters.add(p.key)
 }
 
 // BuildLetter renders a letter (the admins' template or the one in

@@ -713,15 +713,19 @@ func (r *Relay) sendRequestNotices(due []plannedNotice) {
 func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event) {
 	r.sweepRequests()
 	r.sweepBlocked()
-	r.sweepLetters()
-	var sweepingAnn atomic.Bool
-	sweepAnnouncements := func() {
-		// A fan-out to thousands takes seconds: the notices do not wait.
-		if sweepingAnn.CompareAndSwap(false, true) {
-			go func() { r.sweepAnnouncements(); sweepingAnn.Store(false) }()
+	// A fan-out to thousands, or the welcome letters of a big import,
+	// take seconds: the notices do not wait for them, and a sweep still
+	// under way is not started again.
+	var sweepingAnn, sweepingLetters atomic.Bool
+	background := func(running *atomic.Bool, sweep func()) {
+		if running.CompareAndSwap(false, true) {
+			go func() { sweep(); running.Store(false) }()
 		}
 	}
+	sweepAnnouncements := func() { background(&sweepingAnn, r.sweepAnnouncements) }
+	sweepLetters := func() { background(&sweepingLetters, r.sweepLetters) }
 	sweepAnnouncements()
+	sweepLetters()
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
@@ -756,7 +760,7 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 		case <-t.C:
 			r.sweepRequests()
 			r.sweepBlocked()
-			r.sweepLetters()
+			sweepLetters()
 			sweepAnnouncements()
 		}
 	}
