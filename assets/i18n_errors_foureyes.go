@@ -27,6 +27,15 @@ var fourEyesErrorPairs = [][2]string{
 	{"--inactive-after %q: give days like 90d or 180d, or off",
 		"--inactive-after %q 无效：请给出天数，如 90d 或 180d，或 off"},
 
+	{"the inactivity check is off: org set --inactive-after 180d turns it on",
+		"未启用闲置帐号检查：用 org set --inactive-after 180d 启用"},
+	{"%s is not a long-unused account any more (status %s, last used %s): list the inactive accounts again",
+		"%s 已不再是长期未使用的帐号（状态：%s，最后使用：%s）：请重新列出闲置帐号"},
+
+	// tui/cmd/inactive.go
+	{"%d accounts are unused for the inactivity period; to disable them all, repeat their number: --disable --confirm %d",
+		"共有 %d 个帐号闲置超过期限；如要全部停用，请重复其数量：--disable --confirm %d"},
+
 	// store/foureyes.go
 	{"%s %s needs a second admin's approval (%s), so it cannot go with other changes: make it on its own",
 		"%s %s 需要另一位管理员复核（%s），不能与其他变更一起提交：请单独执行"},

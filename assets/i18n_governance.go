@@ -18,11 +18,14 @@ type GovernanceText struct {
 
 	// The inactive list: its title with the limit (%s), its columns, the
 	// text when none is inactive or the check is off, the key help, the
-	// question before a bulk disable (%d accounts), the outcome (%d) and
-	// the reason written on each account (%s the limit).
+	// question before a bulk disable (%d accounts), the outcome (%d), the
+	// words for never and a number of days.
 	InactiveTitle, ColMember, ColDept, ColHead, ColLastUse, ColUnused string
 	NoneInactive, InactiveOff, KeyInactive, KeyDisableAll             string
-	ConfirmDisable, DisabledN, DisableReason, Never, Days             string
+	ConfirmDisable, DisabledN, Never, Days                            string
+	// InactiveNeeds is Home's line for admins: how many accounts (%d) are
+	// unused for the period (%s), and the key that lists them.
+	InactiveNeeds string
 }
 
 var governanceZH = GovernanceText{
@@ -34,8 +37,9 @@ var governanceZH = GovernanceText{
 	InactiveTitle: "长期未使用的帐号（闲置 %s 及以上）", ColMember: "成员", ColDept: "部门", ColHead: "负责人", ColLastUse: "最后使用", ColUnused: "闲置天数",
 	NoneInactive: "没有长期未使用的帐号", InactiveOff: "未启用闲置帐号检查（org set --inactive-after 180d 启用）",
 	KeyInactive: "闲置帐号", KeyDisableAll: "全部停用",
-	ConfirmDisable: "停用这 %d 个长期未使用的帐号？(y/n)", DisabledN: "已停用 %d 个帐号", DisableReason: "长期未使用（闲置 %s 及以上）",
+	ConfirmDisable: "停用这 %d 个长期未使用的帐号？(y/n)", DisabledN: "已停用 %d 个帐号",
 	Never: "从未登录", Days: "%d 天",
+	InactiveNeeds: "%d 个帐号已闲置 %s 及以上（按 i 查看）",
 }
 
 var governanceEN = GovernanceText{
@@ -47,6 +51,7 @@ var governanceEN = GovernanceText{
 	InactiveTitle: "Accounts unused for %s or longer", ColMember: "member", ColDept: "department", ColHead: "head", ColLastUse: "last used", ColUnused: "unused",
 	NoneInactive: "no account is long unused", InactiveOff: "the inactivity check is off (org set --inactive-after 180d turns it on)",
 	KeyInactive: "inactive", KeyDisableAll: "disable all",
-	ConfirmDisable: "Disable these %d long-unused accounts? (y/n)", DisabledN: "%d accounts disabled", DisableReason: "long unused (%s or longer)",
-	Never: "never logged in", Days: "%d days",
+	ConfirmDisable: "Disable these %d long-unused accounts? (y/n)", DisabledN: "%d accounts disabled",
+	Never: "never", Days: "%d days",
+	InactiveNeeds: "%d accounts unused for %s or longer (i lists them)",
 }

@@ -11,7 +11,8 @@ import (
 // request-progress and request-outcome to the requester and the subject),
 // the notice that warnings blocked a mailbox (blocked, to the person and
 // their head), the confirmation and welcome mails of a mailing list
-// (list-confirm, list-welcome), announcements, the welcome letter and
+// (list-confirm, list-welcome), the notice of long-unused accounts to
+// their heads (inactive), announcements, the welcome letter and
 // the password-expiry reminder (ANN-1, ANN-3) and the human part of delivery status
 // notifications. Each is a
 // text/template file named KIND.LANG.tmpl whose first line is
@@ -37,4 +38,4 @@ func MailTemplate(kind, lang string) (string, error) {
 
 // MailTemplateKinds lists the kinds of mail template, each in every language.
 var MailTemplateKinds = []string{"held", "released", "rejected", "approval", "bounce", "request-turn", "request-progress", "request-outcome", "blocked", "list-confirm", "list-welcome",
-	"announcement", "welcome", "password-expiry"}
+	"announcement", "welcome", "password-expiry", "inactive"}

@@ -726,6 +726,7 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 	sweepLetters := func() { background(&sweepingLetters, r.sweepLetters) }
 	sweepAnnouncements()
 	sweepLetters()
+	r.sweepInactive()
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
@@ -762,6 +763,7 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 			r.sweepBlocked()
 			sweepLetters()
 			sweepAnnouncements()
+			r.sweepInactive() // inactivenotice.go
 		}
 	}
 }

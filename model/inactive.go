@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -82,4 +83,58 @@ func InactiveAt(st Status, lastUse time.Time, limit time.Duration, now time.Time
 		return false
 	}
 	return !now.Before(lastUse.Add(limit))
+}
+
+// LastUseReader tells when a member last logged in and since when the
+// account is open; stores implement it.
+type LastUseReader interface {
+	LastUse(a Address) (login, since time.Time, err error)
+}
+
+// DisableInactive disables an account because it is long unused (ACC-6):
+// member.disable with the last use as its reason. It checks again that the
+// account is still unused, so a person who logged in after the list was
+// made is not disabled (and, the bulk disable being one transaction,
+// nothing is).
+type DisableInactive struct{ Address Address }
+
+// Op names the operation: a disable, like member disable.
+func (c *DisableInactive) Op() string { return "member.disable" }
+
+// Target names the member.
+func (c *DisableInactive) Target() string { return string(c.Address) }
+
+// Authorize needs member.manage over the member.
+func (c *DisableInactive) Authorize(v View, a Actor) error {
+	return authorizeOn(v, a, c.Address, RightMemberManage)
+}
+
+// Apply checks the account is still unused and disables it.
+func (c *DisableInactive) Apply(tx Tx, env Env) error {
+	e, err := tx.Enterprise()
+	if err != nil {
+		return err
+	}
+	limit, on := e.InactiveLimit()
+	if !on {
+		return Conflictf("the inactivity check is off: org set --inactive-after 180d turns it on")
+	}
+	l, ok := tx.(LastUseReader)
+	if !ok {
+		return fmt.Errorf("disable inactive: the store cannot tell when accounts were used")
+	}
+	m, err := tx.Member(c.Address)
+	if err != nil {
+		return err
+	}
+	login, since, err := l.LastUse(m.Address)
+	if err != nil {
+		return err
+	}
+	last := LastUse(login, since)
+	if !InactiveAt(m.Status, last, limit, env.Now) {
+		return Conflictf("%s is not a long-unused account any more (status %s, last used %s): list the inactive accounts again", m.Address, Word(m.Status), last.UTC().Format(time.RFC3339))
+	}
+	tx.Note("last_use", last.UTC().Format(time.RFC3339))
+	return (&DisableMember{Address: m.Address, Reason: "long unused: last used " + last.UTC().Format("2006-01-02")}).Apply(tx, env)
 }

@@ -309,6 +309,11 @@ func (s *Store) writeLogin(rec *LoginRecord, update func(*model.Member, model.Pa
 				}
 			}
 		}
+		if rec.OK {
+			if err := loggedIn(tx, rec.Address, rec.Time); err != nil {
+				return err
+			}
+		}
 		b := tx.Bucket(bLoginLog)
 		b.FillPercent = 1 // keys only ever grow
 		seq, _ := b.NextSequence()

@@ -37,6 +37,7 @@
 //	perms, requests, unitofficers, lent, waiting: see requests.go
 //	contacts, contactemail                            (BOOK-1: see book.go)
 //	notifyjobs, notifyrows, notifyday                 (MAILFX-3: see notify.go)
+//	lastuse     address → last login + since          (ACC-6: see inactive.go)
 //	lists, listsubs, listtoken, liststats             (LIST-2: see lists.go)
 //	announcements, annlive, memberborn, pwchanged     (ANN-1..3: see announce.go)
 //
@@ -74,7 +75,7 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 var (
 	bMeta       = []byte("meta")
@@ -108,7 +109,8 @@ var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDep
 	bLists, bListSubs, bListToken, bListStats,
 	bBatchRows,
 	bAnnouncements, bAnnLive, bMemberBorn, bPwChanged,
-	bNotifyJobs, bNotifyRows, bNotifyDay, bMigrateState}
+	bNotifyJobs, bNotifyRows, bNotifyDay, bMigrateState,
+	bLastUse}
 
 // migrations[i] brings a database from schema version i to i+1.
 var migrations = []func(tx *bolt.Tx) error{
@@ -119,6 +121,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	4: indexLeavers,                           // 5: reclaimed leavers out of deptmember, into deptleaver
 	5: func(tx *bolt.Tx) error { return nil }, // 6: new op-log records deflated (oplogcodec.go); older ones stay JSON
 	6: indexLetters,                           // 7: members by account opened and password set (ANN-3)
+	7: indexLastUse,                           // 8: each member's last login and since when it is open (inactive.go)
 }
 
 // ErrLocked means another process holds the data file: a running

@@ -312,6 +312,9 @@ func (w *writeTx) PutMember(m *model.Member) error {
 		return err
 	}
 	w.countMember(old, m)
+	if err := w.putLastUse(old, m); err != nil {
+		return err
+	}
 	w.record("member", string(m.Address), old, m)
 	w.event("member", string(m.Address))
 	return w.put(bMembers, []byte(m.Address), m)
@@ -330,6 +333,9 @@ func (w *writeTx) DeleteMember(a model.Address) error {
 		return err
 	}
 	w.countMember(old, nil)
+	if err := w.tx.Bucket(bLastUse).Delete([]byte(a)); err != nil {
+		return err
+	}
 	w.record("member", string(a), old, nil)
 	w.event("member", string(a))
 	return w.tx.Bucket(bMembers).Delete([]byte(a))

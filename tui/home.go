@@ -26,6 +26,9 @@ type homePane struct {
 	err           string
 	// book is the address book while it is open over Home (b).
 	book *bookView
+	// inactive is the list of long-unused accounts while it is open over
+	// Home (i; admins and sub-admins, inactive.go).
+	inactive *inactiveView
 }
 
 type homeData struct {
@@ -44,6 +47,11 @@ type homeData struct {
 	violations []store.Violation
 	violCount  int
 	heldForMe  int
+	// manage says the person manages members (admins, sub-admins), who
+	// see the long-unused accounts: inactive of them, unused for limit.
+	manage      bool
+	inactive    int
+	inactiveFor string
 	// outcome is what became of each listed held message, by id: "held"
 	// while it waits, else the decision ("released" or "rejected"); none
 	// once it has left the queue.
@@ -174,6 +182,13 @@ func (p *homePane) load() tea.Cmd {
 			d.depts, d.groups, d.shared, d.ops = c.Depts, c.Groups, c.Shared, c.OpLog
 			return nil
 		})
+		if err == nil && d.admin && (s.Can(model.RightMemberManage) || s.Actor.Has(model.RoleSubadmin)) {
+			d.manage = true
+			in := loadInactive(s, s.Now())
+			if err = in.err; in.on {
+				d.inactive, d.inactiveFor = len(in.list), model.FormatInactiveAfter(in.limit, true)
+			}
+		}
 		return homeLoadedMsg{data: d, err: err}
 	}
 }
@@ -209,12 +224,17 @@ func homeMail(s *Session, d *homeData) error {
 
 func (p *homePane) SetSize(w, h int) {
 	p.width, p.height = w, h
+	if p.inactive != nil {
+		p.inactive.SetSize(w, h)
+	}
 	if p.book != nil {
 		p.book.SetSize(w, h)
 	}
 }
 
-func (p *homePane) Capturing() bool { return p.book != nil && p.book.Capturing() }
+func (p *homePane) Capturing() bool {
+	return p.inactive != nil || (p.book != nil && p.book.Capturing())
+}
 
 // Cursor is the address book's cursor while it is open.
 func (p *homePane) Cursor() *tea.Cursor {
@@ -225,6 +245,9 @@ func (p *homePane) Cursor() *tea.Cursor {
 }
 
 func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	if cmd, done := p.updateInactive(msg); done {
+		return p, cmd
+	}
 	bookCmd, done := p.updateBook(msg)
 	if done {
 		return p, bookCmd
@@ -327,6 +350,30 @@ func (p *homePane) updateBook(msg tea.Msg) (tea.Cmd, bool) {
 	return cmd, false
 }
 
+// updateInactive gives the open list of long-unused accounts its messages
+// (keys only to it); i opens it. done reports that Home has nothing more
+// to do with the message.
+func (p *homePane) updateInactive(msg tea.Msg) (tea.Cmd, bool) {
+	if p.inactive == nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && p.book == nil && p.data != nil && p.data.manage && key.Matches(k, inactiveOpenKey(p.s)) {
+			p.inactive = newInactiveView(p.s)
+			p.inactive.SetSize(p.width, p.height)
+			return p.inactive.Init(), true
+		}
+		return nil, false
+	}
+	cmd := p.inactive.Update(msg)
+	if p.inactive.closed {
+		p.inactive = nil
+		return tea.Batch(cmd, p.reload()), true
+	}
+	switch msg.(type) {
+	case tea.KeyPressMsg, inactiveLoadedMsg, inactiveDisabledMsg:
+		return cmd, true
+	}
+	return cmd, false
+}
+
 func (p *homePane) reload() tea.Cmd {
 	if p.loading {
 		p.dirty = true
@@ -347,6 +394,9 @@ func (p *homePane) Shown(on bool) tea.Cmd {
 }
 
 func (p *homePane) View() string {
+	if p.inactive != nil {
+		return p.inactive.View()
+	}
 	if p.book != nil {
 		return p.book.View()
 	}
@@ -379,6 +429,9 @@ func (p *homePane) View() string {
 		}
 		if d.noPassword > 0 {
 			needs = append(needs, "- "+p.s.Sprintf(plural(d.noPassword, t.NoPasswordOne, t.NoPassword), d.noPassword))
+		}
+		if d.inactive > 0 {
+			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(p.s.T.Governance.InactiveNeeds, d.inactive, d.inactiveFor))
 		}
 		if len(needs) == 0 {
 			needs = append(needs, st.Subtle.Render(t.Nothing))
@@ -501,10 +554,16 @@ func (p *homePane) announcementLines(anns []*model.Announcement) []string {
 }
 
 func (p *homePane) ShortHelp() []key.Binding {
+	if p.inactive != nil {
+		return p.inactive.ShortHelp()
+	}
 	if p.book != nil {
 		return p.book.ShortHelp()
 	}
 	k := p.s.Keys
+	if p.data != nil && p.data.manage {
+		return []key.Binding{bookOpenKey(assets.BookCatalog(p.s.T.Lang)), inactiveOpenKey(p.s), k.Refresh}
+	}
 	return []key.Binding{bookOpenKey(assets.BookCatalog(p.s.T.Lang)), k.Refresh}
 }
 

@@ -70,7 +70,7 @@ func memberCmd(env *Env) *cobra.Command {
 	c.AddCommand(memberSignatureCmd(env))
 	c.AddCommand(memberAddCmd(env), memberShowCmd(env), memberListCmd(env), memberSetCmd(env),
 		memberDisableCmd(env), memberEnableCmd(env), memberRmCmd(env), memberAliasCmd(env), memberKeyCmd(env), memberUnlockCmd(env),
-		memberWarnCmd(env), memberWarningsCmd(env))
+		memberWarnCmd(env), memberWarningsCmd(env), memberInactiveCmd(env))
 	return c
 }
 
