@@ -117,6 +117,15 @@ func TestAnnouncePane(t *testing.T) {
 					t.Errorf("the announcement is not at the top of Home:\n%s", hv)
 				}
 				requireGoldenAs(t, "home", hv)
+				// a opens the whole text over Home; esc closes it.
+				annKeys(home, "a")
+				if rv := annView(home); !home.reading || !strings.Contains(rv, "请准时参加。") || !strings.Contains(rv, "周涛") {
+					t.Errorf("the announcements' reader:\n%s", rv)
+				}
+				annKeys(home, "esc")
+				if home.reading {
+					t.Error("esc left the reader open")
+				}
 
 				// Recall: asked first; any key but y keeps it.
 				annKeys(p, "r", "x")

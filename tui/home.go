@@ -26,6 +26,10 @@ type homePane struct {
 	err           string
 	// book is the address book while it is open over Home (b).
 	book *bookView
+	// reading says the announcements' full text is open over Home (a,
+	// home_announce.go), scrolled to readTop.
+	reading bool
+	readTop int
 	// inactive is the list of long-unused accounts while it is open over
 	// Home (i; admins and sub-admins, inactive.go).
 	inactive *inactiveView
@@ -248,6 +252,9 @@ func (p *homePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if cmd, done := p.updateInactive(msg); done {
 		return p, cmd
 	}
+	if cmd, done := p.updateReader(msg); done {
+		return p, cmd
+	}
 	bookCmd, done := p.updateBook(msg)
 	if done {
 		return p, bookCmd
@@ -396,6 +403,11 @@ func (p *homePane) Shown(on bool) tea.Cmd {
 func (p *homePane) View() string {
 	if p.inactive != nil {
 		return p.inactive.View()
+	}
+	if p.reading {
+		if v := p.readerView(); v != "" {
+			return v
+		}
 	}
 	if p.book != nil {
 		return p.book.View()
@@ -560,11 +572,18 @@ func (p *homePane) ShortHelp() []key.Binding {
 	if p.book != nil {
 		return p.book.ShortHelp()
 	}
-	k := p.s.Keys
-	if p.data != nil && p.data.manage {
-		return []key.Binding{bookOpenKey(assets.BookCatalog(p.s.T.Lang)), inactiveOpenKey(p.s), k.Refresh}
+	if p.reading {
+		return p.readerHelp()
 	}
-	return []key.Binding{bookOpenKey(assets.BookCatalog(p.s.T.Lang)), k.Refresh}
+	k := p.s.Keys
+	var ann []key.Binding
+	if p.data != nil && len(p.data.anns) > 0 {
+		ann = []key.Binding{annReaderKey(p.s)}
+	}
+	if p.data != nil && p.data.manage {
+		return append(ann, bookOpenKey(assets.BookCatalog(p.s.T.Lang)), inactiveOpenKey(p.s), k.Refresh)
+	}
+	return append(ann, bookOpenKey(assets.BookCatalog(p.s.T.Lang)), k.Refresh)
 }
 
 func (p *homePane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
