@@ -32,13 +32,16 @@ type MemberJSON struct {
 	MustChange  bool     `json:"must_change"`
 	Failures    int      `json:"failed_logins,omitempty"`
 	Created     string   `json:"created"`
+	// NoSignature: the member turned the enterprise signature off
+	// (member signature ADDR off, MAILFX-1).
+	NoSignature bool `json:"no_signature,omitempty"`
 }
 
 func memberJSON(r *store.Reader, m *model.Member) MemberJSON {
 	j := MemberJSON{Address: string(m.Address), Name: m.Name, Title: m.Title, Position: string(m.Position), Status: string(m.Status),
 		EmployeeID: m.EmployeeID, Mobile: m.Mobile, Phone: m.Phone, Gender: m.Gender, Birthday: m.Birthday, Reason: m.Reason,
 		HasPassword: m.Password.Hash != "", MustChange: m.Password.MustChange, Failures: m.Password.Failures,
-		Created: m.Created.UTC().Format(time.RFC3339), Departments: []string{}, Aliases: []string{}}
+		Created: m.Created.UTC().Format(time.RFC3339), Departments: []string{}, Aliases: []string{}, NoSignature: m.NoSignature}
 	for _, d := range m.Depts {
 		j.Departments = append(j.Departments, r.DeptPath(d))
 	}

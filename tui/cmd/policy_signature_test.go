@@ -43,6 +43,9 @@ func TestPolicySignature(t *testing.T) {
 	refused(t, "member", "", []string{"member", "signature", memberAddr, "off"}, "does not let members turn")
 	ok(t, "admin", "", "policy", "signature", "set", "--opt-out")
 	ok(t, "member", "", "member", "signature", memberAddr, "off")
+	if out := ok(t, "admin", "", "member", "show", memberAddr, "--json"); !strings.Contains(out, `"no_signature": true`) {
+		t.Errorf("member show does not say the signature is off:\n%s", out)
+	}
 	decode(t, ok(t, "admin", "", "policy", "signature", "preview", "--member", memberAddr, "--json"), &pv)
 	if pv.Added || !pv.OptedOut || !strings.HasPrefix(pv.Text, m.Name) {
 		t.Errorf("preview after opting out: %+v", pv)
