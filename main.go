@@ -143,8 +143,11 @@ func runLang(lang string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		}
 		return 0
 	}
+	handOver := func(id uint64) error {
+		return mail.HandOverRequest(s, mail.NewMaildir(filepath.Join(data, "mail"), "", s.Now), id)
+	}
 	return cmd.Run(&cmd.Env{Actor: actor, Store: s, Stdin: stdin, Stdout: stdout, Stderr: stderr, DataDir: data, Local: true, Lang: lang,
-		Recall: mail.LocalRecall(data), MigrateIMAP: imapMigrator(s, data, "")}, rest)
+		Recall: mail.LocalRecall(data), MigrateIMAP: imapMigrator(s, data, ""), HandOver: handOver}, rest)
 }
 
 // imapMigrator runs mailbox migrations (MAILFX-4) into DIR/mail, in the

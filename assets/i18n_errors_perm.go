@@ -15,8 +15,8 @@ var permErrorPairs = [][2]string{
 		"%s 使用的权限 %s 是 %s 临时授予的，有效至 %s（申请 %d）"},
 
 	// model/request.go
-	{"unknown request kind %q: use grant, delegate, join, leave, release, reset, unblock or change",
-		"未知的申请类型 %q：请用 grant、delegate、join、leave、release、reset、unblock 或 change"},
+	{"unknown request kind %q: use grant, delegate, join, leave, handover, release, reset, unblock or change",
+		"未知的申请类型 %q：请用 grant、delegate、join、leave、handover、release、reset、unblock 或 change"},
 	{"unknown request state %q: use pending, applied, rejected, expired, withdrawn or failed",
 		"未知的申请状态 %q：请用 pending、applied、rejected、expired、withdrawn 或 failed"},
 	{"duration %q: write it like 72h or 336h",

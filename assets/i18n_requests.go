@@ -9,6 +9,11 @@ type RequestsText struct {
 
 	// Request kinds, as model.RequestKind names them, and held mail.
 	KindGrant, KindDelegate, KindJoin, KindLeave, KindRelease, KindReset, KindUnblock, KindHeld string
+	// KindHandover names a leaver's mailbox handover; ChangeHandover says
+	// what it does (the leaver, the successor); HandingOver is the state
+	// of an applied handover whose mail is being copied and of its leave
+	// request, Handed HandedOver what was copied (messages, size, folder).
+	KindHandover, ChangeHandover, HandingOver, HandedOver string
 
 	// Request states, as model.RequestState names them.
 	StatePending, StateApplied, StateRejected, StateExpired, StateWithdrawn string
@@ -87,6 +92,8 @@ var requestsZH = RequestsText{
 
 	KindGrant: "权限申请", KindDelegate: "临时授权", KindJoin: "入职开户", KindLeave: "离职销户",
 	KindRelease: "放行邮件", KindReset: "重置密码", KindUnblock: "解除屏蔽", KindHeld: "待审邮件",
+	KindHandover: "邮箱移交", ChangeHandover: "将离职人员 %s 的邮件（收件箱及各文件夹）复制到 %s 邮箱的一个文件夹中",
+	HandingOver: "已执行，邮箱移交进行中", HandedOver: "已移交 %d 封邮件（%s），位于文件夹“%s”",
 
 	StatePending: "审批中", StateApplied: "已执行", StateRejected: "已驳回", StateExpired: "已过期", StateWithdrawn: "已撤回",
 
@@ -143,6 +150,8 @@ var requestsEN = RequestsText{
 
 	KindGrant: "grant", KindDelegate: "delegation", KindJoin: "joiner", KindLeave: "leaver",
 	KindRelease: "release", KindReset: "password reset", KindUnblock: "unblock", KindHeld: "held mail",
+	KindHandover: "mailbox handover", ChangeHandover: "the mail of the leaver %s (inbox and folders) is copied into a folder of %s's mailbox",
+	HandingOver: "applied, mailbox handover under way", HandedOver: "%d messages (%s) handed over, in the folder \"%s\"",
 
 	StatePending: "pending", StateApplied: "applied", StateRejected: "rejected", StateExpired: "expired", StateWithdrawn: "withdrawn",
 

@@ -334,6 +334,8 @@ func kindName(t assets.RequestsText, k model.RequestKind) string {
 		return t.KindReset
 	case model.RequestUnblock:
 		return t.KindUnblock
+	case model.RequestHandover:
+		return t.KindHandover
 	}
 	return string(k)
 }
@@ -380,6 +382,8 @@ func (p *requestPlanner) change(t assets.RequestsText, lang string, q *model.Req
 		return fmt.Sprintf(t.ChangeReset, p.person(q.Subject))
 	case model.RequestUnblock:
 		return fmt.Sprintf(t.ChangeUnblock, p.person(q.Subject))
+	case model.RequestHandover:
+		return fmt.Sprintf(t.ChangeHandover, p.person(q.Subject), p.person(q.Successor))
 	case model.RequestRelease:
 		return fmt.Sprintf(t.ChangeRelease, q.Message)
 	case model.RequestChange:
@@ -727,6 +731,7 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 	sweepAnnouncements()
 	sweepLetters()
 	r.sweepInactive()
+	r.sweepHandovers() // handover.go: copy what the events missed
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
@@ -757,6 +762,7 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 			}
 			if id, err := strconv.ParseUint(e.Key, 10, 64); err == nil {
 				r.noticeRequest(id)
+				r.handOver(id) // handover.go: an applied handover's copy
 			}
 		case <-t.C:
 			r.sweepRequests()
@@ -764,6 +770,7 @@ func (r *Relay) runRequestNotices(ctx context.Context, events <-chan store.Event
 			sweepLetters()
 			sweepAnnouncements()
 			r.sweepInactive() // inactivenotice.go
+			r.sweepHandovers()
 		}
 	}
 }

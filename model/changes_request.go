@@ -58,6 +58,9 @@ func (c *FileRequest) Authorize(v View, a Actor) error {
 		}
 		return Authorize(a, RightRequestFile, Scope{d.ID}, v)
 	}
+	if c.Kind == RequestHandover {
+		return c.authorizeHandover(v, a)
+	}
 	_, s, err := memberScope(v, c.Subject)
 	if err != nil {
 		return err
@@ -99,6 +102,17 @@ func (c *FileRequest) Apply(tx Tx, env Env) error {
 			return err
 		}
 		return c.save(tx, env, r)
+	}
+	if c.Kind == RequestHandover {
+		leave, err := c.checkHandover(tx, env, subject, r)
+		if err != nil {
+			return err
+		}
+		if err := c.save(tx, env, r); err != nil {
+			return err
+		}
+		leave.Handover = r.ID
+		return tx.PutRequest(leave)
 	}
 	if c.Kind == RequestUnblock {
 		if !subject.WarnBlocked() {
@@ -528,6 +542,10 @@ func applyRequest(tx Tx, env Env, r *Request, hash string) error {
 	case RequestChange:
 		// The stored change is applied by the store right after, in the
 		// same transaction (DecideRequest.Stored).
+	case RequestHandover:
+		if err := handOver(tx, r); err != nil {
+			return err
+		}
 	default:
 		return Invalidf("a %s request is filed by whoever decides it, not through request file; use grant, delegate, join, leave, reset or unblock", string(r.Kind))
 	}
@@ -598,7 +616,7 @@ func reclaim(tx Tx, env Env, r *Request) error {
 		}
 	}
 	m = m.Clone()
-	m.Status, m.Reason = StatusReclaimed, "leaver: request "+strconv.FormatUint(r.ID, 10)
+	m.Status, m.Reason = StatusReclaimed, leavePrefix+strconv.FormatUint(r.ID, 10)
 	m.Successor = succ.Address
 	m.Grants, m.Delegations, m.Roles, m.Keys = nil, nil, nil, nil
 	m.Updated = env.Now

@@ -25,10 +25,10 @@ const (
 // ParseRequestKind reads a request kind.
 func ParseRequestKind(s string) (RequestKind, error) {
 	switch k := RequestKind(strings.TrimSpace(s)); k {
-	case RequestGrant, RequestDelegate, RequestJoin, RequestLeave, RequestRelease, RequestReset, RequestUnblock, RequestChange:
+	case RequestGrant, RequestDelegate, RequestJoin, RequestLeave, RequestRelease, RequestReset, RequestUnblock, RequestChange, RequestHandover:
 		return k, nil
 	}
-	return "", Invalidf("unknown request kind %q: use grant, delegate, join, leave, release, reset, unblock or change", s)
+	return "", Invalidf("unknown request kind %q: use grant, delegate, join, leave, handover, release, reset, unblock or change", s)
 }
 
 // RequestState is where a request stands.
@@ -135,6 +135,12 @@ type Request struct {
 
 	// Change is the dangerous change a change request holds (foureyes.go).
 	Change *StoredChange `json:"change,omitempty"`
+	// Handover is, on a leave request, the handover of the leaver's
+	// mailbox filed for it; Leave, on a handover, the leave request; Handed
+	// what the handover copied, once copied.
+	Handover uint64  `json:"handover,omitempty"`
+	Leave    uint64  `json:"leave,omitempty"`
+	Handed   *Handed `json:"handed,omitempty"`
 
 	Steps []Step `json:"steps"`
 
@@ -159,6 +165,10 @@ func (r *Request) Clone() *Request {
 		ch.Diff = slices.Clone(r.Change.Diff)
 		ch.Notes = slices.Clone(r.Change.Notes)
 		c.Change = &ch
+	}
+	if r.Handed != nil {
+		h := *r.Handed
+		c.Handed = &h
 	}
 	return &c
 }
@@ -457,7 +467,7 @@ func ComputeChain(v View, r *Request) ([]Step, error) {
 			return nil, err
 		}
 		c.add(s)
-	case RequestLeave, RequestReset, RequestUnblock:
+	case RequestLeave, RequestReset, RequestUnblock, RequestHandover:
 		m, err := v.Member(r.Subject)
 		if err != nil {
 			return nil, err
@@ -480,7 +490,7 @@ func ComputeChain(v View, r *Request) ([]Step, error) {
 		}
 		return []Step{s}, nil // releasing the message is the decision itself
 	default:
-		return nil, Invalidf("unknown request kind %q: use grant, delegate, join, leave, release, reset, unblock or change", string(r.Kind))
+		return nil, Invalidf("unknown request kind %q: use grant, delegate, join, leave, handover, release, reset, unblock or change", string(r.Kind))
 	}
 	c.steps = append(c.steps, Step{Role: StepIT})
 	return c.steps, nil

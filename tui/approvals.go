@@ -267,7 +267,7 @@ func (p *approvalsPane) load() tea.Cmd {
 
 // loadDetail reads one item again, with the names its detail shows.
 func (p *approvalsPane) loadDetail(k apprKey) tea.Cmd {
-	st, sp := p.s.Store, p.s.Spool
+	st, sp, now := p.s.Store, p.s.Spool, p.s.Now()
 	return func() tea.Msg {
 		msg := apprDetailMsg{pane: p, key: k}
 		switch {
@@ -277,7 +277,7 @@ func (p *approvalsPane) loadDetail(k apprKey) tea.Cmd {
 				if err != nil {
 					return err
 				}
-				msg.item, msg.names = apprItem{req: q}, readRequestNames(r, q)
+				msg.item, msg.names = apprItem{req: q}, readRequestNames(r, q, now)
 				return nil
 			})
 		case sp != nil:

@@ -142,7 +142,7 @@ func (p *myRequestsPane) load() tea.Cmd {
 
 // loadDetail reads one of the person's requests again, with names.
 func (p *myRequestsPane) loadDetail(id uint64) tea.Cmd {
-	st, me := p.s.Store, p.s.Actor.Address
+	st, me, now := p.s.Store, p.s.Actor.Address, p.s.Now()
 	return func() tea.Msg {
 		msg := myRequestDetailMsg{pane: p, id: id}
 		msg.err = st.Read(func(r *store.Reader) error {
@@ -153,7 +153,7 @@ func (p *myRequestsPane) loadDetail(id uint64) tea.Cmd {
 			if q.Requester != me {
 				return model.NotFoundf("no request %d: request list shows the requests you may see", id)
 			}
-			msg.req, msg.names = q, readRequestNames(r, q)
+			msg.req, msg.names = q, readRequestNames(r, q, now)
 			return nil
 		})
 		return msg

@@ -22,7 +22,7 @@ const heldKind = "held"
 
 // requestKinds are the kinds in the order the inbox counts them.
 var requestKinds = []string{string(model.RequestGrant), string(model.RequestDelegate), string(model.RequestJoin),
-	string(model.RequestLeave), string(model.RequestReset), string(model.RequestUnblock), string(model.RequestChange), string(model.RequestRelease), heldKind}
+	string(model.RequestLeave), string(model.RequestHandover), string(model.RequestReset), string(model.RequestUnblock), string(model.RequestChange), string(model.RequestRelease), heldKind}
 
 // kindName names a request kind (or held mail) in the person's language.
 func kindName(s *Session, kind string) string {
@@ -44,6 +44,8 @@ func kindName(s *Session, kind string) string {
 		return t.KindUnblock
 	case string(model.RequestChange):
 		return s.T.Governance.KindChange
+	case string(model.RequestHandover):
+		return t.KindHandover
 	case heldKind:
 		return t.KindHeld
 	}
@@ -152,12 +154,16 @@ func heldAbout(s *Session, m *store.QueueMessage, narrow bool) string {
 type requestNames struct {
 	people map[model.Address]string
 	depts  map[model.DeptID]string
+	// unfinished: applied, but a mailbox handover of it (or it itself, a
+	// handover) is not done yet (model.Request.Finished).
+	unfinished bool
 }
 
 // readRequestNames reads the names of everyone a request names and the
 // paths of its steps' departments.
-func readRequestNames(r *store.Reader, q *model.Request) requestNames {
+func readRequestNames(r *store.Reader, q *model.Request, now time.Time) requestNames {
 	n := requestNames{people: map[model.Address]string{}, depts: map[model.DeptID]string{}}
+	n.unfinished = q.StateAt(now) == model.RequestApplied && !q.Finished(r, now)
 	add := func(a model.Address) {
 		if a == "" {
 			return
@@ -305,6 +311,8 @@ func requestChange(s *Session, n requestNames, r *model.Request) string {
 		return s.Sprintf(t.ChangeReset, n.person(r.Subject))
 	case model.RequestUnblock:
 		return s.Sprintf(t.ChangeUnblock, n.person(r.Subject))
+	case model.RequestHandover:
+		return s.Sprintf(t.ChangeHandover, n.person(r.Subject), n.person(r.Successor))
 	case model.RequestRelease:
 		return s.Sprintf(t.ChangeRelease, r.Message)
 	case model.RequestChange:
@@ -323,6 +331,9 @@ func requestDetailLines(s *Session, n requestNames, r *model.Request, w int) []s
 	t := s.T.Requests
 	now := s.Now()
 	state := stateName(s, r.StateAt(now))
+	if n.unfinished {
+		state = t.HandingOver
+	}
 	if r.Urgent {
 		state += " · " + t.Urgent
 	}
@@ -350,6 +361,9 @@ func requestDetailLines(s *Session, n requestNames, r *model.Request, w int) []s
 	rows = append(rows, [2]string{t.Changes, requestChange(s, n, r)})
 	if c := r.Change; c != nil && c.Error != "" {
 		rows = append(rows, [2]string{s.T.Governance.Failed, c.Error})
+	}
+	if h := r.Handed; h != nil {
+		rows = append(rows, [2]string{t.KindHandover, s.Sprintf(t.HandedOver, h.Messages, sizeText(h.Bytes), h.Folder)})
 	}
 	lp := &logsPane{s: s}
 	out := lp.fields(w, rows)
@@ -506,4 +520,17 @@ func changeDiffLines(s *Session, c *model.StoredChange, w int) []string {
 		}
 	}
 	return out
+}
+
+// sizeText is a size in bytes as people read it: 512 B, 3.4 KB, 12.0 MB.
+func sizeText(n int64) string {
+	switch {
+	case n < 1024:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1024*1024:
+		return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KB"
+	case n < 1024*1024*1024:
+		return strconv.FormatFloat(float64(n)/(1024*1024), 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatFloat(float64(n)/(1024*1024*1024), 'f', 1, 64) + " GB"
 }

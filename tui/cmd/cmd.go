@@ -51,6 +51,10 @@ type Env struct {
 	// MigrateIMAP runs a mailbox migration (MAILFX-4) where the Maildir
 	// is: the doors set it (mail.IMAPMigration.Run); nil: not here.
 	MigrateIMAP func(actor model.Actor, job model.MigrationJob, progress func(model.BatchRow)) error
+	// HandOver copies the mailbox of an applied handover request and
+	// records it (mail.HandOverRequest), for the local CLI; nil: the
+	// running relay does it after the approval.
+	HandOver func(id uint64) error
 }
 
 // New builds the command tree for env. Each call builds a fresh tree, so

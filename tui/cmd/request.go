@@ -50,6 +50,15 @@ type requestJSON struct {
 	Diff   []model.FieldChange `json:"diff,omitempty"`
 	Notes  []string            `json:"notes,omitempty"`
 	Error  string              `json:"error,omitempty"`
+	// Finished says whether everything the request set out to do is done:
+	// applied, and for a leaver the mailbox handover too when one was
+	// filed; for a handover, its mail copied (ACC-5).
+	Finished bool `json:"finished"`
+	// Handover is, on a leave request, the handover filed for it; Leave,
+	// on a handover, its leave request; Handed what a handover copied.
+	Handover uint64        `json:"handover,omitempty"`
+	Leave    uint64        `json:"leave,omitempty"`
+	Handed   *model.Handed `json:"handed,omitempty"`
 }
 
 // stepJSON is one step of a request's chain.
@@ -68,7 +77,8 @@ func requestOut(r *store.Reader, q *model.Request, now time.Time) requestJSON {
 	out := requestJSON{ID: q.ID, Kind: string(q.Kind), Status: string(q.StateAt(now)), Subject: string(q.Subject), Requester: string(q.Requester),
 		Filed: q.Filed, Expires: q.Expires, Done: timePtr(q.Done), Reason: q.Reason, Perm: q.Perm, Perms: q.Perms, To: string(q.To),
 		From: timePtr(q.From), Until: timePtr(q.Until), Successor: string(q.Successor), Urgent: q.Urgent, Change: describeChange(q),
-		WithdrawnBy: string(q.WithdrawnBy), WithdrawComment: q.WithdrawComment}
+		WithdrawnBy: string(q.WithdrawnBy), WithdrawComment: q.WithdrawComment,
+		Finished: q.Finished(r, now), Handover: q.Handover, Leave: q.Leave, Handed: q.Handed}
 	if ch := q.Change; ch != nil {
 		out.Class, out.Op, out.Target, out.Diff, out.Notes, out.Error = string(ch.Class), ch.Op, ch.Target, ch.Diff, ch.Notes, ch.Error
 	}
@@ -126,6 +136,8 @@ func describeChange(q *model.Request) string {
 			s += " (dismissal: login blocked on filing)"
 		}
 		return s
+	case model.RequestHandover:
+		return fmt.Sprintf("the mail of the leaver %s (inbox and folders) is copied into a folder of %s's mailbox", q.Subject, q.Successor)
 	case model.RequestReset:
 		return fmt.Sprintf("%s gets a one-time password for IT to hand over, to be changed at the next login", q.Subject)
 	case model.RequestUnblock:
@@ -323,8 +335,18 @@ func requestCmd(env *Env) *cobra.Command {
 				if err := env.apply(ch); err != nil {
 					return err
 				}
+				if ch.Result != nil && ch.Result.HandingOver() && env.HandOver != nil {
+					if err := env.HandOver(id); err != nil {
+						return err
+					}
+				}
 				var out requestJSON
 				if err := env.Store.Read(func(r *store.Reader) error {
+					if ch.Result.HandingOver() {
+						if q, err := r.Request(id); err == nil {
+							ch.Result = q // the copy's counts, when it was made here
+						}
+					}
 					out = requestOut(r, ch.Result, env.Store.Now())
 					return nil
 				}); err != nil {
@@ -427,6 +449,25 @@ func printRequest(env *Env, q requestJSON) {
 	}
 	if q.Waiting != "" {
 		env.printf("  waits for: %s\n", q.Waiting)
+	}
+	switch {
+	case q.Handed != nil:
+		env.printf("  handed:    %d messages, %d bytes into the folder %s of %s, %s\n", q.Handed.Messages, q.Handed.Bytes, q.Handed.Folder, q.Successor, q.Handed.Time.Format("2006-01-02 15:04"))
+	case q.Kind == string(model.RequestHandover) && q.Status == string(model.RequestApplied):
+		env.printf("  handed:    not yet: the mail is being copied\n")
+	}
+	if q.Leave != 0 {
+		env.printf("  leaver:    request %d\n", q.Leave)
+	}
+	if q.Handover != 0 {
+		env.printf("  handover:  request %d\n", q.Handover)
+	}
+	if q.Status == string(model.RequestApplied) {
+		done := "yes"
+		if !q.Finished {
+			done = "not yet: the mailbox handover is not finished"
+		}
+		env.printf("  done:      %s\n", done)
 	}
 	if q.WithdrawnBy != "" && q.Done != nil {
 		env.printf("  withdrawn: %s by %s\n", q.Done.Format("2006-01-02 15:04"), q.WithdrawnBy)
@@ -640,7 +681,11 @@ func requestFileCmd(env *Env) *cobra.Command {
 		"ask to lift the block of a mailbox blocked by warnings (the member's head, or an admin); IT's approval lets the member log in and send again",
 		"whose mailbox", "why it may be lifted")
 
-	c.AddCommand(grant, delegate, join, leave, reset, unblock)
+	handover := memberRequestCmd(env, model.RequestHandover, "handover --member ADDR [--reason TEXT]",
+		"ask for a leaver's mailbox contents to be copied into a folder of their successor's mailbox (the successor, HR or an admin); the leaver's officer signs, IT applies",
+		"the leaver", "why the mail is needed")
+
+	c.AddCommand(grant, delegate, join, leave, reset, unblock, handover)
 	return c
 }
 
