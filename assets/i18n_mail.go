@@ -10,6 +10,9 @@ type MailText struct {
 	// Message and mail-log states.
 	Queued, Held, Delivered, Bounced, Rejected, Dropped string
 	Refused, Deferred, Released                         string
+	// Reply is the mail log's status of a reply that decided a request
+	// or held mail, or was refused (its reason says which).
+	Reply string
 	// Recipient states (Delivered above is shared).
 	Pending, Failed string
 
@@ -30,7 +33,7 @@ var mailZH = MailText{
 	NoSpool: "邮件队列、邮件日志和发信记录由运行中的 postroom serve 提供，本地 postroom tui 无法读取。请启动 postroom serve 后通过 SSH 登录查看。",
 
 	Queued: "排队中", Held: "待审", Delivered: "已投递", Bounced: "已退信", Rejected: "已退回", Dropped: "已删除",
-	Refused: "已拒收", Deferred: "延迟", Released: "已放行",
+	Refused: "已拒收", Deferred: "延迟", Released: "已放行", Reply: "回复审批",
 	Pending: "待投递", Failed: "失败",
 
 	DirIn: "外来", DirOut: "外发", DirInternal: "内部",
@@ -44,7 +47,7 @@ var mailEN = MailText{
 	NoSpool: "The mail queue, the mail log and the sending records come from a running postroom serve; the local postroom tui cannot read them. Start postroom serve and log in over SSH to see them.",
 
 	Queued: "queued", Held: "held", Delivered: "delivered", Bounced: "bounced", Rejected: "rejected", Dropped: "dropped",
-	Refused: "refused", Deferred: "deferred", Released: "released",
+	Refused: "refused", Deferred: "deferred", Released: "released", Reply: "decision by reply",
 	Pending: "pending", Failed: "failed",
 
 	DirIn: "in", DirOut: "out", DirInternal: "internal",

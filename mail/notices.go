@@ -33,6 +33,7 @@ func (r *Relay) noticeHeld(m *store.QueueMessage, dec model.Decision) {
 		data.Reasons = append(data.Reasons, model.Localize(e, alang))
 	}
 	data.To, data.ToName = m.Approver, data.ApproverName
+	data.ReplyTo = r.heldReplyAddress(m.ID, m.Approver)
 	if _, err := r.del.SendNotice(NoticeApproval, alang, data); err != nil {
 		r.log.Printf("approval notice for %s: %v", m.ID, err)
 	}

@@ -55,6 +55,9 @@ type NoticeData struct {
 
 	SSHHost string // how the approver reaches the SSH door
 	SSHPort int
+	// ReplyTo is the address a reply releases or rejects the held message
+	// with (NoticeApproval; reply_held.go); "" for none.
+	ReplyTo model.Address
 }
 
 // AllRecipients is how many recipients the held message has in all.
@@ -98,7 +101,7 @@ func BuildNotice(kind, lang string, data NoticeData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return composeNotice(kind, lang, data.FromName, data.From, data.ToName, data.To, "", data.Date, data.Hostname, subject, text), nil
+	return composeNotice(kind, lang, data.FromName, data.From, data.ToName, data.To, model.Address(singleLine(string(data.ReplyTo))), data.Date, data.Hostname, subject, text), nil
 }
 
 // composeNotice writes a notice's header and its base64 text/plain UTF-8

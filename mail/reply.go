@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,10 +38,13 @@ import (
 // replyLocal is the local part's prefix of reply addresses.
 const replyLocal = "postroom-reply+"
 
-// replyTarget is the step a reply address decides.
+// replyTarget is the step a reply address decides, or the held message
+// (msg, reply_held.go); addr is the address itself.
 type replyTarget struct {
 	id   uint64
 	step int
+	msg  string
+	addr string
 }
 
 // replyMAC is the address's MAC for a step and the member it was made for.
@@ -156,18 +160,80 @@ func autoSubmitted(body []byte) bool {
 	return false
 }
 
-// acceptReply decides the step a reply is for, as the member who sent it.
+// acceptReply decides the step (or the held message) a reply is for, as
+// the member who sent it; the member gets a mail back saying what was
+// recorded or why nothing was (reply_confirm.go), and the mail log keeps
+// the reply with its outcome.
 func (r *Relay) acceptReply(s *session, body []byte) error {
 	t := s.replyTo
 	if autoSubmitted(body) {
-		return s.reply(550, [3]int{5, 7, 1}, "An automatic reply does not decide request %d", t.id)
+		return s.reply(550, [3]int{5, 7, 1}, "An automatic reply does not decide %s", t.item())
 	}
+	out := r.decideByReply(s, t, body)
+	if out.temp != nil {
+		return out.temp
+	}
+	r.confirmReply(s, t, body, out)
+	if out.refusal != nil {
+		return s.reply(550, out.code, "%s", out.refusal.Error())
+	}
+	if t.msg != "" {
+		r.log.Printf("held message %s %s by reply from %s", t.msg, out.what, s.account.Address)
+		return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0},
+			Message: cleanReply(fmt.Sprintf("Message %s %s", t.msg, out.what), s.utf8)}
+	}
+	r.log.Printf("request %d step %d %s by reply from %s", t.id, t.step+1, out.what, s.account.Address)
+	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0},
+		Message: cleanReply(fmt.Sprintf("Request %d %s (step %d)", t.id, out.what, t.step+1), s.utf8)}
+}
+
+// replyOutcome is what a reply did: what (approved, rejected, approved and
+// applied; released, rejected) with the decision and comment, or the
+// refusal (a user error) with its enhanced code, or a temporary failure
+// to answer with as it is.
+type replyOutcome struct {
+	approve bool
+	comment string
+	what    string
+	refusal error
+	code    [3]int
+	temp    error
+	about   string // what the request or message is about, for the confirmation
+	lang    string // the replier's language
+}
+
+// item names what a reply decides, in English.
+func (t *replyTarget) item() string {
+	if t.msg != "" {
+		return "message " + t.msg
+	}
+	return "request " + strconv.FormatUint(t.id, 10)
+}
+
+// decideByReply reads the reply's decision and carries it out.
+func (r *Relay) decideByReply(s *session, t *replyTarget, body []byte) replyOutcome {
+	var out replyOutcome
+	out.lang = memberLang(s.account)
 	approve, comment, ok := replyDecision(TextExcerpt(body, 16<<10))
+	out.approve, out.comment = approve, comment
 	if !ok {
-		return s.reply(550, [3]int{5, 6, 0}, "Start the reply with 同意 or 批准 (approve), or 拒绝 or 驳回 (reject) and why, to decide request %d", t.id)
+		out.refusal = model.Invalidf("Start the reply with 同意 or 批准 (approve), or 拒绝 or 驳回 (reject) and why, to decide request %d", t.id)
+		if t.msg != "" {
+			out.refusal = model.Invalidf("Start the reply with 同意 or 批准 (approve), or 拒绝 or 驳回 (reject) and why, to decide the held message %s", t.msg)
+		}
+		out.code = [3]int{5, 6, 0}
+		return out
 	}
 	if !approve && comment == "" {
-		return s.reply(550, [3]int{5, 6, 0}, "Say why after 驳回 or reject: the requester reads it (request %d not decided)", t.id)
+		out.refusal = model.Invalidf("Say why after 驳回 or reject: the requester reads it (request %d not decided)", t.id)
+		if t.msg != "" {
+			out.refusal = model.Invalidf("Say why after 驳回 or reject: the sender reads it (message %s not decided)", t.msg)
+		}
+		out.code = [3]int{5, 6, 0}
+		return out
+	}
+	if t.msg != "" {
+		return r.decideHeldByReply(s, t, out)
 	}
 	now := r.now()
 	var act model.Actor
@@ -178,8 +244,11 @@ func (r *Relay) acceptReply(s *session, body []byte) error {
 			refusal = err
 			return nil
 		}
-		switch {
-		case q.StateAt(now) != model.RequestPending:
+		out.about = q.Reason
+		switch st := q.StateAt(now); {
+		case st == model.RequestExpired:
+			refusal = model.Conflictf("request %d expired at %s without a decision: nothing to decide", q.ID, q.Expires.UTC().Format(time.RFC3339))
+		case st != model.RequestPending:
 			refusal = model.Conflictf("request %d has ended (applied, rejected or expired): nothing to decide", q.ID)
 		case q.Current() != t.step:
 			refusal = model.Conflictf("step %d of request %d was already decided; it waits for step %d now", t.step+1, q.ID, q.Current()+1)
@@ -190,7 +259,8 @@ func (r *Relay) acceptReply(s *session, body []byte) error {
 		return err
 	})
 	if err != nil {
-		return r.tempFail("reply to request", err)
+		out.temp = r.tempFail("reply to request", err)
+		return out
 	}
 	ch := &model.DecideRequest{ID: t.id, Approve: approve, Comment: comment}
 	if refusal == nil {
@@ -198,18 +268,18 @@ func (r *Relay) acceptReply(s *session, body []byte) error {
 	}
 	if refusal != nil {
 		if !model.IsUserError(refusal) {
-			return r.tempFail("reply to request", refusal)
+			out.temp = r.tempFail("reply to request", refusal)
+			return out
 		}
-		return s.reply(550, [3]int{5, 7, 1}, "%s", refusal.Error())
+		out.refusal, out.code = refusal, [3]int{5, 7, 1}
+		return out
 	}
-	what := "approved"
+	out.what = "approved"
 	if !approve {
-		what = "rejected"
+		out.what = "rejected"
 	}
 	if ch.Result != nil && ch.Result.State == model.RequestApplied {
-		what = "approved and applied"
+		out.what = "approved and applied"
 	}
-	r.log.Printf("request %d step %d %s by reply from %s", t.id, t.step+1, what, s.account.Address)
-	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0},
-		Message: cleanReply(fmt.Sprintf("Request %d %s (step %d)", t.id, what, t.step+1), s.utf8)}
+	return out
 }

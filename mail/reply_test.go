@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"postroom/model"
+	"postroom/store"
 )
 
 func TestReplyDecision(t *testing.T) {
@@ -127,12 +128,26 @@ func TestReplyDecidesTheStep(t *testing.T) {
 	if q := ts.request(t, fr2.ID); q.State != model.RequestRejected || q.Steps[0].Comment != "全员群发请走总经办" || q.Steps[0].By != officer {
 		t.Fatalf("after the rejection: %s %+v", q.State, q.Steps[0])
 	}
+
+	// Each reply that reached DATA got a mail back, and a line in the
+	// mail log: three that decided nothing, two that were recorded.
+	waitFor(t, "the mails back", func() bool { return len(ts.noticesOf(t, officer, NoticeReply)) == 5 })
+	var subjects []string
+	for _, n := range ts.noticesOf(t, officer, NoticeReply) {
+		subjects = append(subjects, n[0])
+	}
+	all := strings.Join(subjects, "\n")
+	contains(t, "the mails back", all, "已记录：您对申请 1 的同意", "已记录：您对申请 2 的驳回", "未处理：您对申请 1 的回复", "未处理：您对申请 2 的回复")
+	recs, err := ts.spool.SearchLog(store.LogFilter{Account: officer, Kind: "reply"})
+	if err != nil || len(recs) != 5 {
+		t.Fatalf("the mail log's replies: %v, %d records", err, len(recs))
+	}
 }
 
 // FuzzReplyDecision: any reply text and any local part are read without a
 // panic, the comment stays within its bound.
 func FuzzReplyDecision(f *testing.F) {
-	for _, s := range []string{"同意，好", "驳回：不行\n> x", "approve", "Reject - no", "\ufeff 批准", "postroom-reply+12-0-00112233445566778899aabbccddeeff"} {
+	for _, s := range []string{"同意，好", "驳回：不行\n> x", "approve", "Reject - no", "\ufeff 批准", "postroom-reply+12-0-00112233445566778899aabbccddeeff", "postroom-reply+h019ae0f1c2d3e4f5a6b7-abcdefghijklmnopqrstuvwxyz"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -145,6 +160,9 @@ func FuzzReplyDecision(f *testing.F) {
 		}
 		if _, step, mac, ok := parseReplyLocal(s); ok && (step < 0 || len(mac) != 32) {
 			t.Fatalf("%q read as step %d, MAC %q", s, step, mac)
+		}
+		if msg, mac, ok := parseHeldReplyLocal(s); ok && (len(msg) != 20 || len(mac) != heldMACLen) {
+			t.Fatalf("%q read as message %q, MAC %q", s, msg, mac)
 		}
 	})
 }

@@ -330,6 +330,15 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 		if err := s.rcptReply(id, step, mac); err != nil {
 			return err
 		}
+		s.replyTo.addr = strings.ToLower(p.String())
+		s.seen[strings.ToLower(p.String())] = true
+		return nil
+	}
+	if msg, mac, ok := parseHeldReplyLocal(p.Local); ok && s.r.isLocal(p.Domain) {
+		if err := s.rcptHeldReply(msg, mac); err != nil {
+			return err
+		}
+		s.replyTo.addr = strings.ToLower(p.String())
 		s.seen[strings.ToLower(p.String())] = true
 		return nil
 	}

@@ -30,7 +30,7 @@ const logsTopWidth = 50
 var logsTopRanges = []int{1, 7, 30}
 
 // mailKinds are the mail log's kinds: a direction or a status.
-var mailKinds = []string{"in", "out", "internal", "queued", "held", "refused", "delivered", "bounced", "deferred", "dropped", "released", "rejected"}
+var mailKinds = []string{"in", "out", "internal", "queued", "held", "refused", "delivered", "bounced", "deferred", "dropped", "released", "rejected", "reply"}
 
 // logsMailState is the mail log as loaded.
 type logsMailState struct {

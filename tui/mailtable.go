@@ -146,6 +146,8 @@ func mailStatus(s *Session, status string) string {
 		return t.Deferred
 	case "released":
 		return t.Released
+	case "reply":
+		return t.Reply
 	}
 	return status
 }

@@ -23,7 +23,7 @@ func untilTime(s string) (time.Time, error) {
 }
 
 // mailKinds are what log mail --kind takes: a direction or a status.
-var mailKinds = []string{"in", "out", "internal", "queued", "held", "refused", "delivered", "bounced", "deferred", "dropped", "released", "rejected"}
+var mailKinds = []string{"in", "out", "internal", "queued", "held", "refused", "delivered", "bounced", "deferred", "dropped", "released", "rejected", "reply"}
 
 // mayReadOwn lets anyone read what concerns themself; the rest needs right.
 func (e *Env) mayReadOwn(account model.Address, right model.Right) error {

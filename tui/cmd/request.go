@@ -318,15 +318,22 @@ func requestCmd(env *Env) *cobra.Command {
 	decide := func(approve bool) *cobra.Command {
 		var comment string
 		var asJSON bool
-		use, short := "approve ID [--comment C]", "approve the step of a request that waits for you; IT's approval applies it"
+		use, short := "approve ID [--comment C]", "approve the step of a request that waits for you; IT's approval applies it; a held message's id releases it"
 		if !approve {
-			use, short = "reject ID --comment C", "reject a request, saying why; it ends there"
+			use, short = "reject ID --comment C", "reject a request, saying why; it ends there; a held message's id sends it back"
 		}
 		cmd := &cobra.Command{
 			Use:   use,
 			Short: short,
 			Args:  cobra.ExactArgs(1),
 			RunE: func(c *cobra.Command, args []string) error {
+				if heldMessageID(args[0]) {
+					m, err := env.decideHeld(args[0], approve, comment)
+					if err != nil {
+						return err
+					}
+					return env.printHeldDecision(m, asJSON)
+				}
 				id, err := parseRequestID(args[0])
 				if err != nil {
 					return err
