@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"postroom/model"
+	"postroom/store"
 )
 
 // listBox lists the file names in a Maildir's new/ and cur/, "new/NAME" or
@@ -132,5 +135,58 @@ func TestMaildirHandOver(t *testing.T) {
 	res, err = md.HandOver("never@example.com", "li@example.com", "交接-新人")
 	if err != nil || res.Messages != 0 {
 		t.Errorf("an empty mailbox: %+v, %v", res, err)
+	}
+}
+
+// TestHandoverCopiedByTheRelay: through the running relay, a leaver's mail
+// reaches the successor's folder once the handover is applied, the counts
+// are recorded on the request, and the leave request is finished only then.
+func TestHandoverCopiedByTheRelay(t *testing.T) {
+	ts := newTestServer(t, nil)
+	runRelay(t, ts.relay)
+	leaver := model.Address(demoLogin(t, "member").Address)
+	succ := model.Address("liuyang@example.com")
+	admin := model.Address(demoLogin(t, "admin").Address)
+	c, from := ts.login("head")
+	if err := send(c, string(from), []string{string(leaver)}, message(string(from), string(leaver), "客户资料", "请查收")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the leaver's mail", func() bool { return len(ts.maildirFiles(leaver, "")) == 1 })
+	approveAll := func(id uint64) {
+		for range 6 {
+			q := ts.request(t, id)
+			if q.State != model.RequestPending {
+				return
+			}
+			who := q.Steps[q.Current()].Approver
+			if who == "" {
+				who = admin
+			}
+			ts.as(t, who, &model.DecideRequest{ID: id, Approve: true})
+		}
+		t.Fatalf("request %d never finished", id)
+	}
+	leave := &model.FileRequest{Kind: model.RequestLeave, Subject: leaver, Successor: succ}
+	ts.as(t, admin, leave)
+	approveAll(leave.ID)
+	hand := &model.FileRequest{Kind: model.RequestHandover, Subject: leaver}
+	ts.as(t, succ, hand)
+	approveAll(hand.ID)
+	waitFor(t, "the handover's record", func() bool { return ts.request(t, hand.ID).Handed != nil })
+	h := ts.request(t, hand.ID).Handed
+	if h.Messages != 1 || h.Bytes == 0 || h.Folder != "交接-王伟" {
+		t.Errorf("recorded %+v", h)
+	}
+	if got := ts.maildirFiles(succ, h.Folder); len(got) != 1 || !strings.Contains(got[0], "请查收") && !strings.Contains(got[0], "客户资料") {
+		t.Errorf("the successor's folder holds %d messages", len(got))
+	}
+	var done bool
+	ts.store.Read(func(rd *store.Reader) error {
+		q, _ := rd.Request(leave.ID)
+		done = q.Finished(rd, ts.clock.Now())
+		return nil
+	})
+	if !done {
+		t.Error("the leave request is not finished after the handover")
 	}
 }
