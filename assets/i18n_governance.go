@@ -31,7 +31,7 @@ type GovernanceText struct {
 var governanceZH = GovernanceText{
 	KindChange: "待复核变更", StateFailed: "执行失败", StepAdmin: "另一位管理员（非提交人）复核",
 	ClassDomain: "删除域名", ClassBroadcast: "全员发信权限", ClassPassword: "密码策略", ClassSending: "发信规则",
-	ChangeChange: "%s：%s %s（须另一位管理员批准后执行）",
+	ChangeChange: "%s：%s %s（须另一位管理员复核的变更）",
 	BeforeAfter:  "变更前 → 变更后", More: "……另有 %d 项", Failed: "失败原因", Notes: "说明", Empty: "（无）",
 
 	InactiveTitle: "长期未使用的帐号（闲置 %s 及以上）", ColMember: "成员", ColDept: "部门", ColHead: "负责人", ColLastUse: "最后使用", ColUnused: "闲置天数",
@@ -45,7 +45,7 @@ var governanceZH = GovernanceText{
 var governanceEN = GovernanceText{
 	KindChange: "change for review", StateFailed: "failed", StepAdmin: "a second admin (not the one who filed it)",
 	ClassDomain: "domain removal", ClassBroadcast: "whole-company sending", ClassPassword: "password policy", ClassSending: "sending rule",
-	ChangeChange: "%s: %s %s (applies once a second admin approves it)",
+	ChangeChange: "%s: %s %s (a change that needs a second admin's approval)",
 	BeforeAfter:  "before → after", More: "… and %d more", Failed: "why it failed", Notes: "notes", Empty: "(none)",
 
 	InactiveTitle: "Accounts unused for %s or longer", ColMember: "member", ColDept: "department", ColHead: "head", ColLastUse: "last used", ColUnused: "unused",

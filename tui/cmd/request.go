@@ -144,7 +144,7 @@ func describeChange(q *model.Request) string {
 		return fmt.Sprintf("the mailbox %s, blocked by warnings, is unblocked: login and sending again, the warnings cleared", q.Subject)
 	case model.RequestChange:
 		if ch := q.Change; ch != nil {
-			return fmt.Sprintf("%s %s, a dangerous change (four-eyes: %s) that applies once a second admin approves it", ch.Op, ch.Target, ch.Class)
+			return fmt.Sprintf("%s %s, a dangerous change (four-eyes: %s) that needs a second admin's approval", ch.Op, ch.Target, ch.Class)
 		}
 	case model.RequestJoin:
 		if j := q.Join; j != nil {
