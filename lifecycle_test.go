@@ -246,3 +246,72 @@ func itoa(n uint64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestDismissalAndGrantEndToEnd: a dismissal (--urgent) blocks the login
+// at both doors the moment HR files it; a grant of external sending,
+// approved by the officer's reply to the notice and applied on that
+// approval, is usable at the relay at once.
+func TestDismissalAndGrantEndToEnd(t *testing.T) {
+	data := demoDir(t)
+	s, err := startServers(data, serveFlags{ssh: "127.0.0.1:0", smtp: "127.0.0.1:0", submission: "127.0.0.1:0"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop(2 * time.Second)
+	sshAddr, sub := s.addrs.SSH, s.addrs.Submission
+	hr, hrPass := e2eLogin(t, "hr")
+	admin, adminPass := e2eLogin(t, "admin")
+	officer, officerPass := e2eLogin(t, "head")
+	member, memberPass := e2eLogin(t, "member")
+	helpdesk, helpdeskPass := e2eLogin(t, "helpdesk")
+
+	// (d) Grant by reply: the permission owned by the member's own
+	// department, granted on the officer's approval.
+	for _, line := range []string{"perm owner external 销售部/华北大区/北京一组", "request policy set --auto-apply grant",
+		"policy set --external-add " + member + " --external-action refuse"} {
+		if _, errs, err := e2eSSH(t, sshAddr, admin, adminPass, line); err != nil {
+			t.Fatalf("%s: %v %s", line, err, errs)
+		}
+	}
+	outside := "From: " + member + "\r\nTo: buyer@customer.cn\r\nSubject: quote\r\n\r\nthe quote\r\n"
+	if err := e2eSend(sub, member, memberPass, "buyer@customer.cn", outside); err == nil || !strings.Contains(err.Error(), "550") {
+		t.Fatalf("mail outside before the grant: %v, want 550", err)
+	}
+	out, errs, err := e2eSSH(t, sshAddr, member, memberPass, "request file grant --member "+member+" --perm external --reason 客户往来 --json")
+	if err != nil {
+		t.Fatalf("the grant request: %v %s", err, errs)
+	}
+	var filed struct{ ID uint64 }
+	json.Unmarshal([]byte(out), &filed)
+	var reply string
+	e2eWait(t, "the officer's notice", func() bool {
+		for _, m := range e2eMailbox(data, officer) {
+			for l := range strings.SplitSeq(m, "\r\n") {
+				if v, ok := strings.CutPrefix(l, "Reply-To: postroom-reply+"+itoa(filed.ID)+"-"); ok {
+					reply = "postroom-reply+" + itoa(filed.ID) + "-" + v
+				}
+			}
+		}
+		return reply != ""
+	})
+	if err := e2eSend(sub, officer, officerPass, reply, "From: "+officer+"\r\nTo: "+reply+"\r\nSubject: Re\r\n\r\napprove\r\n"); err != nil {
+		t.Fatalf("the officer's reply: %v", err)
+	}
+	if err := e2eSend(sub, member, memberPass, "buyer@customer.cn", outside); err != nil {
+		t.Fatalf("mail outside after the grant: %v", err)
+	}
+
+	// (c) Dismissal: blocked on filing; the helpdesk may not file one.
+	if _, errs, err := e2eSSH(t, sshAddr, helpdesk, helpdeskPass, "request file leave --member "+member+" --successor "+officer+" --urgent"); err == nil || !strings.Contains(errs, "request.urgent") {
+		t.Fatalf("the helpdesk files a dismissal: %v %s", err, errs)
+	}
+	if _, errs, err := e2eSSH(t, sshAddr, hr, hrPass, "request file leave --member "+member+" --successor "+officer+" --urgent"); err != nil {
+		t.Fatalf("HR files the dismissal: %v %s", err, errs)
+	}
+	if _, _, err := e2eSSH(t, sshAddr, member, memberPass, "whoami"); err == nil {
+		t.Error("the dismissed member still logs in over SSH")
+	}
+	if err := e2eSend(sub, member, memberPass, "buyer@customer.cn", outside); err == nil {
+		t.Error("the dismissed member still sends")
+	}
+}
