@@ -315,3 +315,66 @@ func TestDismissalAndGrantEndToEnd(t *testing.T) {
 		t.Error("the dismissed member still sends")
 	}
 }
+
+// TestJoinerEndToEnd: HR files a joiner over SSH, the officer approves by
+// replying to the notice, IT applies over SSH and is shown the one-time
+// password once; the new account logs in with it and must choose its own
+// password before anything else.
+func TestJoinerEndToEnd(t *testing.T) {
+	data := demoDir(t)
+	s, err := startServers(data, serveFlags{ssh: "127.0.0.1:0", smtp: "127.0.0.1:0", submission: "127.0.0.1:0"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop(2 * time.Second)
+	sshAddr, sub := s.addrs.SSH, s.addrs.Submission
+	hr, hrPass := e2eLogin(t, "hr")
+	admin, adminPass := e2eLogin(t, "admin")
+	officer, officerPass := e2eLogin(t, "head")
+	const joiner = "xinyuangong@example.com"
+
+	out, errs, err := e2eSSH(t, sshAddr, hr, hrPass, "request file join --name 新员工 --dept 销售部/华北大区/北京一组 --address "+joiner+" --title 销售代表 --json")
+	if err != nil {
+		t.Fatalf("HR files the joiner: %v %s", err, errs)
+	}
+	var filed struct{ ID uint64 }
+	json.Unmarshal([]byte(out), &filed)
+	var reply string
+	e2eWait(t, "the officer's notice", func() bool {
+		for _, m := range e2eMailbox(data, officer) {
+			for l := range strings.SplitSeq(m, "\r\n") {
+				if v, ok := strings.CutPrefix(l, "Reply-To: postroom-reply+"+itoa(filed.ID)+"-"); ok {
+					reply = "postroom-reply+" + itoa(filed.ID) + "-" + v
+				}
+			}
+		}
+		return reply != ""
+	})
+	if err := e2eSend(sub, officer, officerPass, reply, "From: "+officer+"\r\nTo: "+reply+"\r\nSubject: Re\r\n\r\n同意\r\n"); err != nil {
+		t.Fatalf("the officer's reply: %v", err)
+	}
+	out, errs, err = e2eSSH(t, sshAddr, admin, adminPass, "request approve "+itoa(filed.ID))
+	if err != nil {
+		t.Fatalf("IT applies: %v %s", err, errs)
+	}
+	otp := strings.TrimSpace(out)
+	if otp == "" || strings.Contains(otp, " ") || !strings.Contains(errs, "one-time password") {
+		t.Fatalf("IT's approval printed %q / %q", out, errs)
+	}
+	if _, errs, err := e2eSSH(t, sshAddr, joiner, otp, "whoami"); err == nil || !strings.Contains(errs, "passwd change") {
+		t.Fatalf("the first login ran a command: %v %s", err, errs)
+	}
+	c, err := gossh.Dial("tcp", sshAddr, &gossh.ClientConfig{User: joiner, Auth: []gossh.AuthMethod{gossh.Password(otp)}, HostKeyCallback: gossh.InsecureIgnoreHostKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, _ := c.NewSession()
+	sess.Stdin = strings.NewReader(otp + "\nviolet-river-stone-2042\n")
+	if b, err := sess.CombinedOutput("passwd change"); err != nil {
+		t.Fatalf("passwd change: %v %s", err, b)
+	}
+	c.Close()
+	if out, errs, err := e2eSSH(t, sshAddr, joiner, "violet-river-stone-2042", "whoami"); err != nil || !strings.HasPrefix(out, joiner) {
+		t.Errorf("whoami with the new password: %v %q %s", err, out, errs)
+	}
+}
