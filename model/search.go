@@ -97,8 +97,11 @@ func NormalizeQuery(q string) string {
 
 // SearchKeys returns the keys a member is found by (ORG-7). A query finds
 // the member when it is a prefix of one of them: the name and the name
-// without the surname, the pinyin and initials of both, the address, its
-// local part and its parts, the aliases, the employee id and the phones.
+// without the surname, the pinyin and initials of both, the local part of
+// the address and of each alias and their parts, and the phones. A query
+// with "@" and an employee id are found in the address and employee-id
+// indexes instead (store's Search), which hold them anyway: the keys are a
+// fifth of the index's size and of a big import's memory.
 func SearchKeys(m *Member) []string {
 	var keys []string
 	name := NormalizeQuery(m.Name)
@@ -129,12 +132,11 @@ func SearchKeys(m *Member) []string {
 		}
 	}
 	for _, a := range append([]Address{m.Address}, m.Aliases...) {
-		keys = appendNew(keys, string(a), a.Local())
+		keys = appendNew(keys, a.Local())
 		for _, part := range strings.FieldsFunc(a.Local(), func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
 			keys = appendNew(keys, part)
 		}
 	}
-	keys = appendNew(keys, strings.ToLower(m.EmployeeID))
 	for i, p := range []string{m.Mobile, m.Phone} {
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {

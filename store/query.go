@@ -26,30 +26,58 @@ func (r *Reader) Search(query string, limit int, keep func(*model.Member) bool) 
 	}
 	seen := map[string]bool{}
 	var exact, prefix []*model.Member
-	c := r.tx.Bucket(bSearch).Cursor()
-	for k, _ := c.Seek([]byte(q)); k != nil && bytes.HasPrefix(k, []byte(q)); k, _ = c.Next() {
-		key, addr, ok := bytes.Cut(k, []byte{0})
-		if !ok || seen[string(addr)] {
-			continue
+	// add notes a member found by a key; it reports when the search has
+	// found enough.
+	add := func(addr string, isExact bool) bool {
+		if seen[addr] {
+			return false
 		}
-		seen[string(addr)] = true
+		seen[addr] = true
 		m, err := r.Member(model.Address(addr))
-		if err != nil {
-			continue
+		if err != nil || (keep != nil && !keep(m)) {
+			return false
 		}
-		if keep != nil && !keep(m) {
-			continue
-		}
-		if len(key) == len(q) {
+		if isExact {
 			exact = append(exact, m)
 		} else {
 			prefix = append(prefix, m)
 		}
-		if limit > 0 && len(exact) >= limit {
-			break
+		return limit > 0 && (len(exact) >= limit || len(exact)+len(prefix) >= limit*4)
+	}
+	done := false
+	// An address: its local part is whole, its domain may be a start.
+	if local, dom, ok := strings.Cut(q, "@"); ok && local != "" {
+		domains, err := r.Domains()
+		if err != nil {
+			return nil, err
 		}
-		if limit > 0 && len(exact)+len(prefix) >= limit*4 {
-			break
+		for _, d := range domains {
+			if done || !strings.HasPrefix(d.Name, dom) {
+				continue
+			}
+			o, ok, err := r.Owner(model.Address(local + "@" + d.Name))
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case ok && o.Kind == model.OwnerMember:
+				done = add(local+"@"+d.Name, d.Name == dom)
+			case ok && o.Kind == model.OwnerAlias:
+				done = add(string(o.Member), d.Name == dom)
+			}
+		}
+	}
+	for _, b := range [][]byte{bSearch, bEmpID} {
+		c := r.tx.Bucket(b).Cursor()
+		for k, v := c.Seek([]byte(q)); !done && k != nil && bytes.HasPrefix(k, []byte(q)); k, v = c.Next() {
+			key, addr := k, v // empid: id → address
+			if bytes.Equal(b, bSearch) {
+				var ok bool
+				if key, addr, ok = bytes.Cut(k, []byte{0}); !ok {
+					continue
+				}
+			}
+			done = add(string(addr), len(key) == len(q))
 		}
 	}
 	out := append(exact, prefix...)

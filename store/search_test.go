@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"encoding/binary"
 	"slices"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"postroom/model"
 	"postroom/store"
@@ -137,9 +140,17 @@ func TestSearchFollowsChanges(t *testing.T) {
 	if got := f.search("sili"); !slices.Equal(got, []model.Address{"lisi@example.com"}) {
 		t.Errorf("search sili = %v, want the alias found", got)
 	}
+	for _, q := range []string{"sili.li@example.com", "sili.li@"} {
+		if got := f.search(q); !slices.Equal(got, []model.Address{"lisi@example.com"}) {
+			t.Errorf("search %s = %v, want the alias's member", q, got)
+		}
+	}
 	f.apply(f.admin, &model.RemoveAlias{Address: "lisi@example.com", Alias: "sili.li@example.com"})
 	if got := f.search("sili"); len(got) != 0 {
 		t.Errorf("search sili = %v after the alias went", got)
+	}
+	if got := f.search("sili.li@example.com"); len(got) != 0 {
+		t.Errorf("search sili.li@example.com = %v after the alias went", got)
 	}
 
 	f.apply(f.admin, &model.DeleteMember{Address: "zhangsan@example.com"})
@@ -169,5 +180,54 @@ func TestSearchKeepsToWhatTheActorMaySee(t *testing.T) {
 	}
 	if !slices.Equal(got, []model.Address{"zhangsan@example.com"}) {
 		t.Errorf("the sub-admin over 销售部 finds %v with z, want only 张三", got)
+	}
+}
+
+// TestSearchReindexMigration: a database from before schema 9 has whole
+// addresses and employee ids among its search keys; the migration writes
+// the index again without them, and both are still found.
+func TestSearchReindexMigration(t *testing.T) {
+	f := searchCompany(t)
+	f.close()
+	db, err := bolt.Open(f.path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := []string{"zhangsan@example.com\x00zhangsan@example.com", "e1001\x00zhangsan@example.com"}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		for _, k := range legacy {
+			if err := tx.Bucket([]byte("search")).Put([]byte(k), nil); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 8))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	f.reopen()
+	f.close()
+	db, err = bolt.Open(f.path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("search"))
+		for _, k := range legacy {
+			if b.Get([]byte(k)) != nil {
+				t.Errorf("the search index still holds %q", k)
+			}
+		}
+		if b.Get([]byte("zhangsan\x00zhangsan@example.com")) == nil {
+			t.Error("the search index lost the local part")
+		}
+		return nil
+	})
+	db.Close()
+	f.reopen()
+	for _, q := range []string{"zhangsan@example.com", "zhangsan@exa", "zhangsan@", "E1001", "e10"} {
+		if got := f.search(q); !slices.Contains(got, "zhangsan@example.com") {
+			t.Errorf("search %q after the migration = %v", q, got)
+		}
 	}
 }

@@ -75,7 +75,7 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 var (
 	bMeta       = []byte("meta")
@@ -122,6 +122,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	5: func(tx *bolt.Tx) error { return nil }, // 6: new op-log records deflated (oplogcodec.go); older ones stay JSON
 	6: indexLetters,                           // 7: members by account opened and password set (ANN-3)
 	7: indexLastUse,                           // 8: each member's last login and since when it is open (inactive.go)
+	8: reindexSearch,                          // 9: search keys without whole addresses and employee ids (model.SearchKeys)
 }
 
 // ErrLocked means another process holds the data file: a running

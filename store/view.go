@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -503,4 +504,37 @@ func indexLeavers(tx *bolt.Tx) error {
 		}
 		return nil
 	})
+}
+
+// reindexSearch writes the search index again from the members, for when
+// model.SearchKeys changes what a member is found by.
+func reindexSearch(tx *bolt.Tx) error {
+	if err := tx.DeleteBucket(bSearch); err != nil {
+		return err
+	}
+	b, err := tx.CreateBucket(bSearch)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	if err := tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		var m model.Member
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		for _, sk := range model.SearchKeys(&m) {
+			keys = append(keys, sk+"\x00"+string(m.Address))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	slices.Sort(keys)
+	b.FillPercent = 0.9 // sorted inserts
+	for _, k := range keys {
+		if err := b.Put([]byte(k), nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
