@@ -361,6 +361,17 @@ func TestJoinerEndToEnd(t *testing.T) {
 	if otp == "" || strings.Contains(otp, " ") || !strings.Contains(errs, "one-time password") {
 		t.Fatalf("IT's approval printed %q / %q", out, errs)
 	}
+	e2eWait(t, "the one-time password at the head", func() bool {
+		for _, m := range e2eMailbox(data, officer) {
+			if strings.Contains(m, "X-Postroom-Notice: onetime") {
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.Contains(errs, "mailed to "+officer) {
+		t.Errorf("IT's approval does not say the password went to the head: %s", errs)
+	}
 	if _, errs, err := e2eSSH(t, sshAddr, joiner, otp, "whoami"); err == nil || !strings.Contains(errs, "passwd change") {
 		t.Fatalf("the first login ran a command: %v %s", err, errs)
 	}

@@ -152,6 +152,7 @@ func startServers(data string, f serveFlags, logw io.Writer) (*servers, error) {
 	s.ssh, err = tui.NewServer(st, tui.ServerOptions{HostKeyPath: filepath.Join(data, "ssh_host_ed25519_key"), Log: logw,
 		CommandEnv: func(e *cmd.Env) {
 			e.Spool, e.Kick, e.Notify, e.Recall = s.spool, s.relay.Kick, s.relay.Notify, s.relay.Recall
+			e.OneTime = s.relay.SendOneTime
 			e.MigrateIMAP = migrate
 		},
 		Spool: s.spool, Kick: s.relay.Kick, Notify: s.relay.Notify, Recall: s.relay.Recall})

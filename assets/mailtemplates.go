@@ -38,4 +38,4 @@ func MailTemplate(kind, lang string) (string, error) {
 
 // MailTemplateKinds lists the kinds of mail template, each in every language.
 var MailTemplateKinds = []string{"held", "released", "rejected", "approval", "bounce", "request-turn", "request-progress", "request-outcome", "blocked", "list-confirm", "list-welcome",
-	"announcement", "welcome", "password-expiry", "inactive", "reply"}
+	"announcement", "welcome", "password-expiry", "inactive", "reply", "onetime"}

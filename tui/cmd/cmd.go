@@ -55,6 +55,10 @@ type Env struct {
 	// records it (mail.HandOverRequest), for the local CLI; nil: the
 	// running relay does it after the approval.
 	HandOver func(id uint64) error
+	// OneTime mails a joiner's one-time password to the heads of their
+	// department (mail.Relay.SendOneTime) and says to whom; nil (the local
+	// CLI): it is only printed to the admin applying the request.
+	OneTime func(q *model.Request, otp string) ([]model.Address, error)
 }
 
 // New builds the command tree for env. Each call builds a fresh tree, so

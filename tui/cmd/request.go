@@ -367,6 +367,13 @@ func requestCmd(env *Env) *cobra.Command {
 				case ch.OneTime != "":
 					env.printf("%s\n", ch.OneTime)
 					fmt.Fprintf(env.Stderr, "request %d applied: %s; its one-time password is above, shown once: hand it to the person, who must change it at the first login\n", id, out.Change)
+					if ch.Result != nil && ch.Result.Kind == model.RequestJoin && env.OneTime != nil {
+						if to, err := env.OneTime(ch.Result, ch.OneTime); err != nil {
+							fmt.Fprintf(env.Stderr, "the one-time password could not be mailed to the head: %v\n", err)
+						} else if len(to) > 0 {
+							fmt.Fprintf(env.Stderr, "it was also mailed to %s\n", joinAddrs(to))
+						}
+					}
 				case out.Status == string(model.RequestApplied):
 					env.printf("request %d applied: %s\n", id, out.Change)
 				case !approve:
@@ -812,4 +819,13 @@ func requestPolicyCmd(env *Env) *cobra.Command {
 	set.Flags().StringVar(&resets, "resets", "", "direct (the helpdesk resets) or request (the officer approves each reset)")
 	c.AddCommand(show, set)
 	return c
+}
+
+// joinAddrs lists addresses for a message.
+func joinAddrs(as []model.Address) string {
+	ss := make([]string, len(as))
+	for i, a := range as {
+		ss[i] = string(a)
+	}
+	return strings.Join(ss, ", ")
 }
