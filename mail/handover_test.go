@@ -174,11 +174,18 @@ func TestHandoverCopiedByTheRelay(t *testing.T) {
 	approveAll(hand.ID)
 	waitFor(t, "the handover's record", func() bool { return ts.request(t, hand.ID).Handed != nil })
 	h := ts.request(t, hand.ID).Handed
-	if h.Messages != 1 || h.Bytes == 0 || h.Folder != "交接-王伟" {
+	// The leaver's mailbox also holds the notices about the leave request
+	// that reached it before it closed: as many as were there.
+	if h.Messages < 1 || h.Bytes == 0 || h.Folder != "交接-王伟" {
 		t.Errorf("recorded %+v", h)
 	}
-	if got := ts.maildirFiles(succ, h.Folder); len(got) != 1 || !strings.Contains(got[0], "请查收") && !strings.Contains(got[0], "客户资料") {
-		t.Errorf("the successor's folder holds %d messages", len(got))
+	got := ts.maildirFiles(succ, h.Folder)
+	found := false
+	for _, m := range got {
+		found = found || strings.Contains(m, "请查收")
+	}
+	if len(got) != h.Messages || !found {
+		t.Errorf("the successor's folder holds %d messages (the leaver's mail among them: %v), recorded %d", len(got), found, h.Messages)
 	}
 	var done bool
 	ts.store.Read(func(rd *store.Reader) error {
