@@ -155,7 +155,7 @@ func startServers(data string, f serveFlags, logw io.Writer) (*servers, error) {
 			e.OneTime = s.relay.SendOneTime
 			e.MigrateIMAP = migrate
 		},
-		Spool: s.spool, Kick: s.relay.Kick, Notify: s.relay.Notify, Recall: s.relay.Recall})
+		Spool: s.spool, Kick: s.relay.Kick, Notify: s.relay.Notify, Recall: s.relay.Recall, OneTime: s.relay.SendOneTime})
 	if err != nil {
 		lssh.Close()
 		lsmtp.Close()

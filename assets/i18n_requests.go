@@ -72,6 +72,9 @@ type RequestsText struct {
 	// done and how many refused; ResultsMore how many results are not
 	// listed.
 	DidApprove, DidApply, DidReject, DidHand, HeldReleased, HeldRejected string
+	// A joiner's account opened in the pane: its one-time password, shown
+	// once, and the heads it was also mailed to.
+	OneTime, OneTimeNote, OneTimeMailed, OneTimeNotMailed, OneTimeAnyKey string
 	Summary, ResultsTitle, ResultOK, ResultRefused, ResultsMore, Working string
 
 	// Keys.
@@ -132,7 +135,12 @@ var requestsZH = RequestsText{
 	DeputyNeeded: "请填写接手这一步的同事的邮箱地址。",
 	ManyIntro:    "以下 %d 项将逐项处理，每项的结果都会列出。",
 
-	DidApprove: "已同意申请 %d", DidApply: "申请 %d 已执行", DidReject: "已驳回申请 %d", DidHand: "申请 %d 已转交给 %s",
+	OneTime:          "%s 的一次性密码",
+	OneTimeNote:      "只显示这一次，关闭后无法再查看。请当面或电话告知本人；首次登录时须修改。",
+	OneTimeMailed:    "已同时发信告知部门负责人：%s",
+	OneTimeNotMailed: "未能发信告知部门负责人（%s）：请亲自转交。",
+	OneTimeAnyKey:    "按任意键关闭",
+	DidApprove:       "已同意申请 %d", DidApply: "申请 %d 已执行", DidReject: "已驳回申请 %d", DidHand: "申请 %d 已转交给 %s",
 	HeldReleased: "邮件 %s 已放行", HeldRejected: "邮件 %s 已退回",
 	Summary: "处理 %d 项成功，%d 项未成功", ResultsTitle: "处理结果", ResultOK: "成功", ResultRefused: "未成功", ResultsMore: "……另有 %d 项未列出（成功的排在后面）",
 	Working: "正在处理…",
@@ -192,7 +200,12 @@ var requestsEN = RequestsText{
 	DeputyHint: "a colleague's address, like zhangsan@example.com", DeputyNeeded: "Name the colleague who takes the step.",
 	ManyIntro: "The %d items are decided one by one; each one's result is listed.",
 
-	DidApprove: "request %d approved", DidApply: "request %d applied", DidReject: "request %d rejected",
+	OneTime:          "One-time password for %s",
+	OneTimeNote:      "Shown this once and never again. Tell the person in person or by phone; they must change it at the first login.",
+	OneTimeMailed:    "Also mailed to the department's heads: %s",
+	OneTimeNotMailed: "It could not be mailed to the department's heads (%s): hand it over yourself.",
+	OneTimeAnyKey:    "press any key to close",
+	DidApprove:       "request %d approved", DidApply: "request %d applied", DidReject: "request %d rejected",
 	DidHand: "request %d handed to %s", HeldReleased: "message %s released", HeldRejected: "message %s rejected",
 	Summary: "%d done, %d refused", ResultsTitle: "Results", ResultOK: "done", ResultRefused: "refused", ResultsMore: "… and %d more (the refused ones are listed first)",
 	Working: "working…",

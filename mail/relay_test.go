@@ -45,7 +45,6 @@ func (ts *testServer) maildirFiles(addr model.Address, folder string) []string {
 	return out
 }
 
-// waitFor polls until cond holds or 5 s pass.
 // waitFor polls cond until it holds. The limit is generous: it costs
 // nothing when the condition comes, and a 2-core machine busy with other
 // builds can take seconds to deliver the demo company's mail.

@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"postroom/model"
 	"postroom/store"
@@ -96,6 +97,9 @@ type approvalsPane struct {
 	targets []apprKey // the keys the form acts on
 	busy    bool
 	results []apprResult
+	// otps are the one-time passwords of joiners whose accounts the
+	// decisions opened: on screen until the next key, never again.
+	otps []apprResult
 
 	keys apprKeys
 	// onScreen says the pane is in sight: out of sight it reads nothing
@@ -137,6 +141,9 @@ type apprResult struct {
 	label string
 	ok    bool
 	text  string
+	// A joiner's account opened: its one-time password, whose it is, and
+	// what became of mailing it to the heads.
+	otp, otpWho, otpMail string
 }
 
 // apprLoadedMsg carries the inbox.
@@ -323,6 +330,13 @@ func (p *approvalsPane) decide(action string, items []apprItem, comment string, 
 			default:
 				c := &model.DecideRequest{ID: it.req.ID, Approve: action == "approve", Comment: comment}
 				err = s.Store.Apply(s.Actor, c)
+				if err == nil && c.OneTime != "" {
+					res.otp, res.otpWho = c.OneTime, string(it.req.Subject)
+					if c.Result != nil && c.Result.Join != nil {
+						res.otpWho = c.Result.Join.Name + " <" + string(c.Result.Subject) + ">"
+					}
+					res.otpMail = s.mailOneTime(c.Result, c.OneTime)
+				}
 				switch {
 				case action == "reject":
 					res.text = s.Sprintf(t.DidReject, it.req.ID)
@@ -350,7 +364,7 @@ func (p *approvalsPane) SetSize(w, h int) {
 	p.clamp()
 }
 
-func (p *approvalsPane) Capturing() bool { return p.form != nil }
+func (p *approvalsPane) Capturing() bool { return p.form != nil || len(p.otps) > 0 }
 
 func (p *approvalsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -391,6 +405,9 @@ func (p *approvalsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, p.reload()
 	case tea.KeyPressMsg:
 		switch {
+		case len(p.otps) > 0:
+			p.otps = nil // any key: shown once
+			return p, nil
 		case p.form != nil:
 			return p.formKey(msg)
 		case p.detail != nil:
@@ -462,6 +479,11 @@ func (p *approvalsPane) done(results []apprResult) tea.Cmd {
 		}
 	}
 	p.selected = map[apprKey]bool{}
+	for _, r := range results {
+		if r.otp != "" {
+			p.otps = append(p.otps, r)
+		}
+	}
 	var fl tea.Cmd
 	switch {
 	case len(results) == 1:
@@ -888,6 +910,8 @@ func (p *approvalsPane) View() string {
 	t := p.s.T.Requests
 	wrap := func(text string) []string { return wrapStyled(st.Error, text, max(10, p.width-1)) }
 	switch {
+	case len(p.otps) > 0:
+		return p.otpView()
 	case p.form != nil:
 		v := p.form.View()
 		if p.busy {
@@ -1088,4 +1112,39 @@ func (p *approvalsPane) FullHelp() [][]key.Binding {
 		acts = append(acts, p.keys.close)
 	}
 	return [][]key.Binding{acts, {p.keys.sort, p.keys.kind, k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.Refresh}}
+}
+
+// mailOneTime mails a joiner's one-time password to their heads where the
+// relay runs, and says in the reader's language what became of it.
+func (s *Session) mailOneTime(q *model.Request, otp string) string {
+	if s.OneTime == nil {
+		return ""
+	}
+	t := s.T.Requests
+	to, err := s.OneTime(q, otp)
+	if err != nil {
+		return s.Sprintf(t.OneTimeNotMailed, s.ErrText(err))
+	}
+	names := make([]string, len(to))
+	for i, a := range to {
+		names[i] = string(a)
+	}
+	return s.Sprintf(t.OneTimeMailed, strings.Join(names, ", "))
+}
+
+// otpView shows the one-time passwords of the accounts just opened, each
+// in a box, until the next key.
+func (p *approvalsPane) otpView() string {
+	st := p.s.Styles
+	t := p.s.T.Requests
+	note := lipgloss.NewStyle().Width(max(10, p.width-1))
+	out := []string{st.Title.Render(p.s.T.Requests.NavApprovals), ""}
+	for _, r := range p.otps {
+		out = append(out, st.Label.Render(truncate(p.s.Sprintf(t.OneTime, r.otpWho), p.width)), st.FocusBox.Render(st.Secret.Render(r.otp)))
+		if r.otpMail != "" {
+			out = append(out, note.Render(r.otpMail))
+		}
+		out = append(out, "")
+	}
+	return strings.Join(append(out, note.Render(t.OneTimeNote), "", st.Subtle.Render(t.OneTimeAnyKey)), "\n")
 }

@@ -530,6 +530,39 @@ func TestApprovalsJoinLeave(t *testing.T) {
 	if q := f.request(join.ID); q.Current() != 1 || q.Steps[1].Role != model.StepIT {
 		t.Errorf("after approving the joiner: step %d of %+v", q.Current(), q.Steps)
 	}
+
+	// IT applies it in the pane: the account opens, its one-time password
+	// is shown this once (and handed to the relay to mail to the heads),
+	// and it logs in, to be changed.
+	is := f.sessionOf(f.admin, "zh-CN")
+	var mailed string
+	is.OneTime = func(q *model.Request, otp string) ([]model.Address, error) {
+		mailed = otp
+		return []model.Address{f.head.Address}, nil
+	}
+	ip := approvalsOf(is, 100, 30)
+	pressKeys(ip, "a", "enter")
+	if len(ip.otps) != 1 {
+		t.Fatalf("no one-time password on screen:\n%s", ip.View())
+	}
+	otp := ip.otps[0].otp
+	v := ip.View()
+	for _, want := range []string{"赵新 <zhaoxin@example.com> 的一次性密码", otp, "已同时发信告知部门负责人：" + string(f.head.Address), "只显示这一次"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the one-time password screen lacks %q:\n%s", want, v)
+		}
+	}
+	if mailed != otp {
+		t.Errorf("the relay was given %q, want the password shown", mailed)
+	}
+	pressKeys(ip, "j")
+	if v := ip.View(); strings.Contains(v, otp) || len(ip.otps) != 0 {
+		t.Errorf("the password is still on screen after a key:\n%s", v)
+	}
+	m, err := f.st.Login("zhaoxin@example.com", store.Credentials{Password: otp}, model.LoginSMTP, "192.0.2.1", "")
+	if err != nil || !m.Password.MustChange {
+		t.Errorf("login with the one-time password: %v; want it accepted, to be changed", err)
+	}
 }
 
 // collect runs a command and the batches it holds, and returns their

@@ -64,7 +64,7 @@ func (s *Server) runTUI(sess ssh.Session, m *model.Member, src string) int {
 		}
 	}()
 	ui.Ctx = ctx
-	ui.Spool, ui.Kick, ui.Notify, ui.Recall = s.opt.Spool, s.opt.Kick, s.opt.Notify, s.opt.Recall
+	ui.Spool, ui.Kick, ui.Notify, ui.Recall, ui.OneTime = s.opt.Spool, s.opt.Kick, s.opt.Notify, s.opt.Recall, s.opt.OneTime
 	dataDir := filepath.Dir(s.store.Path())
 	ui.Export = func(name string, data []byte) (string, error) {
 		file, err := cmd.SaveExport(dataDir, actor.Address, name, data, s.store.Now())

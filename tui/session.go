@@ -45,6 +45,10 @@ type Session struct {
 	// relay's, or the Maildir's of the local UI); nil: they cannot be
 	// reached, and the Announcements pane says so.
 	Recall cmd.RecallFunc
+	// OneTime mails a joiner's one-time password to the heads of their
+	// department (the relay's SendOneTime) and says to whom; nil: it is
+	// only shown.
+	OneTime func(q *model.Request, otp string) ([]model.Address, error)
 
 	// deputy says a step of a pending request was handed to the person
 	// (read when the UI starts): they get the Approvals pane whatever

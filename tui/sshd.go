@@ -51,6 +51,9 @@ type ServerOptions struct {
 	// Recall deals with the mail copies of a recalled announcement (the
 	// relay's Recall); nil: the UI cannot reach them.
 	Recall cmd.RecallFunc
+	// OneTime mails a joiner's one-time password to their heads (the
+	// relay's SendOneTime); nil: it is only shown.
+	OneTime func(q *model.Request, otp string) ([]model.Address, error)
 }
 
 // Server is the SSH door of `postroom serve`.
