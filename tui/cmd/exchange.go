@@ -44,6 +44,7 @@ func importCmd(env *Env) *cobra.Command {
 			if !model.HoldsAnywhere(env.Actor, model.RightImport) {
 				return env.Store.Read(func(r *store.Reader) error { return env.authorize(r, model.RightImport, nil) })
 			}
+			defer boundImportMemory()()
 			raw, err := env.readAll(args[0], maxImport)
 			if err != nil {
 				return err
