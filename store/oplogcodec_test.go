@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"crypto/sha256"
+	"strings"
 	"testing"
 )
 
@@ -41,4 +42,29 @@ func FuzzDecodeOpValue(f *testing.F) {
 			t.Fatalf("round trip of %q: %v, %q", b, err, got)
 		}
 	})
+}
+
+// TestChainFields: seq and prev are read where appendOp writes them, and
+// any other shape of record is parsed in full, with the same answer.
+func TestChainFields(t *testing.T) {
+	prev := strings.Repeat("ab", 32)
+	tests := []struct {
+		name string
+		body string
+		want chainLink
+		bad  bool
+	}{
+		{"as written", `{"seq":42,"op":"member.add","prev":"` + prev + `"}`, chainLink{42, prev}, false},
+		{"keys in another order", `{"prev":"` + prev + `","seq":7}`, chainLink{7, prev}, false},
+		{"seq twice: the last counts, as for every reader", `{"seq":1,"x":{"seq":2},"seq":3,"prev":"` + prev + `"}`, chainLink{3, prev}, false},
+		{"a short prev", `{"seq":5,"op":"member.add","op2":"` + prev + `","prev":"ab"}`, chainLink{5, "ab"}, false},
+		{"seq too large for the fast read", `{"seq":123456789012345678901,"op":"x","prev":"` + prev + `"}`, chainLink{}, true},
+		{"not JSON", `{"seq":5,` + prev + prev, chainLink{}, true},
+	}
+	for _, tt := range tests {
+		got, err := chainFields([]byte(tt.body))
+		if (err != nil) != tt.bad || (!tt.bad && got != tt.want) {
+			t.Errorf("%s: %+v, %v; want %+v (error %v)", tt.name, got, err, tt.want, tt.bad)
+		}
+	}
 }
