@@ -580,11 +580,6 @@ func (p *announcePane) View() string {
 
 func (p *announcePane) table(rows int) []string {
 	st := p.s.Styles
-	sep := 2
-	if p.narrow() {
-		sep = 1
-	}
-	gap := strings.Repeat(" ", sep)
 	heads, mins, soft := p.columns()
 	rows = max(1, rows)
 	p.cursor, p.top = inSight(p.cursor, p.top, len(p.rows), rows)
@@ -593,20 +588,7 @@ func (p *announcePane) table(rows int) []string {
 	for i := p.top; i < end; i++ {
 		cells = append(cells, p.cells(p.rows[i]))
 	}
-	widths := fitColumns(p.width-2, sep, heads, mins, soft, widest(heads, cells))
-	out := []string{"  " + st.TableHead.Render(strings.TrimRight(tableRow(st, heads, widths, gap), " "))}
-	for j, c := range cells {
-		i := p.top + j
-		mark := "  "
-		if i == p.cursor {
-			mark = st.Bullet + " "
-		}
-		line := ellipsize(st, mark+tableRow(st, c, widths, gap), p.width)
-		if i == p.cursor {
-			line = st.Selected.Render(padRight(line, p.width))
-		}
-		out = append(out, line)
-	}
+	out := cursorTable(st, p.width, p.narrow(), heads, mins, soft, cells, p.top, p.cursor)
 	return out
 }
 

@@ -434,11 +434,6 @@ func (p *batchPane) View() string {
 
 func (p *batchPane) table() []string {
 	st := p.s.Styles
-	sep := 2
-	if p.narrow() {
-		sep = 1
-	}
-	gap := strings.Repeat(" ", sep)
 	heads, mins, soft := p.columns()
 	rows := max(1, p.listRows())
 	end := min(len(p.batches), p.top+rows)
@@ -446,20 +441,7 @@ func (p *batchPane) table() []string {
 	for i := p.top; i < end; i++ {
 		cells = append(cells, p.cells(p.batches[i]))
 	}
-	widths := fitColumns(p.width-2, sep, heads, mins, soft, widest(heads, cells))
-	out := []string{"  " + st.TableHead.Render(strings.TrimRight(tableRow(st, heads, widths, gap), " "))}
-	for j, c := range cells {
-		i := p.top + j
-		mark := "  "
-		if i == p.cursor {
-			mark = st.Bullet + " "
-		}
-		line := ellipsize(st, mark+tableRow(st, c, widths, gap), p.width)
-		if i == p.cursor {
-			line = st.Selected.Render(padRight(line, p.width))
-		}
-		out = append(out, line)
-	}
+	out := cursorTable(st, p.width, p.narrow(), heads, mins, soft, cells, p.top, p.cursor)
 	foot := p.s.Sprintf(p.t.Rows, p.top+1, end, len(p.batches))
 	return append(out, st.Subtle.Render(ellipsize(st, foot, p.width)))
 }

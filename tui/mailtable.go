@@ -214,3 +214,28 @@ func toText(s *Session, first string, count int) string {
 	}
 	return first + rcptTail(s, count)
 }
+
+// cursorTable draws a list's header and its rows in sight, cells[j] being
+// row top+j, with the cursor's row marked and highlighted; columns are
+// fitted to width, one space apart on a narrow screen, two otherwise.
+func cursorTable(st *Styles, width int, narrow bool, heads []string, mins, soft []int, cells [][]string, top, cursor int) []string {
+	sep := 2
+	if narrow {
+		sep = 1
+	}
+	gap := strings.Repeat(" ", sep)
+	widths := fitColumns(width-2, sep, heads, mins, soft, widest(heads, cells))
+	out := []string{"  " + st.TableHead.Render(strings.TrimRight(tableRow(st, heads, widths, gap), " "))}
+	for j, c := range cells {
+		mark := "  "
+		if top+j == cursor {
+			mark = st.Bullet + " "
+		}
+		line := ellipsize(st, mark+tableRow(st, c, widths, gap), width)
+		if top+j == cursor {
+			line = st.Selected.Render(padRight(line, width))
+		}
+		out = append(out, line)
+	}
+	return out
+}
