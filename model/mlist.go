@@ -161,6 +161,16 @@ func listTx(tx Tx) (ListTx, error) {
 	return l, nil
 }
 
+// listOf is the store's list writer and the list a change is about.
+func listOf(tx Tx, a Address) (ListTx, *MailingList, error) {
+	lt, err := listTx(tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := lt.MailingList(a)
+	return lt, l, err
+}
+
 // ListTokenLen is the length of a confirmation token (hex digits).
 const ListTokenLen = 32
 
@@ -290,11 +300,7 @@ func (c *SetList) Authorize(v View, a Actor) error { return listScope(v, a) }
 
 // Apply writes the list.
 func (c *SetList) Apply(tx Tx, env Env) error {
-	lt, err := listTx(tx)
-	if err != nil {
-		return err
-	}
-	l, err := lt.MailingList(c.Address)
+	lt, l, err := listOf(tx, c.Address)
 	if err != nil {
 		return err
 	}
@@ -342,11 +348,7 @@ func (c *DeleteList) Authorize(v View, a Actor) error { return listScope(v, a) }
 
 // Apply deletes the list.
 func (c *DeleteList) Apply(tx Tx, env Env) error {
-	lt, err := listTx(tx)
-	if err != nil {
-		return err
-	}
-	l, err := lt.MailingList(c.Address)
+	lt, l, err := listOf(tx, c.Address)
 	if err != nil {
 		return err
 	}
@@ -392,11 +394,7 @@ func (c *RequestSubscription) Authorize(v View, a Actor) error { return listScop
 
 // Apply records the request.
 func (c *RequestSubscription) Apply(tx Tx, env Env) error {
-	lt, err := listTx(tx)
-	if err != nil {
-		return err
-	}
-	l, err := lt.MailingList(c.List)
+	lt, l, err := listOf(tx, c.List)
 	if err != nil {
 		return err
 	}
@@ -501,11 +499,7 @@ func (c *Unsubscribe) Authorize(v View, a Actor) error { return listScope(v, a) 
 // is no error when it comes by mail (the answer is the same either way, so
 // nobody learns who is subscribed).
 func (c *Unsubscribe) Apply(tx Tx, env Env) error {
-	lt, err := listTx(tx)
-	if err != nil {
-		return err
-	}
-	l, err := lt.MailingList(c.List)
+	lt, l, err := listOf(tx, c.List)
 	if err != nil {
 		return err
 	}
@@ -565,11 +559,7 @@ func (c *AddSubscribers) Authorize(v View, a Actor) error { return listScope(v, 
 
 // Apply adds them, all or nothing: a malformed address fails the whole change.
 func (c *AddSubscribers) Apply(tx Tx, env Env) error {
-	lt, err := listTx(tx)
-	if err != nil {
-		return err
-	}
-	l, err := lt.MailingList(c.List)
+	lt, l, err := listOf(tx, c.List)
 	if err != nil {
 		return err
 	}
