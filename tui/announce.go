@@ -289,20 +289,7 @@ func (p *announcePane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 	case key.Matches(msg, p.recallKey) && n > 0 && p.rows[p.cursor].Status == "live" && !p.busy:
 		p.confirm = p.rows[p.cursor].ID
 		return p, nil
-	case key.Matches(msg, k.Down):
-		p.cursor++
-	case key.Matches(msg, k.Up):
-		p.cursor--
-	case key.Matches(msg, k.PageDown):
-		p.cursor += page
-		p.top += page
-	case key.Matches(msg, k.PageUp):
-		p.cursor -= page
-		p.top -= page
-	case key.Matches(msg, k.Top):
-		p.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		p.cursor = n - 1
+	case cursorKey(k, msg, &p.cursor, &p.top, n, page):
 	}
 	p.clamp()
 	return p, nil

@@ -497,20 +497,7 @@ func (p *permsPane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 	case key.Matches(msg, p.keys.detail) && n > 0:
 		p.detail, p.detailTop = true, 0
 		return p, nil
-	case key.Matches(msg, k.Down):
-		p.cursor++
-	case key.Matches(msg, k.Up):
-		p.cursor--
-	case key.Matches(msg, k.PageDown):
-		p.cursor += page
-		p.top += page
-	case key.Matches(msg, k.PageUp):
-		p.cursor -= page
-		p.top -= page
-	case key.Matches(msg, k.Top):
-		p.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		p.cursor = n - 1
+	case cursorKey(k, msg, &p.cursor, &p.top, n, page):
 	}
 	p.clamp()
 	return p, nil

@@ -514,20 +514,7 @@ func (p *queuePane) listKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
 		return p, p.reload()
 	case key.Matches(msg, k.Refresh):
 		return p, p.reload()
-	case key.Matches(msg, k.Down):
-		p.cursor++
-	case key.Matches(msg, k.Up):
-		p.cursor--
-	case key.Matches(msg, k.PageDown):
-		p.cursor += page
-		p.top += page
-	case key.Matches(msg, k.PageUp):
-		p.cursor -= page
-		p.top -= page
-	case key.Matches(msg, k.Top):
-		p.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		p.cursor = n - 1
+	case cursorKey(k, msg, &p.cursor, &p.top, n, page):
 	case key.Matches(msg, k.Enter) && n > 0:
 		m := p.msgs[p.cursor]
 		p.detail = &queueDetail{id: m.ID, msg: m}

@@ -211,6 +211,31 @@ func scrollKey(k *KeyMap, msg tea.KeyPressMsg, top, lines, rows int) (int, bool)
 	return top, false
 }
 
+// cursorKey moves a list's cursor (and, a page at a time, its window) for
+// the movement keys, over n items with page rows in sight, and reports
+// whether msg was one of them; the caller keeps both in range (inSight).
+func cursorKey(k *KeyMap, msg tea.KeyPressMsg, cursor, top *int, n, page int) bool {
+	switch {
+	case key.Matches(msg, k.Down):
+		*cursor++
+	case key.Matches(msg, k.Up):
+		*cursor--
+	case key.Matches(msg, k.PageDown):
+		*cursor += page
+		*top += page
+	case key.Matches(msg, k.PageUp):
+		*cursor -= page
+		*top -= page
+	case key.Matches(msg, k.Top):
+		*cursor = 0
+	case key.Matches(msg, k.Bottom):
+		*cursor = n - 1
+	default:
+		return false
+	}
+	return true
+}
+
 // inSight keeps a list's cursor on one of its n items and in the window of
 // rows (at least 1) that starts at top; it returns both.
 func inSight(cursor, top, n, rows int) (int, int) {
