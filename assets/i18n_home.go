@@ -2,12 +2,15 @@ package assets
 
 // HomeText is the Home pane's strings: what needs you now.
 type HomeText struct {
-	Title        string
-	Welcome      string // "%s, welcome"
-	Directory    string
-	Members      string // "members: %d (%d active, %d disabled, %d locked)"
-	Depts        string // "departments: %d, groups: %d, shared mailboxes: %d"
-	NeedsYou     string
+	Title     string
+	Welcome   string // "%s, welcome"
+	Directory string
+	Members   string // "members: %d (%d active, %d disabled, %d locked)"
+	Depts     string // "departments: %d, groups: %d, shared mailboxes: %d"
+	NeedsYou  string
+	// Watch heads the same list for those who only read (auditors): what
+	// is worth a look, not what they must do.
+	Watch        string
 	Locked       string // "%d accounts locked after failed logins"
 	FailedLogins string // "%d failed logins in the last 24 hours"
 	NoPassword   string // "%d members have no password yet"
@@ -15,6 +18,7 @@ type HomeText struct {
 	// count of one ("1 account locked…").
 	LockedOne, FailedLoginsOne, NoPasswordOne string
 	Nothing                                   string
+	NothingToWatch                            string
 	YourAccount                               string
 	PasswordAge                               string // "password changed %s"
 	PasswordDue                               string // "your password expires on %s"
@@ -42,8 +46,8 @@ type HomeText struct {
 var homeZH = HomeText{
 	Title: "首页", Welcome: "%s，您好", Directory: "通讯录概况",
 	Members: "成员 %d 人：正常 %d，停用 %d，锁定 %d", Depts: "部门 %d 个，邮件组 %d 个，公共邮箱 %d 个",
-	NeedsYou: "需要您处理", Locked: "%d 个账号因登录失败被锁定", FailedLogins: "最近 24 小时登录失败 %d 次",
-	NoPassword: "%d 名成员尚未设置密码", Nothing: "暂无需要处理的事项", YourAccount: "我的账号",
+	NeedsYou: "需要您处理", Watch: "值得留意", Locked: "%d 个账号因登录失败被锁定", FailedLogins: "最近 24 小时登录失败 %d 次",
+	NoPassword: "%d 名成员尚未设置密码", Nothing: "暂无需要处理的事项", NothingToWatch: "暂无异常", YourAccount: "我的账号",
 	PasswordAge: "密码修改于 %s", PasswordDue: "密码将于 %s 过期", PasswordNever: "密码不过期",
 	LastLogin: "上次登录 %s，来自 %s", Announcements: "公告", NoAnnounce: "暂无公告", AuditHead: "操作日志：%d 条记录",
 	YourMail: "我的邮件", Violations: "您有 %d 封邮件被扣留或拒收（违规记录），最近几条：",
@@ -58,8 +62,8 @@ var homeZH = HomeText{
 var homeEN = HomeText{
 	Title: "Home", Welcome: "Welcome, %s", Directory: "Directory",
 	Members: "members: %d (%d active, %d disabled, %d locked)", Depts: "departments: %d, groups: %d, shared mailboxes: %d",
-	NeedsYou: "Needs you now", Locked: "%d accounts locked after failed logins", FailedLogins: "%d failed logins in the last 24 hours",
-	NoPassword: "%d members have no password yet", Nothing: "Nothing needs you right now", YourAccount: "Your account",
+	NeedsYou: "Needs you now", Watch: "Worth a look", Locked: "%d accounts locked after failed logins", FailedLogins: "%d failed logins in the last 24 hours",
+	NoPassword: "%d members have no password yet", Nothing: "Nothing needs you right now", NothingToWatch: "Nothing unusual", YourAccount: "Your account",
 	PasswordAge: "password changed %s", PasswordDue: "your password expires on %s", PasswordNever: "your password does not expire",
 	LastLogin: "last login %s from %s", Announcements: "Announcements", NoAnnounce: "No announcements", AuditHead: "operation log: %d records",
 	YourMail: "Your mail", Violations: "%d of your messages were held or refused (violations); the latest:",

@@ -1175,7 +1175,9 @@ func (p *deskPane) failedLines() []string {
 func (p *deskPane) verifyLines() (out []string, fieldY, fieldX int) {
 	st, t := p.s.Styles, p.s.T.Desk
 	fieldY = -1
-	out = []string{st.Label.Render(truncate(t.Verify, p.inner()))}
+	for _, l := range wrapText(t.Verify, p.inner()) {
+		out = append(out, st.Label.Render(l))
+	}
 	lw, iw := p.verifyLabelWidth(), p.verifyInputWidth()
 	for i, f := range p.fields {
 		marker, label := "  ", st.Label.Render(padRight(p.verifyLabel(f.kind), lw))

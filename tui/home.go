@@ -431,7 +431,13 @@ func (p *homePane) View() string {
 			"  "+p.s.Sprintf(t.Members, d.members, d.active, d.disabled, d.locked),
 			"  "+p.s.Sprintf(t.Depts, d.depts, d.groups, d.shared),
 			"  "+p.s.Sprintf(plural(d.ops, t.AuditHeadOne, t.AuditHead), d.ops), "")
-		out = append(out, st.Label.Render(t.NeedsYou))
+		// Only those who manage members are asked to act; an auditor is
+		// shown what is worth a look.
+		head, nothing := t.NeedsYou, t.Nothing
+		if !d.manage {
+			head, nothing = t.Watch, t.NothingToWatch
+		}
+		out = append(out, st.Label.Render(head))
 		var needs []string
 		if d.locked > 0 {
 			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(plural(d.locked, t.LockedOne, t.Locked), d.locked))
@@ -439,14 +445,14 @@ func (p *homePane) View() string {
 		if d.failed24h > 0 {
 			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(plural(d.failed24h, t.FailedLoginsOne, t.FailedLogins), d.failed24h))
 		}
-		if d.noPassword > 0 {
+		if d.noPassword > 0 && d.manage {
 			needs = append(needs, "- "+p.s.Sprintf(plural(d.noPassword, t.NoPasswordOne, t.NoPassword), d.noPassword))
 		}
 		if d.inactive > 0 {
 			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(p.s.T.Governance.InactiveNeeds, d.inactive, d.inactiveFor))
 		}
 		if len(needs) == 0 {
-			needs = append(needs, st.Subtle.Render(t.Nothing))
+			needs = append(needs, st.Subtle.Render(nothing))
 		}
 		for _, n := range needs {
 			out = append(out, "  "+n)

@@ -136,6 +136,27 @@ func TestAccountTabsFit(t *testing.T) {
 	}
 }
 
+// TestHomeAuditorWatches: an auditor, who only reads, is not told that
+// things "need" them, nor about accounts without a password, which only
+// those who manage members can do anything about.
+func TestHomeAuditorWatches(t *testing.T) {
+	s := sessionAs(t, demoStore(t), "auditor", "en")
+	p := newHomePane(s)
+	p.SetSize(80, 24)
+	drive(p, p.Init())
+	v := ansi.Strip(p.View())
+	if !strings.Contains(v, s.T.Home.Watch) || strings.Contains(v, s.T.Home.NeedsYou) || strings.Contains(v, "no password") {
+		t.Errorf("the auditor's Home:\n%s", v)
+	}
+	a := sessionAs(t, demoStore(t), "admin", "en")
+	p = newHomePane(a)
+	p.SetSize(80, 40)
+	drive(p, p.Init())
+	if v := ansi.Strip(p.View()); !strings.Contains(v, a.T.Home.NeedsYou) || !strings.Contains(v, "no password") {
+		t.Errorf("the admin's Home:\n%s", v)
+	}
+}
+
 // TestHomeCountsOfOne: a count of one reads in the singular in English
 // ("1 account locked", not "1 accounts locked") and the same in Chinese.
 func TestHomeCountsOfOne(t *testing.T) {
@@ -154,7 +175,7 @@ func TestHomeCountsOfOne(t *testing.T) {
 		p := newHomePane(s)
 		p.SetSize(120, 40)
 		me := &model.Member{Address: "admin@example.com", Name: "管理员"}
-		p.data = &homeData{me: me, admin: true, members: 1, active: 1, locked: 1, noPassword: 1, failed24h: 1,
+		p.data = &homeData{me: me, admin: true, manage: true, members: 1, active: 1, locked: 1, noPassword: 1, failed24h: 1,
 			depts: 1, groups: 1, shared: 1, ops: 1, mail: true, violCount: 1}
 		v := ansi.Strip(p.View())
 		for _, w := range c.want {
