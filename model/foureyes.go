@@ -114,6 +114,9 @@ func FourEyesClassOf(v View, c Change, now time.Time) (FourEyesClass, error) {
 		if err != nil {
 			return "", err
 		}
+		// The enterprise signature decides nobody's mail (MAILFX-1): a
+		// change of it alone is not a sending rule.
+		old.Signature = p.Signature
 		if samePolicy(p, old) {
 			return "", nil
 		}

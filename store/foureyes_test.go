@@ -63,6 +63,11 @@ func TestFourEyesClasses(t *testing.T) {
 			p.Broadcast.Threshold = 99
 			return &model.SetMailPolicy{Policy: p}
 		}, model.FourEyesSending},
+		{"the enterprise signature alone", func() model.Change {
+			p := model.DefaultMailPolicy("example.com")
+			p.Signature = model.SignaturePolicy{Text: "-- \n{name}"}
+			return &model.SetMailPolicy{Policy: p}
+		}, ""},
 		{"an all-staff group's posting rule", func() model.Change { return &model.SetGroup{Address: "all@example.com", Post: &post} }, model.FourEyesSending},
 		{"a small group's posting rule", func() model.Change { return &model.SetGroup{Address: "team@example.com", Post: &post} }, ""},
 		{"switching four-eyes off", func() model.Change {
