@@ -108,7 +108,7 @@ func announcePublishCmd(env *Env) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return env.printJSON(map[string]uint64{"id": ch.ID})
+				return env.printJSON(idJSON{ID: ch.ID})
 			}
 			env.printf("%d\n", ch.ID)
 			return nil

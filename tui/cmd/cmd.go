@@ -5,6 +5,8 @@
 // reads nothing from the process environment.
 package cmd
 
+//go:generate go test -run TestCommandReference -update .
+
 import (
 	"encoding/json"
 	"errors"
@@ -157,6 +159,12 @@ func (e *Env) apply(changes ...model.Change) error {
 // authorize asks the model whether the actor may use a right over a scope.
 func (e *Env) authorize(r *store.Reader, right model.Right, scope model.Scope) error {
 	return model.Authorize(e.Actor, right, scope, r)
+}
+
+// idJSON is what a command that files or publishes something prints with
+// --json: the new thing's id.
+type idJSON struct {
+	ID uint64 `json:"id"`
 }
 
 // printJSON writes one JSON value.

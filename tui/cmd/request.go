@@ -515,7 +515,7 @@ func printRequest(env *Env, q requestJSON) {
 // what it changes and whom it waits for on stderr.
 func (env *Env) printFiled(asJSON bool, id uint64) error {
 	if asJSON {
-		return env.printJSON(map[string]uint64{"id": id})
+		return env.printJSON(idJSON{ID: id})
 	}
 	var out requestJSON
 	if err := env.Store.Read(func(r *store.Reader) error {
