@@ -56,7 +56,7 @@ type BatchText struct {
 	// Kind names, by model.BatchKind.
 	KindImportMembers, KindImportContacts, KindExport string
 	KindBulk, KindNotify, KindMigrate                 string
-	KindImportGroups                                  string
+	KindImportGroups, KindImportSubscribers           string
 	// State names, by model.BatchState.
 	StateRunning, StateWaiting, StateDone, StateFailed, StateCancelled string
 	// Outcome names, by model.Outcome.
@@ -83,7 +83,7 @@ var batchZH = BatchText{
 	ColRow: "行", ColOutcome: "结果", ColKey: "对象", ColReason: "原因",
 	KeyRows:           "全部/失败",
 	KindImportMembers: "成员导入", KindImportContacts: "客户通讯录导入", KindExport: "导出",
-	KindBulk: "批量修改", KindNotify: "通知群发", KindMigrate: "邮箱搬家", KindImportGroups: "邮件组导入",
+	KindBulk: "批量修改", KindNotify: "通知群发", KindMigrate: "邮箱搬家", KindImportGroups: "邮件组导入", KindImportSubscribers: "邮件列表订户导入",
 	StateRunning: "进行中", StateWaiting: "等待中", StateDone: "已完成", StateFailed: "失败", StateCancelled: "已取消",
 	OutcomeOK: "成功", OutcomeFailed: "失败", OutcomeSkipped: "跳过",
 }
@@ -99,7 +99,7 @@ var batchEN = BatchText{
 	ColRow: "Row", ColOutcome: "Outcome", ColKey: "About", ColReason: "Reason",
 	KeyRows:           "all/failed rows",
 	KindImportMembers: "member import", KindImportContacts: "contacts import", KindExport: "export",
-	KindBulk: "bulk change", KindNotify: "bulk mail", KindMigrate: "mailbox migration", KindImportGroups: "group import",
+	KindBulk: "bulk change", KindNotify: "bulk mail", KindMigrate: "mailbox migration", KindImportGroups: "group import", KindImportSubscribers: "list subscriber import",
 	StateRunning: "running", StateWaiting: "waiting", StateDone: "done", StateFailed: "failed", StateCancelled: "cancelled",
 	OutcomeOK: "ok", OutcomeFailed: "failed", OutcomeSkipped: "skipped",
 }

@@ -3,6 +3,7 @@ package mail
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -358,4 +359,76 @@ func countListDelivery(st *store.Store, m *store.QueueMessage, results []store.R
 	}
 	d.Day = model.DayOf(now)
 	return st.CountListDay(m.List, d)
+}
+
+// confirmChunk is how many pending confirmations one read takes.
+const confirmChunk = 200
+
+// runListConfirmations mails the confirmations an import queued: when an
+// import commits (a "listconfirm" event) and once a minute, so those
+// queued while serve was not running go out once it runs.
+func (r *Relay) runListConfirmations(ctx context.Context, events <-chan Event) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	r.ListConfirmationPass()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			if ev.Kind == "listconfirm" {
+				r.ListConfirmationPass()
+			}
+		case <-t.C:
+			r.ListConfirmationPass()
+		}
+	}
+}
+
+// ListConfirmationPass queues every pending confirmation mail (LIST-2
+// imports without --confirmed). A mail is taken off the pending ones only
+// once it is queued, so a crash in between sends it again, never loses it.
+func (r *Relay) ListConfirmationPass() {
+	r.confirmMu.Lock()
+	defer r.confirmMu.Unlock()
+	lists := map[model.Address]*model.MailingList{}
+	for {
+		due, err := r.store.PendingConfirmations(confirmChunk)
+		if err != nil {
+			r.log.Printf("list confirmations: %v", err)
+			return
+		}
+		if len(due) == 0 {
+			return
+		}
+		for _, p := range due {
+			if p.Token != "" {
+				l, ok := lists[p.List]
+				if !ok {
+					if err := r.store.Read(func(rd *store.Reader) error {
+						var err error
+						l, err = rd.MailingList(p.List)
+						return err
+					}); err != nil && !model.IsUserError(err) {
+						r.log.Printf("list confirmations: %v", err)
+						return
+					}
+					lists[p.List] = l
+				}
+				if l != nil {
+					if err := r.sendListMail(listMailConfirm, l, p.Address, p.Token); err != nil {
+						r.log.Printf("list %s: confirmation to %s: %v", p.List, p.Address, err)
+						return
+					}
+				}
+			}
+			if err := r.store.ConfirmationSent(p.List, p.Address); err != nil {
+				r.log.Printf("list confirmations: %v", err)
+				return
+			}
+		}
+	}
 }

@@ -306,3 +306,29 @@ func TestListPostOverManyPages(t *testing.T) {
 		t.Errorf("the next hop got %d copies over %d connections", got, conns)
 	}
 }
+
+// TestListImportConfirmations: the addresses an import made unconfirmed
+// are each mailed the confirmation by the running relay; a reply to it
+// subscribes, like a request by mail.
+func TestListImportConfirmations(t *testing.T) {
+	ts, hop, _ := listServer(t)
+	rows := []model.SubscriberRow{{Line: 2, Address: "eins@kunde.example"}, {Line: 3, Address: "zwei@kunde.example", Name: "Zwei"}}
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.ImportSubscribers{List: "news@example.com", Rows: rows, File: "f.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "both confirmations", func() bool {
+		return len(hopMessagesTo(hop, "eins@kunde.example")) == 1 && len(hopMessagesTo(hop, "zwei@kunde.example")) == 1
+	})
+	waitFor(t, "nothing pending", func() bool { p, err := ts.store.PendingConfirmations(10); return err == nil && len(p) == 0 })
+	addr := confirmAddrRE.FindString(hopMessagesTo(hop, "zwei@kunde.example")[0].body)
+	if addr == "" {
+		t.Fatal("no confirmation address")
+	}
+	c := ts.dial(ts.inbound)
+	if err := send(c, "zwei@kunde.example", []string{addr}, message("zwei@kunde.example", addr, "Re: confirm", "ja")); err != nil {
+		t.Fatalf("confirm: %v", err)
+	}
+	if l := ts.list(); l.Counts != (model.ListCounts{Subscribed: 1, Unconfirmed: 1}) {
+		t.Errorf("counts %+v", l.Counts)
+	}
+}

@@ -58,6 +58,7 @@ type Relay struct {
 
 	notifyLoc *time.Location // NotifyLocation
 	notifyMu  sync.Mutex     // one NotifyPass at a time
+	confirmMu sync.Mutex     // one ListConfirmationPass at a time
 
 	mu      sync.Mutex
 	servers []*smtp.Server
@@ -224,9 +225,14 @@ func (r *Relay) Run(ctx context.Context) {
 	defer stopNotify()
 	jobs := make(chan struct{})
 	go func() { r.runNotifyJobs(ctx, notifyEvents); close(jobs) }()
+	confirmEvents, stopConfirm := r.store.Subscribe()
+	defer stopConfirm()
+	confirms := make(chan struct{})
+	go func() { r.runListConfirmations(ctx, confirmEvents); close(confirms) }()
 	r.del.Run(ctx)
 	<-notices
 	<-jobs
+	<-confirms
 }
 
 // Kick wakes the delivery workers (after a release or a retry).

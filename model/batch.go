@@ -13,13 +13,14 @@ type BatchKind string
 
 // The batch kinds postroom runs.
 const (
-	BatchImportMembers  BatchKind = "import-members"  // import members FILE
-	BatchImportContacts BatchKind = "import-contacts" // book import FILE
-	BatchImportGroups   BatchKind = "import-groups"   // import groups FILE (LIST-1)
-	BatchExport         BatchKind = "export"          // export members
-	BatchBulk           BatchKind = "bulk"            // a bulk change
-	BatchNotify         BatchKind = "notify"          // templated bulk mail
-	BatchMigrate        BatchKind = "migrate"         // mailbox migration (MAILFX-4)
+	BatchImportMembers     BatchKind = "import-members"     // import members FILE
+	BatchImportContacts    BatchKind = "import-contacts"    // book import FILE
+	BatchImportGroups      BatchKind = "import-groups"      // import groups FILE (LIST-1)
+	BatchImportSubscribers BatchKind = "import-subscribers" // list import LIST FILE (LIST-2)
+	BatchExport            BatchKind = "export"             // export members
+	BatchBulk              BatchKind = "bulk"               // a bulk change
+	BatchNotify            BatchKind = "notify"             // templated bulk mail
+	BatchMigrate           BatchKind = "migrate"            // mailbox migration (MAILFX-4)
 )
 
 // ParseBatchKind checks a kind: 1 to 32 lower-case letters, digits and

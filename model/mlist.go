@@ -90,6 +90,7 @@ func (l *MailingList) MayPost(a Address) bool { return slices.Contains(l.Senders
 type Subscriber struct {
 	List    Address   `json:"list"`
 	Address string    `json:"address"` // as ParseContactEmail normalises it
+	Name    string    `json:"name,omitempty"`
 	Status  SubStatus `json:"status"`
 	// Requested is when the address last asked to subscribe (or an admin
 	// added it); Confirmed when it became subscribed; Left when it
@@ -100,8 +101,13 @@ type Subscriber struct {
 	// Token is the confirmation token of an unconfirmed subscriber (the
 	// relay makes it); empty in the other states.
 	Token string `json:"token,omitempty"`
-	// Via says how the last change came: "smtp" (by mail) or "admin".
+	// Via says how the last change came: "smtp" (by mail), "admin" or
+	// "import".
 	Via string `json:"via,omitempty"`
+	// Attested is the admin who attested that the address agreed to the
+	// list elsewhere (an import with --confirmed); empty when the address
+	// confirmed by mail.
+	Attested Address `json:"attested_by,omitempty"`
 }
 
 // ListDay is one list's statistics for one day (the company's time zone
@@ -151,6 +157,9 @@ type ListTx interface {
 	PutSubscriber(*Subscriber) error
 	// CountListDay adds to a list's statistics of a day.
 	CountListDay(list Address, d ListDay) error
+	// QueueConfirmation notes that an unconfirmed subscriber is to be
+	// mailed its confirmation (the relay sends it after the commit).
+	QueueConfirmation(list Address, addr string) error
 }
 
 func listTx(tx Tx) (ListTx, error) {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,6 +20,7 @@ type fakeLists struct {
 	tokens  map[string]string
 	days    map[string]ListDay // list + " " + day
 	notes   []string
+	confirm []string // list + " " + address, queued for a confirmation mail
 }
 
 func newFakeLists() *fakeLists {
@@ -89,6 +91,10 @@ func (f *fakeLists) PutSubscriber(s *Subscriber) error {
 	f.subs[k] = &c
 	return nil
 }
+func (f *fakeLists) QueueConfirmation(list Address, addr string) error {
+	f.confirm = append(f.confirm, string(list)+" "+addr)
+	return nil
+}
 func (f *fakeLists) CountListDay(list Address, d ListDay) error {
 	k := string(list) + " " + d.Day
 	cur := f.days[k]
@@ -110,7 +116,7 @@ func applyList(f *fakeLists, a Actor, now time.Time, c Change) error {
 	if err := c.Authorize(f, a); err != nil {
 		return err
 	}
-	return c.Apply(f, Env{Actor: a, Now: now})
+	return c.Apply(f, Env{Actor: a, Now: now, Rand: rand.Reader})
 }
 
 func TestListTagOf(t *testing.T) {

@@ -21,12 +21,16 @@ import (
 //	           subscribed ones from the keys alone)
 //	listtoken  confirmation token → list + 0 + address (unconfirmed only)
 //	liststats  list + 0 + YYYY-MM-DD → model.ListDay
+//	listconfirm list + 0 + address → nothing: an unconfirmed subscriber
+//	           whose confirmation mail the relay is still to send (an
+//	           import's); taken out once it is queued
 
 var (
-	bLists     = []byte("lists")
-	bListSubs  = []byte("listsubs")
-	bListToken = []byte("listtoken")
-	bListStats = []byte("liststats")
+	bLists       = []byte("lists")
+	bListSubs    = []byte("listsubs")
+	bListToken   = []byte("listtoken")
+	bListStats   = []byte("liststats")
+	bListConfirm = []byte("listconfirm")
 )
 
 // stateLetter is the key letter of a subscriber state.
@@ -191,6 +195,9 @@ func (w *writeTx) DeleteMailingList(a model.Address) error {
 	if err := deletePrefixKeys(w.tx.Bucket(bListStats), []byte(string(a)+"\x00")); err != nil {
 		return err
 	}
+	if err := deletePrefixKeys(w.tx.Bucket(bListConfirm), []byte(string(a)+"\x00")); err != nil {
+		return err
+	}
 	if err := w.release(a); err != nil {
 		return err
 	}
@@ -317,6 +324,57 @@ func countListDay(tx *bolt.Tx, list model.Address, d model.ListDay) error {
 // made, so they are not in the operation log (like the mail log).
 func (s *Store) CountListDay(list model.Address, d model.ListDay) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return countListDay(tx, list, d) })
+}
+
+// QueueConfirmation notes that an unconfirmed subscriber is to be mailed
+// its confirmation; a "listconfirm" event wakes the relay after the commit.
+func (w *writeTx) QueueConfirmation(list model.Address, addr string) error {
+	w.event("listconfirm", string(list))
+	return w.tx.Bucket(bListConfirm).Put([]byte(string(list)+"\x00"+addr), []byte{})
+}
+
+// PendingConfirmation is an unconfirmed subscriber whose confirmation mail
+// is still to be sent, with its token.
+type PendingConfirmation struct {
+	List    model.Address
+	Address string
+	Token   string
+}
+
+// PendingConfirmations returns at most limit confirmations still to be
+// sent, in list and address order. An entry whose subscriber is no longer
+// unconfirmed is returned with an empty token (nothing to send; drop it).
+func (s *Store) PendingConfirmations(limit int) ([]PendingConfirmation, error) {
+	var out []PendingConfirmation
+	err := s.Read(func(r *Reader) error {
+		c := r.tx.Bucket(bListConfirm).Cursor()
+		for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
+			list, addr, ok := bytes.Cut(k, []byte{0})
+			if !ok {
+				continue
+			}
+			p := PendingConfirmation{List: model.Address(list), Address: string(addr)}
+			sub, found, err := r.Subscriber(p.List, p.Address)
+			if err != nil {
+				return err
+			}
+			if found && sub.Status == model.SubUnconfirmed {
+				p.Token = sub.Token
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ConfirmationSent takes a pending confirmation out once its mail is
+// queued. It is bookkeeping of the relay, not a change anyone made, so it
+// is not in the operation log.
+func (s *Store) ConfirmationSent(list model.Address, addr string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bListConfirm).Delete([]byte(string(list) + "\x00" + addr))
+	})
 }
 
 var (

@@ -106,7 +106,7 @@ var (
 var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLeaver, bDeptLead, bMembers, bAddr, bEmpID,
 	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches,
 	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail,
-	bLists, bListSubs, bListToken, bListStats,
+	bLists, bListSubs, bListToken, bListStats, bListConfirm,
 	bBatchRows,
 	bAnnouncements, bAnnLive, bMemberBorn, bPwChanged,
 	bNotifyJobs, bNotifyRows, bNotifyDay, bMigrateState,

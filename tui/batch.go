@@ -320,6 +320,8 @@ func (p *batchPane) kindName(k model.BatchKind) string {
 		return p.t.KindMigrate
 	case model.BatchImportGroups:
 		return p.t.KindImportGroups
+	case model.BatchImportSubscribers:
+		return p.t.KindImportSubscribers
 	}
 	return string(k)
 }

@@ -131,7 +131,7 @@ func listCmd(env *Env) *cobra.Command {
 	}
 	show.Flags().BoolVar(&showJSON, "json", false, "print JSON")
 
-	c.AddCommand(add, set, rm, ls, show, listSenderCmd(env), listSubscriberCmd(env), listSubscribersCmd(env), listStatsCmd(env))
+	c.AddCommand(add, set, rm, ls, show, listImportCmd(env), listSenderCmd(env), listSubscriberCmd(env), listSubscribersCmd(env), listStatsCmd(env))
 	return c
 }
 
