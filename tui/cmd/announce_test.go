@@ -228,3 +228,16 @@ func TestAnnounceTemplates(t *testing.T) {
 		t.Errorf("the operation log ends with %+v", recs)
 	}
 }
+
+// TestEmptyListSaysSo: a list with no rows prints its header on stdout and
+// says aside that there is nothing, so a person is not left guessing and a
+// script reading the table sees only it.
+func TestEmptyListSaysSo(t *testing.T) {
+	out, errs, code := run(t, "member", "", "announce", "list")
+	if code != 0 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, "TITLE") || !strings.Contains(errs, "nothing to list") {
+		t.Errorf("announce list with none: code %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if out, errs, _ := run(t, "member", "", "announce", "list", "--json"); strings.TrimSpace(out) != "[]" || errs != "" {
+		t.Errorf("announce list --json with none: stdout %q, stderr %q", out, errs)
+	}
+}

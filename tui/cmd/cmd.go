@@ -198,6 +198,10 @@ func (e *Env) table(header []string, rows [][]string) {
 		}
 		fmt.Fprintln(e.Stdout, strings.TrimRight(b.String(), " "))
 	}
+	if len(rows) == 0 && e.Stderr != nil {
+		// Said aside, so a script reading the table still sees only it.
+		fmt.Fprintln(e.Stderr, "(nothing to list)")
+	}
 }
 
 // cells is the display width of s in a terminal.
