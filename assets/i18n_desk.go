@@ -25,15 +25,18 @@ type DeskText struct {
 	PasswordKeyed string // the account has no password but SSH keys
 
 	// Verify.
-	Verify           string
-	VEmployeeID      string
-	VMobile          string
-	VPhone           string
-	VBirthday        string
-	Match            string
-	NoMatch          string
-	NotChecked       string
-	NeedTwo          string
+	Verify      string
+	VEmployeeID string
+	VMobile     string
+	VPhone      string
+	VBirthday   string
+	Match       string
+	NoMatch     string
+	NotChecked  string
+	NeedTwo     string
+	// Mismatched says a wrong answer stops the verification, however many
+	// others matched, and what to do: ask again, or override.
+	Mismatched       string
 	FewFields        string
 	Verified         string // "identity verified: %s"
 	VerifiedNote     string // "%s matched": the fields, joined
@@ -93,9 +96,10 @@ var deskZH = DeskText{
 	Verify:      "核验身份：请来电人说出以下任意两项，系统只显示是否一致",
 	VEmployeeID: "工号", VMobile: "手机（全号或后四位）", VPhone: "办公电话", VBirthday: "生日",
 	Match: "一致", NoMatch: "不一致", NotChecked: "未核对",
-	NeedTwo:   "两项一致后才能重置密码；无法核对时按 %s 人工核验",
-	FewFields: "此人存档的核验信息不足两项：请用其他方式确认身份后按 %s 人工核验",
-	Verified:  "身份已核验：%s", VerifiedNote: "%s 核对一致",
+	NeedTwo:    "两项一致后才能重置密码；无法核对时按 %s 人工核验",
+	Mismatched: "有一项不一致，来电人未通过核验（其他项一致也不行）；可重新询问该项（新回答会替换旧的），或按 %s 人工核验",
+	FewFields:  "此人存档的核验信息不足两项：请用其他方式确认身份后按 %s 人工核验",
+	Verified:   "身份已核验：%s", VerifiedNote: "%s 核对一致",
 	NoteEmployeeID: "工号", NoteMobile: "手机", NoteLast4: "手机后四位", NotePhone: "办公电话", NoteBirthday: "生日", Joiner: " + ",
 	Override: "人工核验", OverrideTitle: "人工核验身份",
 	OverrideIntro: "只在已用其他方式确认本人时使用（例如当面核对工牌）。说明会写入操作日志。",
@@ -127,9 +131,10 @@ var deskEN = DeskText{
 	Verify:      "Verify: ask for any two; the desk shows only match or no match",
 	VEmployeeID: "Employee ID", VMobile: "Mobile (full or last 4)", VPhone: "Office phone", VBirthday: "Birthday",
 	Match: "match", NoMatch: "no match", NotChecked: "not checked",
-	NeedTwo:   "two must match before a reset; else override with %s",
-	FewFields: "fewer than two of these are on record: confirm the person another way, then override with %s",
-	Verified:  "identity verified: %s", VerifiedNote: "%s matched",
+	NeedTwo:    "two must match before a reset; else override with %s",
+	Mismatched: "an answer did not match, so the caller is not verified however many others match; ask that one again (a new answer replaces it) or override with %s",
+	FewFields:  "fewer than two of these are on record: confirm the person another way, then override with %s",
+	Verified:   "identity verified: %s", VerifiedNote: "%s matched",
 	NoteEmployeeID: "employee ID", NoteMobile: "mobile", NoteLast4: "mobile last 4", NotePhone: "office phone", NoteBirthday: "birthday", Joiner: " + ",
 	Override: "override", OverrideTitle: "Override verification",
 	OverrideIntro: "Only when you confirmed the person another way (in person, badge checked). What you write goes into the operation log.",

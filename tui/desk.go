@@ -1216,6 +1216,8 @@ func (p *deskPane) resultLines() []string {
 		wrap(st.Error, p.s.Sprintf(t.CannotReset, r))
 	} else if note, ok := p.verified(); ok {
 		wrap(st.OK, p.s.Sprintf(t.Verified, note)+"  "+p.s.Sprintf(t.ResetReady, k.Reset.Help().Key))
+	} else if p.anyMismatch() {
+		wrap(st.Warn, p.s.Sprintf(t.Mismatched, k.Verify.Help().Key))
 	} else if len(p.fields) < 2 {
 		wrap(st.Warn, p.s.Sprintf(t.FewFields, k.Verify.Help().Key))
 	} else {

@@ -382,6 +382,9 @@ func TestDeskWrongVerificationBlocksReset(t *testing.T) {
 		return p.fields[0].result == verifyMismatched && p.fields[1].result == verifyMatched && !p.editing &&
 			strings.Contains(deskPaneText(p), s.T.Desk.NoMatch)
 	})
+	until("the desk says why a match is not enough", func(_ *App, p *deskPane) bool {
+		return strings.Contains(strings.Join(strings.Fields(deskPaneText(p)), ""), strings.Join(strings.Fields(s.Sprintf(s.T.Desk.Mismatched, "V")), ""))
+	})
 	press(tm, "p")
 	until("no reset offered", func(_ *App, p *deskPane) bool {
 		return p.step == deskPerson && !p.canReset() && !deskHasBinding(p.ShortHelp(), s.Keys.Reset) && deskHasBinding(p.ShortHelp(), s.Keys.Verify)
