@@ -75,6 +75,13 @@ func AfterLoginSuccess(m *Member, now time.Time) *Member {
 	return m
 }
 
+// The reasons PasswordDue gives, in English as the SMTP and SSH command
+// doors say them; the terminal UI says them in the person's language.
+const (
+	DueSetByAdmin = "your password was set by an administrator; choose your own now"
+	DueExpired    = "your password has expired; choose a new one"
+)
+
 // PasswordDue reports whether the member must change their password before
 // doing anything else, and why: after an admin set or reset it, or when it
 // has expired under the policy.
@@ -83,10 +90,10 @@ func PasswordDue(m *Member, pol PasswordPolicy, now time.Time) (bool, string) {
 		return false, ""
 	}
 	if m.Password.MustChange {
-		return true, "your password was set by an administrator; choose your own now"
+		return true, DueSetByAdmin
 	}
 	if pol.Expired(m.Password.Changed, now) {
-		return true, "your password has expired; choose a new one"
+		return true, DueExpired
 	}
 	return false, ""
 }

@@ -37,7 +37,17 @@ func newPasswordForm(s *Session, id, intro string) *passwordForm {
 	})
 	f := newForm(s, t.ChangePassword)
 	if id == "gate" {
-		f.intro = t.MustChange + " " + intro
+		switch intro {
+		case model.DueSetByAdmin:
+			intro = t.DueSetByAdmin
+		case model.DueExpired:
+			intro = t.DueExpired
+		}
+		sep := " "
+		if s.Chinese() {
+			sep = ""
+		}
+		f.intro = strings.TrimSpace(intro + sep + t.MustChange)
 	}
 	f.add("current", t.Current, "", true, "")
 	f.add("new", t.New, "", true, s.Sprintf(t.Policy, min))

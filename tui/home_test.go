@@ -190,3 +190,25 @@ func TestHomeCountsOfOne(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordGateSaysWhy: the forced change says why in the person's
+// language, one sentence after another, with no English in a Chinese
+// session.
+func TestPasswordGateSaysWhy(t *testing.T) {
+	st := demoStore(t)
+	for _, c := range []struct {
+		lang, why, want string
+	}{
+		{"zh-CN", model.DueSetByAdmin, "您的密码由管理员设置。请先设置您自己的密码"},
+		{"zh-CN", model.DueExpired, "您的密码已过期。请先设置"},
+		{"en", model.DueSetByAdmin, "Your password was set by an administrator. Choose your own password first"},
+		{"en", model.DueExpired, "Your password has expired. Choose your own"},
+	} {
+		app := NewApp(sessionAs(t, st, "member", c.lang), c.why)
+		app.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+		v := ansi.Strip(app.View().Content)
+		if !strings.Contains(v, c.want) || (c.lang == "zh-CN" && strings.Contains(v, "your password")) {
+			t.Errorf("%s, %q: the gate says\n%s", c.lang, c.why, v)
+		}
+	}
+}
