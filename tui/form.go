@@ -154,7 +154,12 @@ func (f *form) Update(msg tea.Msg) (formResult, tea.Cmd) {
 		return formEditing, nil
 	}
 	var cmd tea.Cmd
-	f.fields[f.focus].input, cmd = f.fields[f.focus].input.Update(msg)
+	fl := f.fields[f.focus]
+	before := fl.input.Value()
+	fl.input, cmd = fl.input.Update(msg)
+	if fl.input.Value() != before {
+		fl.err = "" // said of what was there before
+	}
 	return formEditing, cmd
 }
 
