@@ -88,6 +88,26 @@ type RequestsText struct {
 	// the answer's help, DidWithdraw the result (the id); WithdrawnBy and
 	// WithdrawWhy label who withdrew it and why in the detail.
 	KeyWithdraw, ConfirmWithdraw, KeyYes, DidWithdraw, WithdrawnBy, WithdrawWhy string
+
+	// Filing a request (n): KeyNew the key's help, NewChoose the list of
+	// kinds' title, NewTitle the form's (the kind), DidFile the result
+	// (the id). KindDismiss names a leave filed as a dismissal; Desc* say
+	// what each kind does and who files it.
+	KeyNew, NewChoose, NewTitle, DidFile, KindDismiss         string
+	DescGrant, DescDelegate, DescJoin, DescLeave, DescDismiss string
+	DescHandover, DescReset, DescUnblock                      string
+	// The form's fields and their hints.
+	FMember, FLender, FTo, FPerm, FPerms, FUntil, FUntilNeeded, FReason   string
+	FScope, FRights, FName, FDept, FAddress, FTitle, FPosition, FStart    string
+	FLeaver, FSuccessor                                                   string
+	HintPerson, HintSuccessor, HintPerm, HintPerms, HintUntil, HintReason string
+	HintUntilNeeded, HintScope, HintRights, HintDept, HintAddress         string
+	HintPosition, HintStart, HintTicket                                   string
+	// Finding people and departments: PersonNone takes the query,
+	// PersonMany the query and some of the people it found, joined by
+	// ListSep; DeptNone and DeptMany the same for departments.
+	PersonNeeded, PersonNone, PersonMany, DeptNeeded, DeptNone, DeptMany string
+	ListSep, UntilNeeded                                                 string
 }
 
 var requestsZH = RequestsText{
@@ -148,9 +168,34 @@ var requestsZH = RequestsText{
 	KeyApprove: "同意", KeyReject: "驳回", KeyHand: "转交", KeySelect: "选择", KeyAll: "全选", KeySort: "排序",
 	KeyKind: "类型", KeyClose: "关闭结果",
 
-	MineEmpty: "你还没有提交过申请。", WaitingOn: "等待 %s", Finished: "已结束",
+	MineEmpty: "您还没有提交过申请。按 %s 提交新申请。", WaitingOn: "等待 %s", Finished: "已结束",
 	KeyWithdraw: "撤回", ConfirmWithdraw: "撤回申请 %d（%s）？撤回后审批人不再处理它。y/n", KeyYes: "确认",
 	DidWithdraw: "申请 %d 已撤回", WithdrawnBy: "撤回人", WithdrawWhy: "撤回理由",
+
+	KeyNew: "新申请", NewChoose: "提交新申请：选择类型", NewTitle: "新申请 · %s", DidFile: "申请 %d 已提交", KindDismiss: "辞退（紧急）",
+	DescGrant:    "为自己（或您可代为申请的人）申请一项权限，如对外发信、全员群发、以公共邮箱名义发信",
+	DescDelegate: "在一段时间内把某人的权限（全部或部分）临时交给另一人使用，到期或本人回来即失效",
+	DescJoin:     "为新员工申请开通邮箱（人事，或部门负责人为在职员工申请）；信息部批准后生成一次性密码",
+	DescLeave:    "员工离职：批准后关闭账号，邮件转给接替人，退出邮件组、收回授权",
+	DescDismiss:  "辞退：提交即刻禁止登录，其余同离职",
+	DescHandover: "把离职人员邮箱里的邮件复制到接替人邮箱的一个文件夹（接替人、人事或管理员申请）",
+	DescReset:    "按制度须经审批的密码重置：写明工单和核验方式，信息部批准后生成一次性密码",
+	DescUnblock:  "申请解除因三次警告而屏蔽的邮箱（本人的部门负责人或管理员申请）",
+	FMember:      "成员", FLender: "权限所有人", FTo: "交给", FPerm: "权限", FPerms: "哪些权限", FUntil: "截止",
+	FUntilNeeded: "截止", FReason: "理由", FScope: "管理范围", FRights: "管理权限", FName: "姓名", FDept: "部门",
+	FAddress: "邮箱地址", FTitle: "职务", FPosition: "职位类别", FStart: "入职日期", FLeaver: "离职人员", FSuccessor: "接替人",
+	HintPerson: "姓名、拼音、首字母或邮箱地址", HintSuccessor: "离职人员的邮件转给此人；姓名、拼音或邮箱地址",
+	HintPerm:  "对外发信、全员群发、批量通知、越级发信、分级管理，或 sendas:公共邮箱地址",
+	HintPerms: "用逗号分隔；不填即全部权限", HintUntil: "如 2026-12-31 或 2026-12-31 18:00；不填即长期有效",
+	HintUntilNeeded: "必填，如 2026-12-31；本人提前回来可随时结束", HintReason: "审批人会看到",
+	HintScope: "仅分级管理：所管部门的路径，如 销售部/华北大区", HintRights: "仅分级管理：members、groups、announcements，用逗号分隔",
+	HintDept: "部门路径或其中唯一的一段，如 华北大区", HintAddress: "新邮箱的地址，如 zhangsan@example.com",
+	HintPosition: "不填为普通员工；可填 executive、director、secretary 等", HintStart: "如 2026-12-01，可不填",
+	HintTicket:   "必填：工单号，以及如何核验了本人身份",
+	PersonNeeded: "请填写此人：姓名、拼音或邮箱地址。", PersonNone: "没有找到“%s”：请换个写法，或填写邮箱地址。",
+	PersonMany: "“%s”对应多人：%s。请写得更具体，或填写邮箱地址。",
+	DeptNeeded: "请填写部门。", DeptNone: "没有名为“%s”的部门。", DeptMany: "“%s”对应多个部门：%s。请写出完整路径。",
+	ListSep: "；", UntilNeeded: "请填写截止时间：临时授权必须有结束时间。",
 }
 
 var requestsEN = RequestsText{
@@ -213,7 +258,32 @@ var requestsEN = RequestsText{
 	KeyApprove: "approve", KeyReject: "reject", KeyHand: "hand on", KeySelect: "select", KeyAll: "select all",
 	KeySort: "sort", KeyKind: "kind", KeyClose: "close results",
 
-	MineEmpty: "You have not filed any requests.", WaitingOn: "waiting on %s", Finished: "finished",
+	MineEmpty: "You have not filed any requests. Press %s to file one.", WaitingOn: "waiting on %s", Finished: "finished",
 	KeyWithdraw: "withdraw", ConfirmWithdraw: "withdraw request %d (%s)? Its approvers will no longer decide it. y/n", KeyYes: "yes",
 	DidWithdraw: "request %d withdrawn", WithdrawnBy: "Withdrawn by", WithdrawWhy: "Why",
+
+	KeyNew: "new request", NewChoose: "New request: choose what to ask for", NewTitle: "New request · %s", DidFile: "request %d filed", KindDismiss: "Dismissal (urgent)",
+	DescGrant:    "Ask for a permission for yourself (or someone you may file for): sending outside, sending to all staff, sending as a shared mailbox",
+	DescDelegate: "Lend someone's permissions (all or some) to another person for a while; it ends at the end of the window or when they are back",
+	DescJoin:     "Ask for a new employee's mailbox (HR, or a head for existing staff); IT's approval makes a one-time password",
+	DescLeave:    "An employee leaves: once approved the account closes, mail goes to the successor, groups and grants are removed",
+	DescDismiss:  "A dismissal: the login is blocked the moment it is filed; otherwise like a leaver",
+	DescHandover: "Copy a leaver's mail into a folder of their successor's mailbox (the successor, HR or an admin asks)",
+	DescReset:    "A password reset where the policy needs approval: give the ticket and how the person was verified; IT's approval makes a one-time password",
+	DescUnblock:  "Lift the block of a mailbox blocked by three warnings (the member's head or an admin asks)",
+	FMember:      "Member", FLender: "Whose permissions", FTo: "Lend to", FPerm: "Permission", FPerms: "Which permissions", FUntil: "Until",
+	FUntilNeeded: "Until", FReason: "Reason", FScope: "Scope", FRights: "Rights", FName: "Name", FDept: "Department",
+	FAddress: "Address", FTitle: "Title", FPosition: "Position class", FStart: "Start date", FLeaver: "Leaver", FSuccessor: "Successor",
+	HintPerson: "name, pinyin, initials or address", HintSuccessor: "receives the leaver's mail; name, pinyin or address",
+	HintPerm:  "external, broadcast, notify, skip-level, subadmin, or sendas:SHARED-ADDRESS",
+	HintPerms: "separated by commas; empty: all of them", HintUntil: "like 2026-12-31 or 2026-12-31 18:00; empty: no end",
+	HintUntilNeeded: "required, like 2026-12-31; it ends early when they are marked back", HintReason: "the approvers see it",
+	HintScope: "subadmin only: the department's path, like 销售部/华北大区", HintRights: "subadmin only: members, groups, announcements, separated by commas",
+	HintDept: "the department's path or a unique part of it, like 华北大区", HintAddress: "the new mailbox, like zhangsan@example.com",
+	HintPosition: "empty: staff; or executive, director, secretary …", HintStart: "like 2026-12-01; may be empty",
+	HintTicket:   "required: the ticket, and how the person was verified",
+	PersonNeeded: "Name the person: a name, pinyin or address.", PersonNone: "Nobody found for “%s”: write it another way, or give the address.",
+	PersonMany: "“%s” finds several people: %s. Write more of the name, or give the address.",
+	DeptNeeded: "Name the department.", DeptNone: "No department is called “%s”.", DeptMany: "“%s” finds several departments: %s. Write the whole path.",
+	ListSep: "; ", UntilNeeded: "Give the end: a delegation must end.",
 }

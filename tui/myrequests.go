@@ -15,14 +15,18 @@ import (
 
 // myRequestsPane lists the requests the person filed, newest first, with
 // where each stands and whom it waits for (REQ-4); the detail shows the
-// whole chain with every step's decision and comment. The one change it
-// makes is withdrawing a pending request (w, then y to confirm).
+// whole chain with every step's decision and comment. The person files a
+// new request here (n, myrequests_new.go) and withdraws a pending one (w,
+// then y to confirm).
 type myRequestsPane struct {
 	s             *Session
 	width, height int
 
-	// withdraw and yes are the pane's own keys: w asks, y confirms.
-	withdraw, yes key.Binding
+	// withdraw and yes are the pane's own keys: w asks, y confirms; file
+	// opens a new request.
+	withdraw, yes, file key.Binding
+	// filing is the new request being filed, while it is.
+	filing *requestFiling
 	// confirm is the request waiting for y to be withdrawn.
 	confirm *model.Request
 
@@ -71,6 +75,7 @@ func newMyRequestsPane(s *Session) *myRequestsPane {
 	return &myRequestsPane{s: s,
 		withdraw: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", t.KeyWithdraw)),
 		yes:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", t.KeyYes)),
+		file:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", t.KeyNew)),
 	}
 }
 
@@ -162,10 +167,21 @@ func (p *myRequestsPane) loadDetail(id uint64) tea.Cmd {
 
 func (p *myRequestsPane) SetSize(w, h int) {
 	p.width, p.height = w, h
+	if p.filing != nil && p.filing.form != nil {
+		p.filing.form.SetSize(w, h)
+	}
 	p.clamp()
 }
 
-func (p *myRequestsPane) Capturing() bool { return p.confirm != nil }
+func (p *myRequestsPane) Capturing() bool { return p.confirm != nil || p.filing != nil }
+
+// Cursor is the form's text cursor while a request is being filed.
+func (p *myRequestsPane) Cursor() *tea.Cursor {
+	if p.filing != nil && p.filing.form != nil {
+		return p.filing.form.Cursor()
+	}
+	return nil
+}
 
 // selected is the request under the cursor, or open in the detail.
 func (p *myRequestsPane) selected() *model.Request {
@@ -224,6 +240,11 @@ func (p *myRequestsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		p.clamp()
 		return p, nil
+	case requestFiledMsg:
+		if msg.pane != p {
+			return p, nil
+		}
+		return p.filed(msg)
 	case myRequestDetailMsg:
 		if msg.pane != p || p.detail == nil || p.detail.id != msg.id {
 			return p, nil
@@ -257,8 +278,13 @@ func (p *myRequestsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, tea.Batch(flash(p.s.Sprintf(p.s.T.Requests.DidWithdraw, id), false), p.reload())
 	case tea.KeyPressMsg:
 		switch {
+		case p.filing != nil:
+			return p.filingKey(msg)
 		case p.confirm != nil:
 			return p.confirmKey(msg)
+		case key.Matches(msg, p.file):
+			p.startFiling()
+			return p, nil
 		case key.Matches(msg, p.withdraw) && p.canWithdraw():
 			p.confirm = p.selected()
 			return p, nil
@@ -347,6 +373,9 @@ func (p *myRequestsPane) cells(q *model.Request) []string {
 func (p *myRequestsPane) View() string {
 	st := p.s.Styles
 	t := p.s.T.Requests
+	if p.filing != nil {
+		return p.filingView()
+	}
 	if p.detail != nil {
 		title := p.s.Sprintf(t.DetailTitle, p.detail.id, kindName(p.s, string(p.detail.req.Kind)))
 		return scrollView(p.s, title, p.detailLines(), p.detail.top, p.width, p.height, p.question())
@@ -358,7 +387,7 @@ func (p *myRequestsPane) View() string {
 	case !p.loaded:
 		out = append(out, st.Subtle.Render(p.s.T.Common.Loading))
 	case len(p.reqs) == 0:
-		out = append(out, wrapStyled(st.Subtle, t.MineEmpty, max(10, p.width-1))...)
+		out = append(out, wrapStyled(st.Subtle, p.s.Sprintf(t.MineEmpty, p.file.Help().Key), max(10, p.width-1))...)
 	default:
 		out = append(out, p.table()...)
 	}
@@ -409,14 +438,16 @@ func (p *myRequestsPane) ShortHelp() []key.Binding {
 	k := p.s.Keys
 	var out []key.Binding
 	switch {
+	case p.filing != nil:
+		return p.filingHelp()
 	case p.confirm != nil:
 		return []key.Binding{p.yes, k.Back}
 	case p.detail != nil:
 		out = []key.Binding{k.Back, k.Down, k.Up}
 	case len(p.reqs) == 0:
-		return []key.Binding{k.Refresh}
+		return []key.Binding{p.file, k.Refresh}
 	default:
-		out = []key.Binding{k.Enter, k.Down, k.Up}
+		out = []key.Binding{k.Enter, k.Down, k.Up, p.file}
 	}
 	if p.canWithdraw() {
 		out = append(out, p.withdraw)

@@ -1,0 +1,167 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"postroom/model"
+	"postroom/store"
+)
+
+// filingPane is My requests for a person, loaded at 80×24.
+func filingPane(t *testing.T, f *reqFix, who model.Actor, lang string) *myRequestsPane {
+	t.Helper()
+	p := newMyRequestsPane(f.sessionOf(who, lang))
+	p.SetSize(64, 21)
+	p.Shown(true)
+	drive(p, p.Init())
+	return p
+}
+
+// chooseKind opens the list of kinds and the form of one.
+func chooseKind(t *testing.T, p *myRequestsPane, kind model.RequestKind, urgent bool) {
+	t.Helper()
+	pressKeys(p, "n")
+	if p.filing == nil {
+		t.Fatal("n opened no list of kinds")
+	}
+	i := slices.Index(p.filing.kinds, fileKind{kind: kind, urgent: urgent})
+	if i < 0 {
+		t.Fatalf("%s (urgent %v) is not offered: %v", kind, urgent, p.filing.kinds)
+	}
+	for range i {
+		pressKeys(p, "down")
+	}
+	pressKeys(p, "enter")
+	if p.filing.form == nil {
+		t.Fatal("enter opened no form")
+	}
+}
+
+// fill types values into the form's fields by key, replacing what is there.
+func fill(t *testing.T, p *myRequestsPane, values map[string]string) {
+	t.Helper()
+	f := p.filing.form
+	for i, fl := range f.fields {
+		v, ok := values[fl.key]
+		if !ok {
+			continue
+		}
+		f.focusOn(i)
+		pressKeys(p, "ctrl+u", v)
+	}
+}
+
+// TestFileKindsByRole: a member is offered what they may ask about
+// themselves; HR also joiners, leavers, dismissals and unblocking; resets
+// appear only when the policy routes them through approval.
+func TestFileKindsByRole(t *testing.T) {
+	f := newReqFix(t)
+	has := func(who model.Actor, k fileKind) bool {
+		return slices.Contains(fileKinds(f.sessionOf(who, "en")), k)
+	}
+	hr := f.actor(loginOf(t, "hr").Address)
+	helpdesk := f.actor(loginOf(t, "helpdesk").Address)
+	for _, c := range []struct {
+		name string
+		who  model.Actor
+		kind fileKind
+		want bool
+	}{
+		{"member grant", f.member, fileKind{kind: model.RequestGrant}, true},
+		{"member delegate", f.member, fileKind{kind: model.RequestDelegate}, true},
+		{"member handover", f.member, fileKind{kind: model.RequestHandover}, true},
+		{"member join", f.member, fileKind{kind: model.RequestJoin}, false},
+		{"member leave", f.member, fileKind{kind: model.RequestLeave}, false},
+		{"member dismissal", f.member, fileKind{kind: model.RequestLeave, urgent: true}, false},
+		{"member unblock", f.member, fileKind{kind: model.RequestUnblock}, false},
+		{"hr join", hr, fileKind{kind: model.RequestJoin}, true},
+		{"hr leave", hr, fileKind{kind: model.RequestLeave}, true},
+		{"hr dismissal", hr, fileKind{kind: model.RequestLeave, urgent: true}, true},
+		{"hr unblock", hr, fileKind{kind: model.RequestUnblock}, true},
+		{"helpdesk reset, resets direct", helpdesk, fileKind{kind: model.RequestReset}, false},
+	} {
+		if got := has(c.who, c.kind); got != c.want {
+			t.Errorf("%s: offered %v, want %v", c.name, got, c.want)
+		}
+	}
+	var pol model.RequestPolicy
+	f.st.Read(func(r *store.Reader) error { var err error; pol, err = r.RequestPolicy(); return err })
+	pol.Resets = true
+	f.apply(f.admin, &model.SetRequestPolicy{Policy: pol})
+	if !has(helpdesk, fileKind{kind: model.RequestReset}) || has(f.member, fileKind{kind: model.RequestReset}) {
+		t.Error("with resets through approval: the helpdesk is not offered a reset, or a member is")
+	}
+}
+
+// TestFileJoinerInTUI: HR files a joiner from My requests in Chinese: a
+// department named by a part that finds several is refused on its field,
+// saying which it found; a unique part is taken; the request is filed with
+// the department's path and opens in the detail with its chain.
+func TestFileJoinerInTUI(t *testing.T) {
+	f := newReqFix(t)
+	hr := f.actor(loginOf(t, "hr").Address)
+	p := filingPane(t, f, hr, "zh-CN")
+	chooseKind(t, p, model.RequestJoin, false)
+	fill(t, p, map[string]string{"name": "林小雨", "dept": "北京", "address": "linxiaoyu@example.com", "title": "销售代表", "start": "2026-12-07", "reason": "新员工"})
+	pressKeys(p, "ctrl+s")
+	dept := p.filing.form.fields[1]
+	if p.filing.form.fields[p.filing.form.focus] != dept || !strings.Contains(dept.err, "北京一组") {
+		t.Fatalf("an ambiguous department: focus %d, error %q", p.filing.form.focus, dept.err)
+	}
+	fill(t, p, map[string]string{"dept": "华北"})
+	pressKeys(p, "ctrl+s")
+	if p.filing != nil {
+		t.Fatalf("not filed: %q %q", p.filing.form.err, p.filing.form.fields[1].err)
+	}
+	if p.detail == nil || p.detail.req == nil {
+		t.Fatal("the new request is not open")
+	}
+	q := f.request(p.detail.id)
+	if q.Kind != model.RequestJoin || q.Join == nil || q.Join.Name != "林小雨" || q.Requester != hr.Address || q.Join.Start.IsZero() {
+		t.Errorf("filed %+v", q)
+	}
+	var path string
+	f.st.Read(func(r *store.Reader) error { path = r.DeptPath(q.Join.Dept); return nil })
+	if path != "销售部/华北大区" {
+		t.Errorf("the joiner's department: %q", path)
+	}
+	v := ansi.Strip(p.View())
+	if !strings.Contains(v, p.s.T.Requests.Chain) || !strings.Contains(v, "林小雨") {
+		t.Errorf("the detail:\n%s", v)
+	}
+}
+
+// TestFileGrantInTUI: a member asks for a permission by its Chinese name;
+// a grant for another person is refused with the missing right, on the
+// form; a person named by a query that finds several is listed.
+func TestFileGrantInTUI(t *testing.T) {
+	f := newReqFix(t)
+	p := filingPane(t, f, f.member, "zh-CN")
+	chooseKind(t, p, model.RequestGrant, false)
+	if got := p.filing.form.value("member"); got != string(f.member.Address) {
+		t.Errorf("the member field starts as %q", got)
+	}
+	fill(t, p, map[string]string{"member": string(f.head.Address), "perm": "对外发信", "reason": "报价"})
+	pressKeys(p, "ctrl+s")
+	if p.filing == nil || !strings.Contains(p.filing.form.err, "request.file") {
+		t.Fatalf("a grant for another person: %+v", p.filing)
+	}
+	fill(t, p, map[string]string{"member": "wang"})
+	pressKeys(p, "ctrl+s")
+	if e := p.filing.form.fields[0].err; !strings.Contains(e, "王") {
+		t.Errorf("a query that finds several: %q", e)
+	}
+	fill(t, p, map[string]string{"member": string(f.member.Address), "until": "2027-01-31"})
+	pressKeys(p, "ctrl+s")
+	if p.filing != nil {
+		t.Fatalf("not filed: %q", p.filing.form.err)
+	}
+	q := f.request(p.detail.id)
+	if q.Kind != model.RequestGrant || q.Perm != model.PermExternal || q.Subject != f.member.Address || q.Until.Format("2006-01-02 15:04") != "2027-02-01 00:00" {
+		t.Errorf("filed %+v", q)
+	}
+}
