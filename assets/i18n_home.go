@@ -37,6 +37,9 @@ type HomeText struct {
 	HeldForYou    string // "%d held messages wait for your decision (Held mail)"
 	// HeldForYouOne is HeldForYou for one message: "%d held message waits…".
 	HeldForYouOne string
+	// RequestsForYou says how many requests wait for the person's decision
+	// (REQ-3), RequestsForYouOne for one.
+	RequestsForYou, RequestsForYouOne string
 	// NotifyLeft tells a holder of the notify permission how many
 	// notification messages the company may still send today, of the
 	// quota (MAILFX-3: the seed's home page says so).
@@ -52,8 +55,9 @@ var homeZH = HomeText{
 	LastLogin: "上次登录 %s，来自 %s", Announcements: "公告", NoAnnounce: "暂无公告", AuditHead: "操作日志：%d 条记录",
 	YourMail: "我的邮件", Violations: "您有 %d 封邮件被扣留或拒收（违规记录），最近几条：",
 	NoViolations: "没有违规记录", HeldForYou: "有 %d 封邮件等您审批（见“待审邮件”）",
-	HeldForYouOne: "有 %d 封邮件等您审批（见“待审邮件”）",
-	LockedOne:     "%d 个账号因登录失败被锁定", FailedLoginsOne: "最近 24 小时登录失败 %d 次",
+	HeldForYouOne:  "有 %d 封邮件等您审批（见“待审邮件”）",
+	RequestsForYou: "有 %d 项申请等您审批（见“审批”）", RequestsForYouOne: "有 %d 项申请等您审批（见“审批”）",
+	LockedOne: "%d 个账号因登录失败被锁定", FailedLoginsOne: "最近 24 小时登录失败 %d 次",
 	NoPasswordOne: "%d 名成员尚未设置密码", AuditHeadOne: "操作日志：%d 条记录",
 	ViolationsOne: "您有 %d 封邮件被扣留或拒收（违规记录），最近几条：",
 	NotifyLeft:    "通知邮件：今天还可发 %d 封（每日 %d 封）",
@@ -68,8 +72,9 @@ var homeEN = HomeText{
 	LastLogin: "last login %s from %s", Announcements: "Announcements", NoAnnounce: "No announcements", AuditHead: "operation log: %d records",
 	YourMail: "Your mail", Violations: "%d of your messages were held or refused (violations); the latest:",
 	NoViolations: "no violations", HeldForYou: "%d held messages wait for your decision (see Held mail)",
-	HeldForYouOne: "%d held message waits for your decision (see Held mail)",
-	LockedOne:     "%d account locked after failed logins", FailedLoginsOne: "%d failed login in the last 24 hours",
+	HeldForYouOne:  "%d held message waits for your decision (see Held mail)",
+	RequestsForYou: "%d requests wait for your decision (see Approvals)", RequestsForYouOne: "%d request waits for your decision (see Approvals)",
+	LockedOne: "%d account locked after failed logins", FailedLoginsOne: "%d failed login in the last 24 hours",
 	NoPasswordOne: "%d member has no password yet", AuditHeadOne: "operation log: %d record",
 	ViolationsOne: "%d of your messages was held or refused (a violation); the latest:",
 	NotifyLeft:    "notification mail: %d of %d left today",

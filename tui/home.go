@@ -51,6 +51,8 @@ type homeData struct {
 	violations []store.Violation
 	violCount  int
 	heldForMe  int
+	// requestsForMe is how many requests wait for the person's decision.
+	requestsForMe int
 	// manage says the person manages members (admins, sub-admins), who
 	// see the long-unused accounts: inactive of them, unused for limit.
 	manage      bool
@@ -136,6 +138,9 @@ func (p *homePane) load() tea.Cmd {
 				return err
 			}
 			if d.policy, err = r.Policy(); err != nil {
+				return err
+			}
+			if _, d.requestsForMe, err = r.Inbox(s.Actor, s.Now(), 1); err != nil {
 				return err
 			}
 			if d.anns, err = r.AnnouncementsFor(d.me); err != nil {
@@ -423,6 +428,13 @@ func (p *homePane) View() string {
 		return strings.Join(append(out, st.Subtle.Render(p.s.T.Common.Loading)), "\n")
 	}
 	out = append(out, p.s.Sprintf(t.Welcome, d.me.Name), "")
+	waiting := ""
+	if d.requestsForMe > 0 {
+		waiting = st.Warn.Render("! ") + p.s.Sprintf(plural(d.requestsForMe, t.RequestsForYouOne, t.RequestsForYou), d.requestsForMe)
+		if !d.admin {
+			out = append(out, "  "+waiting, "")
+		}
+	}
 	if len(d.anns) > 0 {
 		out = append(append(out, p.announcementLines(d.anns)...), "")
 	}
@@ -447,6 +459,9 @@ func (p *homePane) View() string {
 		}
 		if d.noPassword > 0 && d.manage {
 			needs = append(needs, "- "+p.s.Sprintf(plural(d.noPassword, t.NoPasswordOne, t.NoPassword), d.noPassword))
+		}
+		if waiting != "" {
+			needs = append(needs, waiting)
 		}
 		if d.inactive > 0 {
 			needs = append(needs, st.Warn.Render("! ")+p.s.Sprintf(p.s.T.Governance.InactiveNeeds, d.inactive, d.inactiveFor))

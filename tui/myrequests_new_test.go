@@ -165,3 +165,22 @@ func TestFileGrantInTUI(t *testing.T) {
 		t.Errorf("filed %+v", q)
 	}
 }
+
+// TestHomeSaysRequestsWait: the officer whose signature a request waits
+// for is told on Home, with the count; the member who filed it is not.
+func TestHomeSaysRequestsWait(t *testing.T) {
+	f := newReqFix(t)
+	f.file(model.PermExternal, "报价")
+	for _, c := range []struct {
+		who  model.Actor
+		want bool
+	}{{f.head, true}, {f.member, false}} {
+		s := f.sessionOf(c.who, "en")
+		p := newHomePane(s)
+		p.SetSize(80, 24)
+		drive(p, p.Init())
+		if got := strings.Contains(ansi.Strip(p.View()), s.Sprintf(s.T.Home.RequestsForYouOne, 1)); got != c.want {
+			t.Errorf("%s: Home tells of the request: %v, want %v\n%s", c.who.Address, got, c.want, ansi.Strip(p.View()))
+		}
+	}
+}
