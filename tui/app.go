@@ -490,8 +490,8 @@ func (a *App) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // railWidth is the width of the navigation rail, border included.
 func (a *App) railWidth() int {
 	w := 0
-	for i, p := range a.panes {
-		w = max(w, lipgloss.Width(p.Title())+len(itoa(i+1))+2)
+	for _, p := range a.panes {
+		w = max(w, lipgloss.Width(p.Title())+len(itoa(len(a.panes)))+2)
 	}
 	return w + 3
 }
@@ -662,8 +662,9 @@ func (a *App) rail() string {
 	st := a.s.Styles
 	_, h := a.bodySize()
 	var lines []string
+	nw := len(itoa(len(a.panes))) // numbers right-aligned: " 9", "10"
 	for i, p := range a.panes {
-		label := itoa(i+1) + " " + p.Title()
+		label := padLeft(itoa(i+1), nw) + " " + p.Title()
 		switch {
 		case i == a.active:
 			lines = append(lines, st.RailActive.Render(st.Bullet+label))
