@@ -15,6 +15,17 @@ var batchErrorPairs = [][2]string{
 		"没有您可查看的批量任务 %d：batch list 列出您自己的任务（查看全部任务需要 %s 权限）"},
 	{"--rows takes failed, skipped, ok or all, not %q",
 		"--rows 只能是 failed、skipped、ok 或 all，不能是 %q"},
+	{"batch task %d was started by %s: only they, or someone with the right %s, may cancel it",
+		"批量任务 %d 由 %s 发起：只有发起人或拥有 %s 权限的人可以取消"},
+	{"batch task %d is %s already (it ended at %s): only a running or waiting task can be cancelled",
+		"批量任务 %d 已经是 %s 状态（结束于 %s）：只能取消进行中或等待中的任务"},
+	{"batch task %d is being cancelled already (by %s at %s): it stops at its next safe point",
+		"批量任务 %d 已在取消中（%s 于 %s 取消）：它会在下一个安全点停止"},
+	// tui/cmd/migrate.go
+	{"batch task %d stopped before the end: run the same migrate imap again to go on where it stopped",
+		"批量任务 %d 未完成就停止了：再次运行同样的 migrate imap 即可从停止处继续"},
+	{"batch task %d was cancelled by %s at %s: run the same migrate imap again to go on where it stopped",
+		"批量任务 %d 已被 %s 于 %s 取消：再次运行同样的 migrate imap 即可从停止处继续"},
 	// store/batch.go
 	{"no batch task %d: batch list shows the ids",
 		"没有批量任务 %d：可用 batch list 查看编号"},
@@ -53,6 +64,10 @@ type BatchText struct {
 	ResultsAll, NoRows, LoadingMore, System  string
 	ColRow, ColOutcome, ColKey, ColReason    string
 	KeyRows                                  string
+	// Cancelling a task: the key, the question (id, kind) and the answer
+	// key, what is said after (id), and the detail's line of who cancelled.
+	KeyCancel, ConfirmCancel, KeyYes             string
+	DidCancel, Stopping, ResumeHint, CancelledBy string
 	// Kind names, by model.BatchKind.
 	KindImportMembers, KindImportContacts, KindExport string
 	KindBulk, KindNotify, KindMigrate                 string
@@ -81,7 +96,10 @@ var batchZH = BatchText{
 	Totals: "共 %d 行：成功 %d，失败 %d，跳过 %d", Summary: "说明", ResultsFailed: "失败的行",
 	ResultsAll: "全部行", NoRows: "没有这样的行", LoadingMore: "正在读取更多行...", System: "系统",
 	ColRow: "行", ColOutcome: "结果", ColKey: "对象", ColReason: "原因",
-	KeyRows:           "全部/失败",
+	KeyRows:   "全部/失败",
+	KeyCancel: "取消任务", ConfirmCancel: "取消批量任务 %d（%s）？它会在下一个安全点（两行、两封邮件或两个邮箱之间）停止。y/n", KeyYes: "确认取消",
+	DidCancel: "批量任务 %d 已取消。", Stopping: "批量任务 %d 将在下一个安全点停止。", ResumeHint: "再次运行邮箱搬家即可从停止处继续。",
+	CancelledBy:       "取消",
 	KindImportMembers: "成员导入", KindImportContacts: "客户通讯录导入", KindExport: "导出",
 	KindBulk: "批量修改", KindNotify: "通知群发", KindMigrate: "邮箱搬家", KindImportGroups: "邮件组导入", KindImportSubscribers: "邮件列表订户导入",
 	StateRunning: "进行中", StateWaiting: "等待中", StateDone: "已完成", StateFailed: "失败", StateCancelled: "已取消",
@@ -97,7 +115,10 @@ var batchEN = BatchText{
 	Totals: "%d rows: %d ok, %d failed, %d skipped", Summary: "Summary", ResultsFailed: "Failed rows",
 	ResultsAll: "All rows", NoRows: "No such rows", LoadingMore: "Reading more rows...", System: "postroom",
 	ColRow: "Row", ColOutcome: "Outcome", ColKey: "About", ColReason: "Reason",
-	KeyRows:           "all/failed rows",
+	KeyRows:   "all/failed rows",
+	KeyCancel: "cancel task", ConfirmCancel: "cancel batch task %d (%s)? It stops at its next safe point (between two rows, messages or mailboxes). y/n", KeyYes: "cancel it",
+	DidCancel: "Batch task %d cancelled.", Stopping: "Batch task %d stops at its next safe point.", ResumeHint: "Run the migration again to go on where it stopped.",
+	CancelledBy:       "Cancelled",
 	KindImportMembers: "member import", KindImportContacts: "contacts import", KindExport: "export",
 	KindBulk: "bulk change", KindNotify: "bulk mail", KindMigrate: "mailbox migration", KindImportGroups: "group import", KindImportSubscribers: "list subscriber import",
 	StateRunning: "running", StateWaiting: "waiting", StateDone: "done", StateFailed: "failed", StateCancelled: "cancelled",

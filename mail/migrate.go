@@ -56,6 +56,9 @@ type IMAPMigration struct {
 	// crashAfter, in tests, stops a member's copy after that many
 	// messages as a crash would: before the folder's state is saved.
 	crashAfter int
+	// afterMessage, in tests, is told after each message written with the
+	// member's count so far.
+	afterMessage func(n int)
 }
 
 // The security of the connection to the old server.
@@ -121,26 +124,38 @@ func byteSize(n int64) string {
 // the task: done, or failed when no member could be migrated. progress,
 // when set, is told each row as it is recorded. A member whose login
 // fails or who may not be migrated is reported in their row; the others go
-// on. Cancelling ctx stops after the message being copied.
+// on. Cancelling ctx, or the task (store.CancelBatch), stops each
+// mailbox being copied after the message it is writing: that mailbox's
+// row says how far it got, the mailboxes not begun get none, and the task
+// finishes as cancelled; running the same list again goes on from there.
 func (g *IMAPMigration) Run(ctx context.Context, actor model.Actor, job model.MigrationJob, progress func(model.BatchRow)) error {
+	ctx, release := g.Store.BatchContext(ctx, job.Batch)
+	defer release()
 	var (
-		mu              sync.Mutex
-		total           MemberResult
-		members, failed int
-		recordErr       error
-		wg              sync.WaitGroup
+		mu                       sync.Mutex
+		total                    MemberResult
+		members, failed, stopped int
+		recordErr                error
+		wg                       sync.WaitGroup
 	)
 	slots := make(chan struct{}, max(1, g.Parallel))
 	for _, row := range job.Rows {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
 		if ctx.Err() != nil {
 			break
 		}
-		slots <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-slots; wg.Done() }()
 			res, err := g.Member(ctx, actor, job, row)
 			r := res.Row(row.Address, err)
+			cut := err != nil && ctx.Err() != nil
+			if cut {
+				r = res.StoppedRow(row.Address)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err := g.Store.AddBatchRows(job.Batch, r); err != nil && recordErr == nil {
@@ -150,7 +165,10 @@ func (g *IMAPMigration) Run(ctx context.Context, actor model.Actor, job model.Mi
 				progress(r)
 			}
 			members++
-			if r.Outcome == model.OutcomeFailed {
+			switch {
+			case cut:
+				stopped++
+			case r.Outcome == model.OutcomeFailed:
 				failed++
 			}
 			total.Messages += res.Messages
@@ -163,18 +181,29 @@ func (g *IMAPMigration) Run(ctx context.Context, actor model.Actor, job model.Mi
 	if recordErr != nil {
 		return recordErr
 	}
-	summary := fmt.Sprintf("%s: %d of %d mailboxes migrated, %d messages, %s", job.Server, members-failed, len(job.Rows), total.Messages, byteSize(total.Bytes))
+	summary := fmt.Sprintf("%s: %d of %d mailboxes migrated, %d messages, %s", job.Server, members-failed-stopped, len(job.Rows), total.Messages, byteSize(total.Bytes))
 	if total.Skipped > 0 {
 		summary += fmt.Sprintf(", %d already there", total.Skipped)
 	}
 	state := model.BatchDone
 	switch {
-	case ctx.Err() != nil:
+	case ctx.Err() != nil && (stopped > 0 || members < len(job.Rows)):
 		state, summary = model.BatchCancelled, summary+"; stopped before the end: run it again to go on"
 	case failed > 0 && failed == members:
 		state = model.BatchFailed
 	}
 	return g.Store.FinishBatch(job.Batch, state, summary)
+}
+
+// StoppedRow is the row of a mailbox whose copy a cancel stopped: what
+// was copied before it. The row is skipped, not failed: nothing went
+// wrong, and the next run goes on from there.
+func (r MemberResult) StoppedRow(addr model.Address) model.BatchRow {
+	reason := fmt.Sprintf("stopped by the cancel after %d messages, %s, %d folders; run the migration again to go on", r.Messages, byteSize(r.Bytes), r.Folders)
+	if r.Skipped > 0 {
+		reason += fmt.Sprintf(" (%d already there)", r.Skipped)
+	}
+	return model.BatchRow{Key: string(addr), Outcome: model.OutcomeSkipped, Reason: reason}
 }
 
 // Member migrates one mailbox: authorised and logged first (the import
@@ -184,6 +213,9 @@ func (g *IMAPMigration) Run(ctx context.Context, actor model.Actor, job model.Mi
 // login).
 func (g *IMAPMigration) Member(ctx context.Context, actor model.Actor, job model.MigrationJob, row model.MigrationRow) (MemberResult, error) {
 	var res MemberResult
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
 	if err := g.Store.Apply(actor, &model.MigrateMailbox{Address: row.Address, Server: job.Server, Login: row.Login, Batch: job.Batch}); err != nil {
 		return res, err
 	}
@@ -205,6 +237,9 @@ func (g *IMAPMigration) Member(ctx context.Context, actor model.Actor, job model
 		return res, fmt.Errorf("cannot list the folders on the old server: %s", imapText(err))
 	}
 	for _, b := range boxes {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
 		if hasAttr(b.Attrs, imap.MailboxAttrNoSelect) || hasAttr(b.Attrs, imap.MailboxAttrNonExistent) {
 			continue
 		}
@@ -215,6 +250,9 @@ func (g *IMAPMigration) Member(ctx context.Context, actor model.Actor, job model
 			}
 			res.Errors = append(res.Errors, fmt.Sprintf("folder %s: %v", b.Mailbox, err))
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
 	c.Logout().Wait()
 	return res, nil
@@ -384,10 +422,13 @@ func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job mo
 				date = it.Time
 			case imapclient.FetchItemDataBodySection:
 				body, err = io.ReadAll(io.LimitReader(it.Literal, maxMigratedMessage+1))
-				if err != nil {
+				if err != nil && ctx.Err() == nil {
 					return fmt.Errorf("reading message %d: %v", uid, err)
 				}
 			}
+		}
+		if ctx.Err() != nil && err != nil {
+			break // cut off by a cancel in the middle of a message: it is not written
 		}
 		// "N:*" names the last message even when its UID is below N.
 		if uint32(uid) <= st.LastUID || body == nil {
@@ -415,6 +456,9 @@ func (g *IMAPMigration) folder(ctx context.Context, c *imapclient.Client, job mo
 			st.Bytes += int64(len(body))
 			if g.crashAfter > 0 && res.Messages >= g.crashAfter {
 				return errCrash
+			}
+			if g.afterMessage != nil {
+				g.afterMessage(res.Messages)
 			}
 		}
 		st.LastUID = max(st.LastUID, uint32(uid))

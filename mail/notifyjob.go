@@ -95,6 +95,9 @@ func (r *Relay) runNotifyJob(id uint64) error {
 			rows = append(rows, model.BatchRow{Key: notifyRowKey(st), Outcome: model.OutcomeSkipped, Reason: st.Reason})
 		}
 		results := r.queueNotifyRows(job, c.Send)
+		if r.notifyQueued != nil {
+			r.notifyQueued(job)
+		}
 		for i, res := range results {
 			if res.QueueID != "" {
 				rows = append(rows, model.BatchRow{Key: notifyRowKey(c.Send[i]), Outcome: model.OutcomeOK, Reason: "queued as " + res.QueueID})
@@ -114,6 +117,10 @@ func (r *Relay) runNotifyJob(id uint64) error {
 		switch job.State {
 		case model.NotifyDone:
 			return r.store.FinishBatch(batch, model.BatchDone, notifySummary(job, r.notifyLocation()))
+		case model.NotifyCancelled:
+			// Cancelled while these rows were queued: they are recorded,
+			// and the task ends here.
+			return r.store.FinishBatch(batch, model.BatchCancelled, notifySummary(job, r.notifyLocation()))
 		case model.NotifyWaiting:
 			return r.store.SetBatch(batch, model.BatchWaiting, notifySummary(job, r.notifyLocation()), -1)
 		}

@@ -57,8 +57,11 @@ type Relay struct {
 	sigs    signatureCache // the enterprise signature's templates (MAILFX-1)
 
 	notifyLoc *time.Location // NotifyLocation
-	notifyMu  sync.Mutex     // one NotifyPass at a time
-	confirmMu sync.Mutex     // one ListConfirmationPass at a time
+	// notifyQueued, in tests, is told after each chunk of a notification
+	// job is queued and before it is recorded.
+	notifyQueued func(job *model.NotifyJob)
+	notifyMu     sync.Mutex // one NotifyPass at a time
+	confirmMu    sync.Mutex // one ListConfirmationPass at a time
 
 	mu      sync.Mutex
 	servers []*smtp.Server

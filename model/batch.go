@@ -95,6 +95,70 @@ type Batch struct {
 	Failed   int    `json:"failed"`
 	Skipped  int    `json:"skipped"`
 	Summary  string `json:"summary"`
+	// CancelledBy and CancelledAt say who asked the task to stop, and
+	// when ("" for postroom itself); a running task stops at its next
+	// safe point and finishes as cancelled.
+	CancelledBy Address   `json:"cancelled_by,omitempty"`
+	CancelledAt time.Time `json:"cancelled_at,omitzero"`
+}
+
+// CancelRequested reports whether someone asked the task to stop.
+func (b *Batch) CancelRequested() bool { return !b.CancelledAt.IsZero() }
+
+// CancelNote says who cancelled the task and when, for its summary:
+// "cancelled by it.admin@example.com at 2026-12-03T09:30:00Z".
+func (b *Batch) CancelNote() string {
+	who, at := b.CancelWhoWhen()
+	return fmt.Sprintf("cancelled by %s at %s", who, at)
+}
+
+// CancelWhoWhen is who cancelled the task ("postroom" for itself) and
+// when, as RFC 3339 UTC.
+func (b *Batch) CancelWhoWhen() (who, at string) {
+	who = string(b.CancelledBy)
+	if who == "" {
+		who = "postroom"
+	}
+	return who, b.CancelledAt.UTC().Format(time.RFC3339)
+}
+
+// Resumable reports whether a task of the kind, cancelled or cut off,
+// goes on where it stopped when it is started again: a migration copies
+// only what is not there yet.
+func (k BatchKind) Resumable() bool { return k == BatchMigrate }
+
+// AuthorizeBatchCancel returns nil when the actor may cancel the task:
+// the person who started it, or anyone with the right batch.manage over
+// the whole company (admins); the refusal names that right.
+func AuthorizeBatchCancel(a Actor, b *Batch, tree Ancestry) error {
+	if b.By != "" && b.By == a.Address {
+		return nil
+	}
+	if Can(a, RightBatchManage, nil, tree) {
+		return nil
+	}
+	return Forbiddenf("batch task %d was started by %s: only they, or someone with the right %s, may cancel it", b.ID, whoStarted(b), RightBatchManage)
+}
+
+// CheckBatchCancel returns nil when the task can still be cancelled: it
+// is running or waiting and nobody asked it to stop yet.
+func CheckBatchCancel(b *Batch) error {
+	switch {
+	case b.State.Finished():
+		return Conflictf("batch task %d is %s already (it ended at %s): only a running or waiting task can be cancelled",
+			b.ID, string(b.State), b.Finished.UTC().Format(time.RFC3339))
+	case b.CancelRequested():
+		who, at := b.CancelWhoWhen()
+		return Conflictf("batch task %d is being cancelled already (by %s at %s): it stops at its next safe point", b.ID, who, at)
+	}
+	return nil
+}
+
+func whoStarted(b *Batch) string {
+	if b.By == "" {
+		return "postroom"
+	}
+	return string(b.By)
 }
 
 // MaxBatchSummary bounds a batch's summary and a row's key and reason, in

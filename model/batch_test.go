@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseBatchKind(t *testing.T) {
@@ -99,5 +100,72 @@ func TestCanSeeBatch(t *testing.T) {
 		if err := AuthorizeBatch(c.actor, sys, orgTree); (err == nil) != c.other || (err != nil && !errors.Is(err, ErrNotFound)) {
 			t.Errorf("AuthorizeBatch(%s, postroom's task) = %v", c.name, err)
 		}
+	}
+}
+
+// TestAuthorizeBatchCancel: the starter of a task and admins may cancel
+// it; everyone else, the auditor who may read it included, is refused
+// with the right batch.manage named.
+func TestAuthorizeBatchCancel(t *testing.T) {
+	own := &Batch{ID: 1, By: who.helpdesk.Address}
+	sys := &Batch{ID: 2}
+	for _, c := range []struct {
+		name       string
+		actor      Actor
+		own, other bool
+	}{
+		{"admin", who.admin, true, true},
+		{"auditor", who.auditor, false, false},
+		{"helpdesk, the starter", who.helpdesk, true, false},
+		{"sub-admin", who.salesAdmin, false, false},
+		{"hr", who.hr, false, false},
+		{"head", who.salesHead, false, false},
+		{"member", who.plain, false, false},
+	} {
+		for _, b := range []struct {
+			batch *Batch
+			want  bool
+		}{{own, c.own}, {sys, c.other}} {
+			err := AuthorizeBatchCancel(c.actor, b.batch, orgTree)
+			if (err == nil) != b.want {
+				t.Errorf("%s cancels task %d: %v, want allowed %v", c.name, b.batch.ID, err, b.want)
+			}
+			if err != nil && (!errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), string(RightBatchManage))) {
+				t.Errorf("%s's refusal does not name %s: %v", c.name, RightBatchManage, err)
+			}
+		}
+	}
+}
+
+// TestCheckBatchCancel: only a running or waiting task nobody asked to
+// stop can be cancelled; the error says why not.
+func TestCheckBatchCancel(t *testing.T) {
+	at := time.Date(2026, 12, 3, 9, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		b    Batch
+		want string // "" allowed
+	}{
+		{Batch{ID: 1, State: BatchRunning}, ""},
+		{Batch{ID: 2, State: BatchWaiting}, ""},
+		{Batch{ID: 3, State: BatchDone, Finished: at}, "is done already (it ended at 2026-12-03T09:30:00Z)"},
+		{Batch{ID: 4, State: BatchFailed, Finished: at}, "is failed already"},
+		{Batch{ID: 5, State: BatchCancelled, Finished: at, CancelledBy: "a@example.com", CancelledAt: at}, "is cancelled already"},
+		{Batch{ID: 6, State: BatchRunning, CancelledBy: "a@example.com", CancelledAt: at}, "being cancelled already (by a@example.com at 2026-12-03T09:30:00Z)"},
+		{Batch{ID: 7, State: BatchRunning, CancelledAt: at}, "by postroom at"},
+	} {
+		err := CheckBatchCancel(&c.b)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("task %d: %v", c.b.ID, err)
+		case c.want != "" && (err == nil || !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("task %d: %v, want %q", c.b.ID, err, c.want)
+		}
+	}
+	b := Batch{CancelledBy: "a@example.com", CancelledAt: at}
+	if got := b.CancelNote(); got != "cancelled by a@example.com at 2026-12-03T09:30:00Z" {
+		t.Errorf("CancelNote = %q", got)
+	}
+	if !BatchMigrate.Resumable() || BatchNotify.Resumable() || BatchImportMembers.Resumable() {
+		t.Error("only a migration resumes")
 	}
 }

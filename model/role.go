@@ -116,6 +116,7 @@ const (
 	RightBookManage    Right = "book.manage"    // the customer address book: contacts and who may see or edit it
 	RightListManage    Right = "list.manage"    // mailing lists for outside subscribers: lists, senders, subscribers (LIST-2)
 	RightAnnounce      Right = "announce"       // publish and recall announcements (ANN-1, ANN-2)
+	RightBatchManage   Right = "batch.manage"   // cancel anyone's batch task (LOG-5); a task's owner may cancel their own
 )
 
 // rightsOf lists what one grant allows.
@@ -126,7 +127,7 @@ func rightsOf(g RoleGrant) []Right {
 			RightAccountUnlock, RightGroupManage, RightRoleManage, RightLogRead, RightAuditVerify, RightBackup, RightImport,
 			RightPolicyManage, RightQueueManage, RightMailLogRead, RightPermManage, RightPermGrant, RightPermRead,
 			RightRequestFile, RightRequestRead, RightRequestApply, RightRequestUrgent, RightBookManage, RightListManage,
-			RightAnnounce}
+			RightAnnounce, RightBatchManage}
 	case RoleSubadmin:
 		rs := []Right{RightMemberRead}
 		if slices.Contains(g.Rights, SubMembers) {

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"strconv"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -165,8 +168,12 @@ func (s *Store) FinishBatch(id uint64, state model.BatchState, summary string) e
 		}
 		b.State, b.Finished = state, now
 		if summary != "" {
-			b.Summary = model.CutText(summary, model.MaxBatchSummary)
+			b.Summary = summary
 		}
+		if state == model.BatchCancelled && b.CancelRequested() && !strings.Contains(b.Summary, b.CancelNote()) {
+			b.Summary = strings.TrimSpace(b.Summary + "; " + b.CancelNote())
+		}
+		b.Summary = model.CutText(b.Summary, model.MaxBatchSummary)
 		return nil
 	})
 }
@@ -217,6 +224,10 @@ func (s *Store) closeInterrupted() error {
 			}
 			b.State, b.Finished = model.BatchFailed, s.opt.Now().UTC()
 			b.Summary = model.CutText("interrupted: postroom stopped while it ran; "+b.Summary, model.MaxBatchSummary)
+			if b.CancelRequested() {
+				b.State = model.BatchCancelled
+				b.Summary = model.CutText(b.Summary+"; "+b.CancelNote(), model.MaxBatchSummary)
+			}
 			if err := putBatch(tx, &b); err != nil {
 				return err
 			}
@@ -277,4 +288,123 @@ func (r *Reader) BatchRows(id uint64, outcome model.Outcome, after, limit int) (
 		rows = append(rows, row)
 	}
 	return rows, 0, nil
+}
+
+// BatchContext is the context a batch task's runner works under: it is
+// cancelled when someone cancels the task (CancelBatch) or when parent
+// ends. The runner stops at its next safe point and finishes the task
+// (cancelled, its summary saying how far it got); release, called when
+// the runner is done, forgets the task. A task that is finished already,
+// or that someone asked to stop, gives a context cancelled at once.
+func (s *Store) BatchContext(parent context.Context, id uint64) (ctx context.Context, release func()) {
+	ctx, cancel := context.WithCancel(parent)
+	s.stopMu.Lock()
+	if s.stops == nil {
+		s.stops = map[uint64]context.CancelFunc{}
+	}
+	s.stops[id] = cancel
+	s.stopMu.Unlock()
+	var stop bool
+	s.db.View(func(tx *bolt.Tx) error {
+		b, err := getBatch(tx, id)
+		stop = err != nil || b.State.Finished() || b.CancelRequested()
+		return nil
+	})
+	if stop {
+		cancel()
+	}
+	return ctx, func() {
+		s.stopMu.Lock()
+		delete(s.stops, id)
+		s.stopMu.Unlock()
+		cancel()
+	}
+}
+
+// CancelBatch asks a running or waiting batch task to stop, as the actor:
+// its owner, or anyone with the right batch.manage. The request is
+// recorded on the task (who, when) and in the operation log in one
+// transaction. A runner listening (BatchContext) stops at its next safe
+// point, between two rows, messages or mailboxes, and finishes the task
+// as cancelled with how far it got; a notification job stops taking rows
+// (the rows being queued at that moment are still recorded). A task
+// nothing is working on finishes as cancelled at once. Cancelling a
+// finished task is refused.
+func (s *Store) CancelBatch(actor model.Actor, id uint64) (*model.Batch, error) {
+	now := s.opt.Now().UTC()
+	var b *model.Batch
+	var notifyJob uint64
+	// stopMu is held through the transaction, so a runner that starts
+	// listening meanwhile reads the task as this leaves it.
+	s.stopMu.Lock()
+	_, listening := s.stops[id]
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		r := newReader(tx)
+		a, err := freshActor(r, actor)
+		if err != nil {
+			return err
+		}
+		if b, err = getBatch(tx, id); err != nil {
+			return err
+		}
+		if err := model.AuthorizeBatchCancel(a, b, r); err != nil {
+			return err
+		}
+		if err := model.CheckBatchCancel(b); err != nil {
+			return err
+		}
+		b.CancelledBy, b.CancelledAt = a.Address, now
+		finish := !listening
+		if b.Kind == model.BatchNotify {
+			job, inFlight, err := cancelNotifyOfBatch(tx, id, now)
+			if err != nil {
+				return err
+			}
+			if job != nil {
+				notifyJob = job.ID
+				finish = !inFlight
+				b.Summary = notifyCancelSummary(job)
+			}
+		}
+		if finish {
+			b.State, b.Finished = model.BatchCancelled, now
+			b.Summary = model.CutText(strings.TrimSpace(b.Summary+"; "+b.CancelNote()), model.MaxBatchSummary)
+		}
+		if err := putBatch(tx, b); err != nil {
+			return err
+		}
+		return appendOp(tx, &OpRecord{Time: now, Actor: a.Address, Name: a.Name, Roles: a.RoleNames(r), Door: a.Door, Source: a.Source,
+			Op: "batch.cancel", Target: whoseBatch(b), Notes: []Note{{"batch", strconv.FormatUint(id, 10)}, {"kind", string(b.Kind)},
+				{"rows", batchRowsSoFar(b)}}, Changes: []Diff{}})
+	})
+	stop := s.stops[id]
+	s.stopMu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if stop != nil {
+		stop()
+	}
+	events := []Event{{Kind: "batch", Key: strconv.FormatUint(id, 10)}}
+	if notifyJob != 0 {
+		events = append(events, Event{Kind: "notify", Key: strconv.FormatUint(notifyJob, 10)})
+	}
+	s.publish(events)
+	return b, nil
+}
+
+// whoseBatch names the task's owner for the operation log.
+func whoseBatch(b *model.Batch) string {
+	if b.By == "" {
+		return "postroom"
+	}
+	return string(b.By)
+}
+
+// batchRowsSoFar is how far a task got: "4 of 10" or "4".
+func batchRowsSoFar(b *model.Batch) string {
+	if b.Expected > 0 {
+		return fmt.Sprintf("%d of %d", b.Rows, b.Expected)
+	}
+	return strconv.Itoa(b.Rows)
 }

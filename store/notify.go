@@ -55,7 +55,7 @@ func (s *Store) StartNotify(actor model.Actor, t model.NotifyTemplate, list *mod
 	now := s.opt.Now()
 	var job *model.NotifyJob
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		r := &Reader{tx: tx}
+		r := newReader(tx)
 		a, err := freshActor(r, actor)
 		if err != nil {
 			return err
@@ -294,12 +294,14 @@ func (s *Store) SetNotifyBatch(id, batch uint64) error {
 
 // CancelNotify stops an open job: its rows not yet queued stay unsent.
 // The sender may cancel their own; others need queue.manage. It is
-// logged.
+// logged. Its batch task records who cancelled it and finishes as
+// cancelled, at once or, when rows are being queued, once the relay has
+// recorded them.
 func (s *Store) CancelNotify(actor model.Actor, id uint64) (*model.NotifyJob, error) {
 	now := s.opt.Now()
 	var job *model.NotifyJob
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		r := &Reader{tx: tx}
+		r := newReader(tx)
 		a, err := freshActor(r, actor)
 		if err != nil {
 			return err
@@ -315,9 +317,22 @@ func (s *Store) CancelNotify(actor model.Actor, id uint64) (*model.NotifyJob, er
 		if !job.Open() {
 			return model.Conflictf("notification job %d is %s already", int(id), string(job.State))
 		}
-		job.State, job.Finished, job.WaitUntil = model.NotifyCancelled, now.UTC(), time.Time{}
-		if err := putJSON(tx.Bucket(bNotifyJobs), u64(id), job); err != nil {
+		inFlight, err := stopNotifyJob(tx, job, now)
+		if err != nil {
 			return err
+		}
+		if job.Batch != 0 {
+			if b, err := getBatch(tx, job.Batch); err == nil && !b.State.Finished() && !b.CancelRequested() {
+				b.CancelledBy, b.CancelledAt = a.Address, now.UTC()
+				b.Summary = notifyCancelSummary(job)
+				if !inFlight {
+					b.State, b.Finished = model.BatchCancelled, now.UTC()
+					b.Summary = model.CutText(b.Summary+"; "+b.CancelNote(), model.MaxBatchSummary)
+				}
+				if err := putBatch(tx, b); err != nil {
+					return err
+				}
+			}
 		}
 		return appendOp(tx, &OpRecord{Time: now.UTC(), Actor: a.Address, Name: a.Name, Roles: a.RoleNames(r), Door: a.Door, Source: a.Source,
 			Op: "notify.cancel", Target: string(job.Sender), Notes: []Note{{"job", strconv.FormatUint(id, 10)},
@@ -326,8 +341,58 @@ func (s *Store) CancelNotify(actor model.Actor, id uint64) (*model.NotifyJob, er
 	if err != nil {
 		return nil, err
 	}
-	s.publish([]Event{{Kind: "notify", Key: strconv.FormatUint(id, 10)}})
+	events := []Event{{Kind: "notify", Key: strconv.FormatUint(id, 10)}}
+	if job.Batch != 0 {
+		events = append(events, Event{Kind: "batch", Key: strconv.FormatUint(job.Batch, 10)})
+	}
+	s.publish(events)
 	return job, nil
+}
+
+// stopNotifyJob marks an open job cancelled: no row is taken any more.
+// inFlight reports whether rows already taken are still being queued
+// (the relay records them, then finishes the job's batch task).
+func stopNotifyJob(tx *bolt.Tx, job *model.NotifyJob, now time.Time) (inFlight bool, err error) {
+	job.State, job.Finished, job.WaitUntil = model.NotifyCancelled, now.UTC(), time.Time{}
+	if err := putJSON(tx.Bucket(bNotifyJobs), u64(job.ID), job); err != nil {
+		return false, err
+	}
+	for n := job.Next - 1; n >= 1; n-- {
+		st, err := getNotifyRow(tx, job.ID, n)
+		if err != nil {
+			return false, err
+		}
+		if st.Status == model.RowSending {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// cancelNotifyOfBatch cancels the open notification job that a batch task
+// reports; job is nil when no open job has that task.
+func cancelNotifyOfBatch(tx *bolt.Tx, batch uint64, now time.Time) (job *model.NotifyJob, inFlight bool, err error) {
+	c := tx.Bucket(bNotifyJobs).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		var j model.NotifyJob
+		if err := json.Unmarshal(v, &j); err != nil {
+			return nil, false, err
+		}
+		if j.Batch != batch {
+			continue
+		}
+		if !j.Open() {
+			return nil, false, nil
+		}
+		inFlight, err := stopNotifyJob(tx, &j, now)
+		return &j, inFlight, err
+	}
+	return nil, false, nil
+}
+
+// notifyCancelSummary says how far a cancelled job got.
+func notifyCancelSummary(j *model.NotifyJob) string {
+	return fmt.Sprintf("notification %d: %d of %d queued, %d skipped, %d not sent: cancelled", j.ID, j.Queued, j.Rows, j.Skipped, j.Waiting())
 }
 
 // NotifyJob returns a notification job by id.

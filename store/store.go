@@ -58,6 +58,7 @@
 package store
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -158,6 +159,11 @@ type Store struct {
 	dummy     string // a hash to check against for unknown accounts
 
 	policy atomic.Pointer[policyCache] // Reader.ReadOnlyMailPolicy
+
+	// stops are the cancel functions of the batch tasks whose runners
+	// listen (BatchContext), by task id; CancelBatch calls them.
+	stopMu sync.Mutex
+	stops  map[uint64]context.CancelFunc
 }
 
 // Open opens (creating if needed) the database file at path.

@@ -19,13 +19,21 @@ import (
 // ones first; v switches to every row), read a page at a time as the
 // person scrolls. Batch events from the store refresh what is on screen,
 // so a running import or migration is seen moving. Admins and auditors
-// see every task; the model refuses anyone else the tasks of others.
+// see every task; the model refuses anyone else the tasks of others. c
+// cancels the task under the cursor (or the one open) after a y: its
+// owner may, and admins (batch.manage); the store refuses anyone else,
+// naming the right.
 type batchPane struct {
 	s             *Session
 	t             assets.BatchText
 	width, height int
 
-	rowsKey key.Binding
+	rowsKey, cancelKey, yesKey key.Binding
+
+	confirm uint64 // the task a cancel waits a y for
+	busy    bool   // a cancel is being recorded
+	status  string // what the last cancel did
+	failed  bool   // status is a refusal
 
 	batches []*model.Batch
 	loaded  bool
@@ -76,7 +84,49 @@ type batchRowsMsg struct {
 
 func newBatchPane(s *Session) *batchPane {
 	t := assets.BatchCatalog(s.T.Lang)
-	return &batchPane{s: s, t: t, rowsKey: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", t.KeyRows))}
+	return &batchPane{s: s, t: t, rowsKey: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", t.KeyRows)),
+		cancelKey: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", t.KeyCancel)),
+		yesKey:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", t.KeyYes))}
+}
+
+// batchCancelledMsg is what a cancel did: the task as it was left, or why
+// it was refused.
+type batchCancelledMsg struct {
+	pane  *batchPane
+	batch *model.Batch
+	err   error
+}
+
+// selected is the task the keys act on: the one open, or the one under
+// the cursor.
+func (p *batchPane) selected() *model.Batch {
+	if p.detail != nil {
+		return p.detail.batch
+	}
+	if p.cursor < len(p.batches) {
+		return p.batches[p.cursor]
+	}
+	return nil
+}
+
+// cancellable reports whether the selected task can still be cancelled.
+func (p *batchPane) cancellable() bool {
+	b := p.selected()
+	return b != nil && !b.State.Finished() && !b.CancelRequested() && !p.busy
+}
+
+func (p *batchPane) confirmKey(msg tea.KeyPressMsg) (Pane, tea.Cmd) {
+	id := p.confirm
+	p.confirm = 0
+	if !key.Matches(msg, p.yesKey) {
+		return p, nil
+	}
+	p.busy, p.status, p.failed = true, "", false
+	st, actor := p.s.Store, p.s.Actor
+	return p, func() tea.Msg {
+		b, err := st.CancelBatch(actor, id)
+		return batchCancelledMsg{pane: p, batch: b, err: err}
+	}
 }
 
 func (p *batchPane) ID() string      { return "batch" }
@@ -218,6 +268,28 @@ func (p *batchPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		d.next = msg.next
 		return p, p.readMore()
+	case batchCancelledMsg:
+		if msg.pane != p {
+			return p, nil
+		}
+		p.busy = false
+		if msg.err != nil {
+			p.status, p.failed = p.s.ErrText(msg.err), true
+			return p, nil
+		}
+		b := msg.batch
+		p.status, p.failed = p.s.Sprintf(p.t.Stopping, b.ID), false
+		if b.State.Finished() {
+			p.status = p.s.Sprintf(p.t.DidCancel, b.ID)
+		}
+		if b.Kind.Resumable() {
+			sep := " "
+			if assets.IsChinese(p.s.T.Lang) {
+				sep = ""
+			}
+			p.status += sep + p.t.ResumeHint
+		}
+		return p, p.reload()
 	case storeChangedMsg:
 		switch {
 		case !batchEvents(msg):
@@ -228,6 +300,13 @@ func (p *batchPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		return p, p.reload()
 	case tea.KeyPressMsg:
+		if p.confirm != 0 {
+			return p.confirmKey(msg)
+		}
+		if key.Matches(msg, p.cancelKey) && p.cancellable() {
+			p.confirm, p.status = p.selected().ID, ""
+			return p, nil
+		}
 		if p.detail != nil {
 			return p.detailKey(msg)
 		}
@@ -295,10 +374,30 @@ func (p *batchPane) clamp() {
 
 // listRows is how many tasks fit under the title, the table header and
 // the footer.
-func (p *batchPane) listRows() int { return p.height - 3 }
+func (p *batchPane) listRows() int { return p.height - 3 - len(p.notice()) }
 
 // detailRows is how many lines of the detail fit (scrollView's frame).
-func (p *batchPane) detailRows() int { return max(1, p.height-3) }
+func (p *batchPane) detailRows() int { return max(1, p.height-3-len(p.notice())) }
+
+// notice is the cancel's question or what the last cancel did, wrapped,
+// shown under the list or the detail.
+func (p *batchPane) notice() []string {
+	st := p.s.Styles
+	w := max(10, p.width-1)
+	switch {
+	case p.confirm != 0:
+		kind := ""
+		if b := p.selected(); b != nil && b.ID == p.confirm {
+			kind = p.kindName(b.Kind)
+		}
+		return wrapStyled(st.Warn, p.s.Sprintf(p.t.ConfirmCancel, p.confirm, kind), w)
+	case p.status != "" && p.failed:
+		return wrapStyled(st.Error, p.status, w)
+	case p.status != "":
+		return wrapStyled(st.Subtle, p.status, w)
+	}
+	return nil
+}
 
 func (p *batchPane) narrow() bool { return p.width < 140 }
 
@@ -403,9 +502,14 @@ func (p *batchPane) cells(b *model.Batch) []string {
 
 func (p *batchPane) View() string {
 	st := p.s.Styles
+	notice := p.notice()
 	if d := p.detail; d != nil {
 		title := p.s.Sprintf(p.t.DetailTitle, d.id, p.kindName(d.batch.Kind))
-		return scrollView(p.s, title, p.detailLines(), d.top, p.width, p.height, nil)
+		view := scrollView(p.s, title, p.detailLines(), d.top, p.width, p.height-len(notice), nil)
+		if len(notice) == 0 {
+			return view
+		}
+		return view + "\n" + strings.Join(notice, "\n")
 	}
 	out := []string{st.Title.Render(ellipsize(st, p.Title(), p.width))}
 	switch {
@@ -418,6 +522,7 @@ func (p *batchPane) View() string {
 	default:
 		out = append(out, p.table()...)
 	}
+	out = append(out, notice...)
 	return strings.Join(out, "\n")
 }
 
@@ -451,6 +556,10 @@ func (p *batchPane) detailLines() []string {
 		label(t.By, p.who(b)) + "   " + label(t.Door, string(b.Door)),
 		label(t.Started, mailTime(b.Started, false)) + "   " + label(t.Finished, mailTime(b.Finished, false)),
 		p.s.Sprintf(t.Totals, b.Rows, b.OK, b.Failed, b.Skipped),
+	}
+	if b.CancelRequested() {
+		who, _ := b.CancelWhoWhen()
+		out = append(out, label(t.CancelledBy, who+"  "+mailTime(b.CancelledAt, false)))
 	}
 	if b.Summary != "" {
 		out = append(out, wrapText(t.Summary+": "+logClean(b.Summary), w-1)...)
@@ -499,13 +608,21 @@ func (p *batchPane) detailLines() []string {
 
 func (p *batchPane) ShortHelp() []key.Binding {
 	k := p.s.Keys
+	var keys []key.Binding
 	switch {
+	case p.confirm != 0:
+		return []key.Binding{p.yesKey}
 	case p.detail != nil:
-		return []key.Binding{k.Back, k.Down, k.Up, p.rowsKey}
+		keys = []key.Binding{k.Back, k.Down, k.Up, p.rowsKey}
 	case len(p.batches) == 0:
 		return []key.Binding{k.Refresh}
+	default:
+		keys = []key.Binding{k.Enter, k.Down, k.Up}
 	}
-	return []key.Binding{k.Enter, k.Down, k.Up}
+	if p.cancellable() {
+		keys = append(keys, p.cancelKey)
+	}
+	return keys
 }
 
 func (p *batchPane) FullHelp() [][]key.Binding {

@@ -166,3 +166,76 @@ func TestBatchPaneRoles(t *testing.T) {
 		t.Error("a member read another's task")
 	}
 }
+
+// TestBatchCancelKey (LOG-5): in the Batch tasks pane, c on a running
+// task asks first (any key but y leaves it running), y cancels it; the
+// auditor, who sees every task, is refused with the right batch.manage
+// named and the task goes on; a finished task offers no cancel. Both
+// languages; the question fits 80 columns.
+func TestBatchCancelKey(t *testing.T) {
+	for _, lang := range goldenLangs {
+		t.Run(lang, func(t *testing.T) {
+			st := demoStore(t)
+			admin := sessionAs(t, st, "admin", lang)
+			_, mig := seedBatches(t, st, admin.Actor)
+			bt := assets.BatchCatalog(lang)
+			state := func() *model.Batch {
+				var b *model.Batch
+				st.Read(func(r *store.Reader) error {
+					b, _ = r.Batch(mig)
+					return nil
+				})
+				return b
+			}
+
+			aud := newBatchPane(sessionAs(t, st, "auditor", lang))
+			aud.SetSize(80, 24)
+			drive(aud, aud.Init())
+			keys(aud, "c", "y")
+			if v := aud.View(); !strings.Contains(v, "batch.manage") {
+				t.Errorf("the auditor's refusal does not name batch.manage:\n%s", v)
+			}
+			if b := state(); b.State != model.BatchRunning || b.CancelRequested() {
+				t.Fatalf("a refused cancel changed the task: %+v", b)
+			}
+
+			p := newBatchPane(admin)
+			p.SetSize(80, 24)
+			drive(p, p.Init())
+			if p.batches[0].ID != mig {
+				t.Fatalf("the cursor is not on the migration: %+v", p.batches[0])
+			}
+			keys(p, "c")
+			if v := p.View(); !strings.Contains(v, fmt.Sprint(mig)) || !strings.Contains(v, "y/n") {
+				t.Errorf("no question on screen:\n%s", v)
+			}
+			keys(p, "n")
+			if b := state(); b.CancelRequested() {
+				t.Fatal("n cancelled the task")
+			}
+			keys(p, "c", "y")
+			b := state()
+			if b.State != model.BatchCancelled || b.CancelledBy != admin.Actor.Address {
+				t.Fatalf("after c y: %+v", b)
+			}
+			v := p.View()
+			if !strings.Contains(v, fmt.Sprintf(bt.DidCancel, mig)) || !strings.Contains(v, bt.StateCancelled) {
+				t.Errorf("the screen after the cancel:\n%s", v)
+			}
+			for _, line := range strings.Split(v, "\n") {
+				if w := cellWidth(line); w > 80 {
+					t.Errorf("a line is %d cells wide: %q", w, line)
+				}
+			}
+			keys(p, "enter")
+			if v := p.View(); !strings.Contains(v, bt.CancelledBy) || !strings.Contains(v, string(admin.Actor.Address)) {
+				t.Errorf("the detail does not say who cancelled it:\n%s", v)
+			}
+			for _, k := range p.ShortHelp() {
+				if k.Help().Key == "c" {
+					t.Error("a cancelled task still offers c")
+				}
+			}
+		})
+	}
+}

@@ -28,6 +28,11 @@ type batchJSON struct {
 	Skipped  int              `json:"skipped"`
 	Progress float64          `json:"progress"` // 0 to 1; -1 while the total is unknown
 	Summary  string           `json:"summary"`
+	// CancelledBy and CancelledAt say who cancelled the task and when;
+	// Resumable, that running it again goes on where it stopped.
+	CancelledBy model.Address `json:"cancelled_by,omitempty"`
+	CancelledAt string        `json:"cancelled_at,omitempty"`
+	Resumable   bool          `json:"resumable"`
 }
 
 // batchShowJSON is what batch show prints: the task and a page of rows.
@@ -47,14 +52,15 @@ func rfc3339(t time.Time) string {
 
 func toBatchJSON(b *model.Batch) batchJSON {
 	return batchJSON{ID: b.ID, Kind: b.Kind, By: b.By, Door: b.Door, Started: rfc3339(b.Started), Finished: rfc3339(b.Finished),
-		State: b.State, Expected: b.Expected, Rows: b.Rows, OK: b.OK, Failed: b.Failed, Skipped: b.Skipped, Progress: b.Progress(), Summary: b.Summary}
+		State: b.State, Expected: b.Expected, Rows: b.Rows, OK: b.OK, Failed: b.Failed, Skipped: b.Skipped, Progress: b.Progress(), Summary: b.Summary,
+		CancelledBy: b.CancelledBy, CancelledAt: rfc3339(b.CancelledAt), Resumable: b.Kind.Resumable()}
 }
 
 // batchCmd lists and shows batch tasks (LOG-5). Admins and auditors see
 // every task; anyone else the tasks they started.
 func batchCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{Use: "batch", Short: "batch tasks: imports, exports, bulk changes, bulk mail and migrations, with progress and per-row results"}
-	c.AddCommand(batchListCmd(env), batchShowCmd(env))
+	c.AddCommand(batchListCmd(env), batchShowCmd(env), batchCancelCmd(env))
 	return c
 }
 
@@ -101,6 +107,39 @@ func batchListCmd(env *Env) *cobra.Command {
 	c.Flags().StringVar(&kind, "kind", "", "only tasks of this kind (import-members, import-contacts, export, bulk, notify, migrate …)")
 	c.Flags().IntVar(&limit, "limit", 0, "at most this many (the newest)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+func batchCancelCmd(env *Env) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "cancel ID [--json]",
+		Short: "stop a running or waiting batch task at its next safe point, between two rows, messages or mailboxes (its owner, or batch.manage); a migration started again goes on where it stopped",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, err := batchID(args[0])
+			if err != nil {
+				return err
+			}
+			b, err := env.Store.CancelBatch(env.Actor, id)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return env.printJSON(toBatchJSON(b))
+			}
+			if b.State.Finished() {
+				env.say("Batch task %d cancelled: %s.", "批量任务 %d 已取消：%s。", b.ID, b.Summary)
+			} else {
+				env.say("Batch task %d stops at its next safe point; batch show %d tells when it has.", "批量任务 %d 将在下一个安全点停止；可用 batch show %d 查看是否已停止。", b.ID, b.ID)
+			}
+			if b.Kind == model.BatchMigrate {
+				env.say("Run the same migrate imap again to go on where it stopped.", "再次运行同样的 migrate imap 即可从停止处继续。")
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print the task as JSON")
 	return c
 }
 
@@ -192,6 +231,9 @@ func (e *Env) showBatch(id uint64, kind model.BatchKind, outcome model.Outcome, 
 		e.printf("\nrows %s: %d ok, %d failed, %d skipped\n", batchProgress(b), b.OK, b.Failed, b.Skipped)
 		if b.Summary != "" {
 			e.printf("%s\n", b.Summary)
+		}
+		if b.CancelRequested() && !b.State.Finished() {
+			e.printf("stopping: %s; it stops at its next safe point\n", b.CancelNote())
 		}
 		var table [][]string
 		for _, row := range rows {

@@ -94,7 +94,20 @@ func migrateIMAPCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return env.showBatch(id, model.BatchMigrate, "", 0, 0, asJSON)
+			if err := env.showBatch(id, model.BatchMigrate, "", 0, 0, asJSON); err != nil {
+				return err
+			}
+			return env.Store.Read(func(r *store.Reader) error {
+				b, err := r.Batch(id)
+				if err != nil || b.State != model.BatchCancelled {
+					return err
+				}
+				who, at := b.CancelWhoWhen()
+				if !b.CancelRequested() {
+					return model.Conflictf("batch task %d stopped before the end: run the same migrate imap again to go on where it stopped", int(id))
+				}
+				return model.Conflictf("batch task %d was cancelled by %s at %s: run the same migrate imap again to go on where it stopped", int(id), who, at)
+			})
 		},
 	}
 	c.Flags().StringVar(&server, "server", "", "the old server, HOST:PORT")

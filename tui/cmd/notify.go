@@ -386,12 +386,6 @@ func notifyCancelCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if j.Batch != 0 {
-				summary := fmt.Sprintf("notification %d: %d of %d queued, %d skipped, %d not sent: cancelled", j.ID, j.Queued, j.Rows, j.Skipped, j.Waiting())
-				if err := env.Store.FinishBatch(j.Batch, model.BatchCancelled, summary); err != nil && !model.IsUserError(err) {
-					return err
-				}
-			}
 			env.say("Notification %d cancelled: %d queued, %d not sent.", "通知 %d 已取消：已发出 %d，未发 %d。", j.ID, j.Queued, j.Waiting())
 			return nil
 		},

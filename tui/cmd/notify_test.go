@@ -76,6 +76,8 @@ func TestNotifyPreviewAndSend(t *testing.T) {
 		t.Errorf("operation log: %+v", opl[0])
 	}
 	refused(t, "member", "", []string{"notify", "cancel", strconv.Itoa(id)}, "queue.manage")
+	// A head's roles come from their department: refused the same way.
+	refused(t, "head", "", []string{"notify", "cancel", strconv.Itoa(id)}, "queue.manage")
 	if out := ok(t, "admin", "", "notify", "cancel", strconv.Itoa(id)); !strings.Contains(out, "cancelled") {
 		t.Errorf("cancel: %q", out)
 	}

@@ -403,7 +403,11 @@ func TestCommandReference(t *testing.T) {
 		return
 	}
 	wantParts, haveParts := splitReference(want), splitReference(have)
+	// The contents change with any command: name the command first.
 	for i := range max(len(wantParts), len(haveParts)) {
+		if i == 0 && len(wantParts) > 1 && len(haveParts) > 1 {
+			continue
+		}
 		var w, h string
 		if i < len(wantParts) {
 			w = wantParts[i]
@@ -422,6 +426,9 @@ func TestCommandReference(t *testing.T) {
 			what = "a command no longer in the tree, after the last one"
 		}
 		t.Fatalf("docs/COMMANDS.md is out of date from %s on; write it again with go test ./tui/cmd -run TestCommandReference -update", what)
+	}
+	if strings.TrimRight(wantParts[0], "\n") != strings.TrimRight(haveParts[0], "\n") {
+		t.Fatalf("docs/COMMANDS.md is out of date in its header and contents; write it again with go test ./tui/cmd -run TestCommandReference -update")
 	}
 	t.Fatalf("docs/COMMANDS.md is out of date (line ends); write it again with go test ./tui/cmd -run TestCommandReference -update")
 }
