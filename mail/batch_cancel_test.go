@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"postroom/model"
 	"postroom/store"
@@ -159,5 +160,57 @@ func TestNotifyCancelBetweenChunks(t *testing.T) {
 	ts.relay.NotifyPass()
 	if queued, _ := ts.spool.List(store.QueueFilter{}); len(queued) != notifyChunk {
 		t.Errorf("after another pass %d messages are queued, want still %d", len(queued), notifyChunk)
+	}
+}
+
+// TestNotifyCancelWaiting (LOG-5): a notification job waiting for the
+// next day's quota is cancelled through its batch task at once, nobody
+// being at work on it: the task ends cancelled with who did it, the job
+// too, and the next day's pass sends nothing more.
+func TestNotifyCancelWaiting(t *testing.T) {
+	ts := newTestServer(t, nil)
+	var admin model.Actor
+	var err error
+	ts.store.Read(func(r *store.Reader) error {
+		admin, err = r.Actor(model.Address(demoLogin(t, "admin").Address), model.DoorSSH, "192.0.2.1")
+		return err
+	})
+	quota := 3
+	if err := ts.store.Apply(admin, &model.SetEnterprise{NotifyQuota: &quota}); err != nil {
+		t.Fatal(err)
+	}
+	job, err := startNotify(t, ts, "admin", model.NotifyTemplate{Subject: "通知 {{.姓名}}", Body: "您好\n"},
+		"邮箱,姓名\r\na1@ext.example,甲\r\na2@ext.example,乙\r\na3@ext.example,丙\r\na4@ext.example,丁\r\na5@ext.example,戊\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.relay.NotifyPass()
+	var j *model.NotifyJob
+	ts.store.Read(func(r *store.Reader) error {
+		j, _ = r.NotifyJob(job.ID)
+		return nil
+	})
+	if j.State != model.NotifyWaiting || j.Queued != 3 {
+		t.Fatalf("after the first day: %+v", j)
+	}
+	b, err := ts.store.CancelBatch(admin, j.Batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.State != model.BatchCancelled || b.Rows != 3 || !strings.Contains(b.Summary, "3 of 5 queued") || !strings.Contains(b.Summary, "2 not sent") ||
+		!strings.Contains(b.Summary, "cancelled by "+string(admin.Address)) {
+		t.Errorf("the task: %+v", b)
+	}
+	ts.clock.Add(24 * time.Hour)
+	ts.relay.NotifyPass()
+	ts.store.Read(func(r *store.Reader) error {
+		j, _ = r.NotifyJob(job.ID)
+		return nil
+	})
+	if j.State != model.NotifyCancelled || j.Queued != 3 {
+		t.Errorf("the next day: %+v", j)
+	}
+	if queued, _ := ts.spool.List(store.QueueFilter{}); len(queued) != 3 {
+		t.Errorf("%d messages queued, want 3", len(queued))
 	}
 }

@@ -87,8 +87,9 @@ var stableSurface = map[string]surface{
 // memberSurface are the fields DESIGN.md promises of a member object.
 var memberSurface = []string{"address", "name", "departments", "title", "position", "status", "aliases"}
 
-// jsonShapes is what the commands whose JSON the surface promises print
-// with --json (a slice: an array of those objects).
+// jsonShapes is what commands print with --json (a slice: an array of
+// those objects): every command whose JSON fields the surface promises,
+// and some extensions.
 var jsonShapes = map[string]any{
 	"member show":        MemberJSON{},
 	"member list":        []MemberJSON{},
@@ -100,6 +101,12 @@ var jsonShapes = map[string]any{
 	"announce publish":   idJSON{},
 	"announce recall":    RecallJSON{},
 	"list show":          listJSON{},
+	// Extensions whose fields are listed too.
+	"batch list":     []batchJSON{},
+	"batch show":     batchShowJSON{},
+	"batch cancel":   batchJSON{},
+	"migrate imap":   batchShowJSON{},
+	"migrate status": batchShowJSON{},
 }
 
 // refSection is one command's part of the reference.
@@ -167,16 +174,18 @@ func jsonFields(t reflect.Type, prefix string) [][2]string {
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
 		tag := f.Tag.Get("json")
 		name, opts, _ := strings.Cut(tag, ",")
 		if name == "-" {
 			continue
 		}
-		if f.Anonymous && name == "" {
+		// encoding/json promotes the fields of an embedded struct, even
+		// of an unexported type.
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
 			out = append(out, jsonFields(f.Type, prefix)...)
+			continue
+		}
+		if !f.IsExported() {
 			continue
 		}
 		if name == "" {
