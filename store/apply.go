@@ -264,13 +264,16 @@ func (s *Store) VerifyAudit() (VerifyReport, error) {
 			rep.BadSeq, rep.Reason = seq, why
 			return errRollback
 		}
+		var buf bytes.Buffer // each record's JSON, in turn
+		prevHex := make([]byte, 2*sha256.Size)
+		hex.Encode(prevHex, prev)
 		c := tx.Bucket(bOpLog).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			seq := binary.BigEndian.Uint64(k)
 			if seq != want {
 				return fail(want, fmt.Sprintf("record %d is missing (the next one is %d)", want, seq))
 			}
-			stored, body, err := decodeOpValue(v)
+			stored, body, err := decodeOpValueBuf(v, &buf)
 			if err != nil {
 				return fail(seq, strings.TrimPrefix(err.Error(), errOpValue.Error()+": "))
 			}
@@ -285,10 +288,11 @@ func (s *Store) VerifyAudit() (VerifyReport, error) {
 			if rec.Seq != seq {
 				return fail(seq, fmt.Sprintf("the record says it is number %d", rec.Seq))
 			}
-			if rec.Prev != hex.EncodeToString(prev) {
+			if rec.Prev != string(prevHex) {
 				return fail(seq, "the record does not chain to the one before: a record before it was replaced")
 			}
 			copy(prev, stored)
+			hex.Encode(prevHex, prev)
 			rep.Records = seq
 			want++
 		}

@@ -43,18 +43,43 @@ const opDictV1 = `"notes":[{"kind":"","text":""}]"delegations":[],"grants":[{"pe
 	`"employee_id":"E","depts":[],"title":"","position":"staff","mobile":"1","gender":"male","status":"active","password":{},` +
 	`"created":"2026-01-01T00:00:00.000000000Z","updated":"2026-01-01T00:00:00.000000000Z"}}],"prev":"`
 
+// opDictV1Bytes is opDictV1 as the flate package takes it (it copies it).
+var opDictV1Bytes = []byte(opDictV1)
+
 // The deflaters and inflaters are reused: a new deflater allocates about
-// 1 MB, and every audited change writes a record.
+// 1 MB, and every audited change writes a record; audit verify inflates
+// every record there is.
 var (
 	opDeflaters = sync.Pool{New: func() any {
-		w, err := flate.NewWriterDict(io.Discard, flate.DefaultCompression, []byte(opDictV1))
+		w, err := flate.NewWriterDict(io.Discard, flate.DefaultCompression, opDictV1Bytes)
 		if err != nil {
 			panic(err) // only for a bad level
 		}
 		return w
 	}}
-	opInflaters sync.Pool
+	opInflaters = sync.Pool{New: func() any { return new(opInflater) }}
 )
+
+// opInflater is a flate reader with the reader of its input.
+type opInflater struct {
+	src bytes.Reader
+	r   io.ReadCloser
+}
+
+// inflateOp appends the record deflated in enc to dst.
+func inflateOp(dst *bytes.Buffer, enc []byte) error {
+	in := opInflaters.Get().(*opInflater)
+	defer opInflaters.Put(in)
+	in.src.Reset(enc)
+	if in.r == nil {
+		in.r = flate.NewReaderDict(&in.src, opDictV1Bytes)
+	} else if err := in.r.(flate.Resetter).Reset(&in.src, opDictV1Bytes); err != nil {
+		return err
+	}
+	_, err := dst.ReadFrom(in.r)
+	in.src.Reset(nil) // let go of enc
+	return err
+}
 
 // encodeOpValue makes the stored value of a record's JSON.
 func encodeOpValue(body []byte) []byte {
@@ -78,6 +103,13 @@ var errOpValue = errors.New("not an operation-log record")
 // decodeOpValue splits a stored value into the hash it carries and the
 // record's JSON.
 func decodeOpValue(v []byte) (sum, body []byte, err error) {
+	return decodeOpValueBuf(v, nil)
+}
+
+// decodeOpValueBuf is decodeOpValue inflating into buf when it is not nil:
+// the JSON returned is then buf's, good until buf is used again, so a
+// reader of many records allocates for none of them.
+func decodeOpValueBuf(v []byte, buf *bytes.Buffer) (sum, body []byte, err error) {
 	if len(v) <= sha256.Size {
 		return nil, nil, fmt.Errorf("%w: the record is truncated", errOpValue)
 	}
@@ -86,23 +118,14 @@ func decodeOpValue(v []byte) (sum, body []byte, err error) {
 	case '{':
 		return sum, enc, nil
 	case opDeflateV1:
-		src := bytes.NewReader(enc[1:])
-		var r io.ReadCloser
-		if x, ok := opInflaters.Get().(io.ReadCloser); ok {
-			r = x
-			if err := r.(flate.Resetter).Reset(src, []byte(opDictV1)); err != nil {
-				return nil, nil, err
-			}
-		} else {
-			r = flate.NewReaderDict(src, []byte(opDictV1))
+		if buf == nil {
+			buf = bytes.NewBuffer(make([]byte, 0, 4*len(enc)))
 		}
-		body, err = io.ReadAll(r)
-		r.(flate.Resetter).Reset(bytes.NewReader(nil), nil)
-		opInflaters.Put(r)
-		if err != nil {
+		buf.Reset()
+		if err := inflateOp(buf, enc[1:]); err != nil {
 			return nil, nil, fmt.Errorf("%w: the compressed record is damaged (%v)", errOpValue, err)
 		}
-		return sum, body, nil
+		return sum, buf.Bytes(), nil
 	}
 	return nil, nil, fmt.Errorf("%w: unknown encoding 0x%02x", errOpValue, enc[0])
 }
