@@ -192,7 +192,11 @@ func (g *IMAPMigration) Run(ctx context.Context, actor model.Actor, job model.Mi
 	case failed > 0 && failed == members:
 		state = model.BatchFailed
 	}
-	return g.Store.FinishBatch(job.Batch, state, summary)
+	err := g.Store.FinishBatch(job.Batch, state, summary)
+	if ctx.Err() != nil && errors.Is(err, model.ErrConflict) {
+		return nil // cancelled before the runner listened: the cancel ended the task
+	}
+	return err
 }
 
 // StoppedRow is the row of a mailbox whose copy a cancel stopped: what

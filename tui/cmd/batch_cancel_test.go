@@ -1,13 +1,17 @@
 package cmd_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"postroom/mail"
 	"postroom/model"
 	"postroom/store"
+	"postroom/tui/cmd"
 )
 
 // actorOf is a demo person as the SSH door sees them.
@@ -147,5 +151,59 @@ func TestBatchCancelChinese(t *testing.T) {
 	_, errs, _ = runLang(t, "zh-CN", "member", "", "batch", "cancel", fmt.Sprint(id))
 	if !strings.Contains(errs, "只能取消进行中或等待中的任务") {
 		t.Errorf("the second cancel: %s", errs)
+	}
+}
+
+// TestMigrateCancelledFromAnotherSession (LOG-5): while an admin's
+// migrate imap runs over SSH, another session's batch cancel stops it
+// after the mailbox being copied: the second mailbox is not begun,
+// migrate imap ends with exit 1 saying who cancelled it and how to go on,
+// and running it again copies the second mailbox only.
+func TestMigrateCancelledFromAnotherSession(t *testing.T) {
+	srv := oldIMAP(t, map[string]string{"ww": "pw-ww", "ly": "pw-ly"})
+	csv := "邮箱,登录名,密码\r\nwangwei@example.com,ww,pw-ww\r\nliuyang@example.com,ly,pw-ly\r\n"
+	f := fx(t)
+	g := &mail.IMAPMigration{Store: f.s, Maildir: mail.NewMaildir(filepath.Join(f.dir, "mail"), "mx.example.com", nil)}
+	migrate := func(cancelAfterFirst bool, cancelFirst ...bool) (string, string, int) {
+		var out, errb bytes.Buffer
+		env := &cmd.Env{Actor: actorOf(t, "admin"), Store: f.s, Stdin: strings.NewReader(csv), Stdout: &out, Stderr: &errb,
+			MigrateIMAP: func(a model.Actor, job model.MigrationJob, progress func(model.BatchRow)) error {
+				if len(cancelFirst) > 0 {
+					ok(t, "admin", "", "batch", "cancel", fmt.Sprint(job.Batch))
+				}
+				return g.Run(context.Background(), a, job, func(row model.BatchRow) {
+					progress(row)
+					if cancelAfterFirst {
+						cancelAfterFirst = false
+						ok(t, "admin", "", "batch", "cancel", fmt.Sprint(job.Batch))
+					}
+				})
+			}}
+		code := cmd.Run(env, []string{"migrate", "imap", "--server", srv, "--insecure-plain-for-tests", "--csv", "-", "--json"})
+		return out.String(), errb.String(), code
+	}
+	// Cancelled before the runner starts: nothing is copied.
+	out, errs, code := migrate(false, true)
+	var b batchJSON
+	decode(t, out, &b)
+	if code != 1 || b.State != "cancelled" || b.Rows != 0 || !strings.Contains(errs, "was cancelled by") {
+		t.Fatalf("cancelled at once: exit %d, %+v\n%s", code, b, errs)
+	}
+
+	out, errs, code = migrate(true)
+	if code != 1 || !strings.Contains(errs, "was cancelled by "+string(who(t, "admin"))) || !strings.Contains(errs, "run the same migrate imap again") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	decode(t, out, &b)
+	if b.State != "cancelled" || b.Rows != 1 || b.OK != 1 || b.Results[0].Key != "wangwei@example.com" || !strings.Contains(b.Summary, "cancelled by") {
+		t.Fatalf("the cancelled migration: %+v", b)
+	}
+	out, errs, code = migrate(false)
+	if code != 0 {
+		t.Fatalf("the second run: exit %d\n%s", code, errs)
+	}
+	decode(t, out, &b)
+	if b.State != "done" || b.OK != 2 || !strings.HasPrefix(b.Results[0].Reason, "0 messages") || !strings.HasPrefix(b.Results[1].Reason, "3 messages") {
+		t.Errorf("the second run: %+v", b)
 	}
 }
