@@ -4,8 +4,8 @@ package assets
 // (model/mlist.go, model/groupcsv.go, store/lists.go, tui/cmd/list.go), in
 // the form of errorPairs.
 var listErrorPairs = [][2]string{
-	{"unknown subscriber status %q: use subscribed, unconfirmed or unsubscribed",
-		"未知的订户状态 %q：请用 subscribed（正在订阅）、unconfirmed（未确认）或 unsubscribed（已退订）"},
+	{"unknown subscriber status %q: use subscribed, unconfirmed, unsubscribed or bouncing",
+		"未知的订户状态 %q：请用 subscribed（正在订阅）、unconfirmed（未确认）、unsubscribed（已退订）或 bouncing（因退信已移除）"},
 	{"%s cannot post to a list: only the company's members can be its senders",
 		"%s 不能向邮件列表发信：只有本公司的成员才能作为列表的发信人"},
 	{"%s is already a sender of the list %s",
@@ -20,8 +20,8 @@ var listErrorPairs = [][2]string{
 		"%s 没有订阅邮件列表 %s"},
 	{"there is no mailing list %s; list ls shows them",
 		"没有邮件列表 %s；list ls 可以列出全部邮件列表"},
-	{"nothing to change: give --name NAME",
-		"没有要修改的内容：请用 --name NAME 指定新名称"},
+	{"nothing to change: give --name NAME, --bounce-limit N or --bounce-days D",
+		"没有要修改的内容：请用 --name NAME 指定新名称，或用 --bounce-limit N、--bounce-days D 修改退信规则"},
 	{"--days takes 1 to 3660, not %d",
 		"--days 的取值为 1 到 3660，而不是 %d"},
 	{"the header row cannot be read; it must be a plain row of column names, such as %s",
@@ -48,4 +48,10 @@ var listErrorPairs = [][2]string{
 		"%s 已经申请订阅邮件列表 %s，尚未确认；不会再发第二封确认邮件"},
 	{"%s unsubscribed from the list %s on %s; it is not subscribed again unless it asks again (by mail to %s)",
 		"%[1]s 已于 %[3]s 退订邮件列表 %[2]s；除非本人再次申请（发邮件到 %[4]s），否则不会重新订阅"},
+	{"%s was taken off the list %s on %s after its mail bounced; correct the address, or add it by hand (list subscriber add) once it works again",
+		"%[1]s 因退信已于 %[3]s 从邮件列表 %[2]s 中移除；请改正地址，或在地址恢复可用后手工添加（list subscriber add）"},
+	{"--bounce-limit takes 1 to 100 hard bounces, not %d",
+		"--bounce-limit 的取值为 1 到 100 次硬退信，而不是 %d"},
+	{"--bounce-days takes 1 to 365 days, not %d",
+		"--bounce-days 的取值为 1 到 365 天，而不是 %d"},
 }

@@ -61,8 +61,12 @@ type GroupsText struct {
 	Recent                                string // "the last %d days"
 	ColDay, ColPosts, ColDelivered        string
 	ColBounced, ColJoined, ColLeft        string
-	NoActivity                            string
-	ListsHint                             string // how lists are changed
+	// ColBouncing counts the subscribers taken off after hard bounces,
+	// ColRemoved those taken off on a day; BounceRule is "rule: %d in %d
+	// days" (the limit of hard bounces, the days).
+	ColBouncing, ColRemoved, BounceRule string
+	NoActivity                          string
+	ListsHint                           string // how lists are changed
 }
 
 var groupsZH = GroupsText{
@@ -102,6 +106,7 @@ var groupsZH = GroupsText{
 	Subscribe: "订阅地址", Unsubscribe: "退订地址", Senders: "发信人", NoSenders: "无（没有人能向列表发信）",
 	Recent: "最近 %d 天",
 	ColDay: "日期", ColPosts: "发信", ColDelivered: "已投递", ColBounced: "退信", ColJoined: "订阅", ColLeft: "退订",
+	ColBouncing: "退信移除", ColRemoved: "移除", BounceRule: "规则：%d 次/%d 天",
 	NoActivity: "这段时间没有活动",
 	ListsHint:  "修改请用 list 命令：list sender add、list subscriber add、list subscribers",
 }
@@ -143,6 +148,7 @@ var groupsEN = GroupsText{
 	Subscribe: "Subscribe", Unsubscribe: "Unsubscribe", Senders: "Senders", NoSenders: "none (nobody can post to the list)",
 	Recent: "the last %d days",
 	ColDay: "Day", ColPosts: "Posts", ColDelivered: "Delivered", ColBounced: "Bounced", ColJoined: "Joined", ColLeft: "Left",
+	ColBouncing: "Bouncing", ColRemoved: "Removed", BounceRule: "rule: %d in %d days",
 	NoActivity: "no activity in these days",
 	ListsHint:  "change them with the list commands: list sender add, list subscriber add, list subscribers",
 }

@@ -86,8 +86,12 @@ type DeliveryConfig struct {
 	// Logf logs what goes wrong (log.Printf when nil).
 	Logf func(format string, args ...any)
 	// ListDelivered, when set, is told the recorded results of each round
-	// of a mailing list's post (QueueMessage.List), for its statistics.
-	ListDelivered func(m *store.QueueMessage, results []store.RcptResult)
+	// of a mailing list's post (QueueMessage.List), for its statistics
+	// and its subscribers' bounces: results[i] is the result of rcpts[i].
+	ListDelivered func(m *store.QueueMessage, rcpts []store.QueueRcpt, results []store.RcptResult)
+	// ListKeys, when set, gives the keys of a list's subscribers at addrs,
+	// for the envelope sender and List-Unsubscribe of each copy (listCopy).
+	ListKeys func(list model.Address, addrs []model.Address) map[model.Address]string
 }
 
 // deliverySpool is the part of store.Spool the Deliverer uses.
@@ -299,7 +303,7 @@ func (d *Deliverer) load(j job) job {
 
 // record records the results of an offered message's round and concludes
 // the message when nothing is left pending.
-func (d *Deliverer) record(m *store.QueueMessage, results []store.RcptResult) roundDone {
+func (d *Deliverer) record(m *store.QueueMessage, rcpts []store.QueueRcpt, results []store.RcptResult) roundDone {
 	rd := roundDone{id: m.ID}
 	upd, err := d.spool.Record(m.ID, results)
 	if err != nil {
@@ -308,7 +312,7 @@ func (d *Deliverer) record(m *store.QueueMessage, results []store.RcptResult) ro
 	}
 	rd.progressed = true
 	if m.List != "" && d.cfg.ListDelivered != nil {
-		d.cfg.ListDelivered(m, results)
+		d.cfg.ListDelivered(m, rcpts, results)
 	}
 	if upd.Status == store.MsgQueued && upd.Pending == 0 {
 		d.conclude(upd)
@@ -360,7 +364,7 @@ func (d *Deliverer) Run(ctx context.Context) {
 				results := d.attempt(dctx, j.m, rcpts, j.body, d.cfg.Now())
 				recording <- struct{}{}
 				records.Go(func() {
-					done <- d.record(j.m, results)
+					done <- d.record(j.m, rcpts, results)
 					<-recording
 				})
 			}
@@ -595,7 +599,7 @@ func (d *Deliverer) deliverMessage(ctx context.Context, j job) (rd roundDone) {
 		}
 		rd.progressed = true
 		if m.List != "" && d.cfg.ListDelivered != nil {
-			d.cfg.ListDelivered(m, results)
+			d.cfg.ListDelivered(m, rcpts, results)
 		}
 		m = upd
 		if m.Pending == 0 || err != nil {
@@ -615,6 +619,9 @@ func (d *Deliverer) deliverMessage(ctx context.Context, j job) (rd roundDone) {
 // attempt delivers body to rcpts: local Maildir recipients one by one,
 // the others grouped per next hop, one transaction per group.
 func (d *Deliverer) attempt(ctx context.Context, m *store.QueueMessage, rcpts []store.QueueRcpt, body []byte, now time.Time) []store.RcptResult {
+	if m.List != "" {
+		return d.attemptList(ctx, m, rcpts, body, now)
+	}
 	outcomes := make([]rcptOutcome, len(rcpts))
 	groups := map[string][]int{}
 	hops := map[string]NextHop{}
@@ -664,6 +671,59 @@ func (d *Deliverer) attempt(ctx context.Context, m *store.QueueMessage, rcpts []
 	return results
 }
 
+// listCopyWorkers is how many copies of a list post one round delivers at
+// a time: each copy is a transaction of its own (its own envelope sender),
+// so they go over several pooled connections at once.
+const listCopyWorkers = 4
+
+// attemptList delivers the copies of a mailing list's post, each with its
+// subscriber's envelope sender and List-Unsubscribe (listCopy), each
+// signed on its own when it leaves the company (DKIM covers
+// List-Unsubscribe).
+func (d *Deliverer) attemptList(ctx context.Context, m *store.QueueMessage, rcpts []store.QueueRcpt, body []byte, now time.Time) []store.RcptResult {
+	var keys map[model.Address]string
+	if d.cfg.ListKeys != nil {
+		addrs := make([]model.Address, len(rcpts))
+		for i, r := range rcpts {
+			addrs[i] = r.Addr
+		}
+		keys = d.cfg.ListKeys(m.List, addrs)
+	}
+	outcomes := make([]rcptOutcome, len(rcpts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(listCopyWorkers, len(rcpts)) {
+		wg.Go(func() {
+			for i := range next {
+				r := rcpts[i]
+				from, b := listCopy(m.List, keys[r.Addr], body)
+				hop, ok, why := d.route(r)
+				switch {
+				case why != "":
+					outcomes[i] = rcptOutcome{Text: why}
+				case !ok:
+					outcomes[i] = d.deliverLocalFrom(r, from, b)
+				default:
+					if !r.Local && d.cfg.Sign != nil {
+						b = d.cfg.Sign(b)
+					}
+					outcomes[i] = d.pools.send(ctx, hop, from, []model.Address{r.Addr}, b)[0]
+				}
+			}
+		})
+	}
+	for i := range rcpts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	results := make([]store.RcptResult, len(rcpts))
+	for i, r := range rcpts {
+		results[i] = d.failure(m, r, outcomes[i], now)
+	}
+	return results
+}
+
 // route says where a recipient goes: a next hop (ok), the Maildir (not ok,
 // why ""), or nowhere yet (why: a temporary failure).
 func (d *Deliverer) route(r store.QueueRcpt) (hop NextHop, ok bool, why string) {
@@ -685,7 +745,13 @@ func (d *Deliverer) route(r store.QueueRcpt) (hop NextHop, ok bool, why string) 
 
 // deliverLocal writes one local recipient's copy into its Maildir.
 func (d *Deliverer) deliverLocal(m *store.QueueMessage, r store.QueueRcpt, body []byte) rcptOutcome {
-	file, err := d.maildir.Deliver(r.Addr, r.Folder, m.From, body)
+	return d.deliverLocalFrom(r, m.From, body)
+}
+
+// deliverLocalFrom writes one local recipient's copy from the envelope
+// sender from into its Maildir.
+func (d *Deliverer) deliverLocalFrom(r store.QueueRcpt, from string, body []byte) rcptOutcome {
+	file, err := d.maildir.Deliver(r.Addr, r.Folder, from, body)
 	if err != nil {
 		if errors.Is(err, errBadMailbox) {
 			return rcptOutcome{Permanent: true, Text: "local delivery refused: " + err.Error()}

@@ -33,12 +33,19 @@ import (
 //	                             the moment of the request, so it cannot be
 //	                             guessed, and the store keeps which
 //	                             request it was made for
-//	LOCAL+unsubscribe@DOMAIN     unsubscribes the envelope sender; every
-//	                             list copy names it in List-Unsubscribe
+//	LOCAL+unsubscribe-KEY@DOMAIN unsubscribes the subscriber whose key
+//	                             it is, whoever sends it: each list copy
+//	                             names its subscriber's in List-Unsubscribe
 //	                             (RFC 2369, mailto)
-//	LOCAL+bounces@DOMAIN         the envelope sender of list copies and of
-//	                             nothing else: delivery reports that come
-//	                             back to it are counted as bounces
+//	LOCAL+unsubscribe@DOMAIN     sends the envelope sender, when it is on
+//	                             the list, a mail whose reply address is
+//	                             its unsubscribe-KEY address (a forged
+//	                             sender unsubscribes nobody)
+//	LOCAL+bounces-KEY@DOMAIN     the envelope sender of the copies to the
+//	                             subscriber whose key it is (VERP): a
+//	                             delivery report that comes back to it is
+//	                             that subscriber's bounce (model/listbounce.go)
+//	LOCAL+bounces@DOMAIN         reports about copies without a key
 //
 // A subscribe, confirm or unsubscribe request is the transaction's only
 // recipient, needs a sender (not <>) and is refused when it says a program
@@ -106,6 +113,10 @@ func (s *session) rcptList(lr *listRcpt) error {
 		if s.from != "" {
 			return s.reply(550, [3]int{5, 7, 1}, "%s takes only delivery reports (from <>); to leave the list write to %s", model.ListTagAddress(l.Address, model.ListTagBounces), model.ListTagAddress(l.Address, model.ListTagUnsubscribe))
 		}
+	case model.ListTagUnsubscribe:
+		if s.from == "" && lr.token == "" {
+			return s.reply(550, [3]int{5, 7, 1}, "A subscription request needs a sender address: mail from the address to subscribe or unsubscribe")
+		}
 	default:
 		if s.from == "" {
 			return s.reply(550, [3]int{5, 7, 1}, "A subscription request needs a sender address: mail from the address to subscribe or unsubscribe")
@@ -122,10 +133,7 @@ func (r *Relay) acceptList(s *session, body []byte) error {
 		return r.acceptListPost(s, body)
 	}
 	if lr.tag == model.ListTagBounces {
-		if err := r.store.CountListDay(lr.list.Address, model.ListDay{Day: model.DayOf(r.now()), Bounced: 1}); err != nil {
-			return r.tempFail("count a bounce", err)
-		}
-		return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "Delivery report counted for the list " + string(lr.list.Address)}
+		return r.acceptListBounce(s, body)
 	}
 	if autoSubmitted(body) {
 		return s.reply(550, [3]int{5, 7, 1}, "An automatic reply does not change a subscription to %s", lr.list.Address)
@@ -161,16 +169,30 @@ func (r *Relay) acceptList(s *session, body []byte) error {
 		if err := r.store.Apply(act, ch); err != nil {
 			return r.listRefusal(s, err)
 		}
-		if err := r.sendListMail(listMailWelcome, list, ch.Subscriber.Address, ""); err != nil {
+		if err := r.sendListMail(listMailWelcome, list, ch.Subscriber.Address, ch.Subscriber.Key); err != nil {
 			r.log.Printf("list %s: welcome to %s: %v", list.Address, ch.Subscriber.Address, err)
 		}
 		return listOK(s, "%s is subscribed to %s", ch.Subscriber.Address, list.Address)
 	case model.ListTagUnsubscribe:
-		ch := &model.Unsubscribe{List: list.Address, Address: who, ByMail: true}
+		if lr.token != "" {
+			ch := &model.Unsubscribe{List: list.Address, Key: lr.token, ByMail: true}
+			if err := r.store.Apply(act, ch); err != nil {
+				return r.listRefusal(s, err)
+			}
+			return listOK(s, "Unsubscribed from %s: no more mail from the list goes to this subscriber", list.Address)
+		}
+		ch := &model.RequestUnsubscribe{List: list.Address, Address: who}
 		if err := r.store.Apply(act, ch); err != nil {
 			return r.listRefusal(s, err)
 		}
-		return listOK(s, "%s is not subscribed to %s (any more)", who, list.Address)
+		if ch.Outcome == model.UnsubscribeMailed {
+			addr, _ := model.ParseContactEmail(who)
+			if err := r.sendListMail(listMailUnsubscribe, list, addr, ch.Key); err != nil {
+				return r.tempFail("mail the unsubscribe confirmation", err)
+			}
+		}
+		// The same answer whether or not the address is on the list.
+		return listOK(s, "If %s is subscribed to %s, a mail went to it: reply to it to leave the list", who, list.Address)
 	}
 	return s.reply(550, [3]int{5, 1, 1}, "No such address")
 }
@@ -188,9 +210,43 @@ func (r *Relay) listRefusal(s *session, err error) error {
 	return s.reply(550, [3]int{5, 7, 1}, "%s", model.Localize(err, "en"))
 }
 
+// acceptListBounce takes a message to a list's bounces address: a hard
+// bounce is counted in the day's statistics and, when the address carries
+// a subscriber's key, against that subscriber (RecordBounces); a delayed
+// report or an automatic reply only gets its 250.
+func (r *Relay) acceptListBounce(s *session, body []byte) error {
+	lr := s.listTo
+	kind := model.ClassifyBounce(body)
+	if kind != model.BounceHard {
+		return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "Report taken for the list " + string(lr.list.Address) + ": not a failure"}
+	}
+	if err := r.store.CountListDay(lr.list.Address, model.ListDay{Day: model.DayOf(r.now()), Bounced: 1}); err != nil {
+		return r.tempFail("count a bounce", err)
+	}
+	if lr.token != "" {
+		known := false
+		if err := r.store.Read(func(rd *store.Reader) error {
+			sub, ok, err := rd.SubscriberByKey(lr.token)
+			known = ok && sub.List == lr.list.Address && sub.Status == model.SubSubscribed
+			return err
+		}); err != nil {
+			return r.tempFail("find a bounce's subscriber", err)
+		}
+		if known {
+			act := model.System(model.DoorSMTP)
+			act.Name, act.Source = "postroom (delivery report)", s.source()
+			if err := r.store.Apply(act, &model.RecordBounces{List: lr.list.Address, Keys: []string{lr.token}, Why: "a delivery report"}); err != nil {
+				return r.tempFail("count a bounce", err)
+			}
+		}
+	}
+	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "Delivery report counted for the list " + string(lr.list.Address)}
+}
+
 // acceptListPost queues a post to every subscribed address: one spool
-// message with a recipient per address (as a group's fan-out), the
-// envelope sender LOCAL+bounces@DOMAIN, and the list headers.
+// message with a recipient per address (as a group's fan-out) and the
+// list headers; each copy gets its subscriber's envelope sender and
+// List-Unsubscribe when it is delivered (listCopy).
 func (r *Relay) acceptListPost(s *session, body []byte) error {
 	now := r.now()
 	hdr, _ := ParseHeader(body)
@@ -266,14 +322,14 @@ func (r *Relay) acceptListPost(s *session, body []byte) error {
 		Message: fmt.Sprintf("OK: queued as %s for %d subscribers of %s", m.ID, len(rcpts), l.Address)}
 }
 
-// AddListHeaders gives a list copy its list header fields: List-Id (RFC
-// 2919: the list's name and LOCAL.DOMAIN), List-Unsubscribe (RFC 2369, the
-// mailto form: LOCAL+unsubscribe@DOMAIN), List-Post: NO (subscribers
-// cannot post), Precedence: bulk. Fields of those names that the post
-// already had are replaced; the rest of the message is kept byte for byte.
+// AddListHeaders gives a list post the list header fields all its copies
+// share: List-Id (RFC 2919: the list's name and LOCAL.DOMAIN), List-Post:
+// NO (subscribers cannot post), Precedence: bulk. Fields of those names,
+// and List-Unsubscribe and List-Unsubscribe-Post, that the post already
+// had are taken out (listCopy gives each copy its own List-Unsubscribe);
+// the rest of the message is kept byte for byte.
 func AddListHeaders(body []byte, l *model.MailingList) []byte {
 	fields := foldField("List-Id", encodeHeaderText(l.Name)+" <"+l.Address.Local()+"."+l.Address.Domain()+">") +
-		foldField("List-Unsubscribe", "<mailto:"+model.ListTagAddress(l.Address, model.ListTagUnsubscribe)+"?subject=unsubscribe>") +
 		"List-Post: NO\r\nPrecedence: bulk\r\n"
 	end := headerLength(body)
 	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(body[:end])))
@@ -293,10 +349,28 @@ func AddListHeaders(body []byte, l *model.MailingList) []byte {
 	return out.Bytes()
 }
 
+// listCopy is the copy of a list post for one subscriber: the envelope
+// sender LOCAL+bounces-KEY@DOMAIN and, first in the header, its
+// List-Unsubscribe (RFC 2369, mailto) LOCAL+unsubscribe-KEY@DOMAIN. A
+// recipient without a key (one that left since the post was queued, a
+// local mailbox reached through an alias) gets the list's plain bounces
+// and unsubscribe addresses.
+func listCopy(list model.Address, key string, body []byte) (from string, out []byte) {
+	bounces, unsub := model.ListTagBounces, model.ListTagUnsubscribe
+	if key != "" {
+		bounces, unsub = bounces+"-"+key, unsub+"-"+key
+	}
+	field := foldField("List-Unsubscribe", "<mailto:"+model.ListTagAddress(list, unsub)+"?subject=unsubscribe>")
+	out = make([]byte, 0, len(field)+len(body))
+	out = append(append(out, field...), body...)
+	return model.ListTagAddress(list, bounces), out
+}
+
 // The mails a list writes to a subscriber (assets/mail/KIND.LANG.tmpl).
 const (
-	listMailConfirm = "list-confirm"
-	listMailWelcome = "list-welcome"
+	listMailConfirm     = "list-confirm"
+	listMailWelcome     = "list-welcome"
+	listMailUnsubscribe = "list-unsubscribe"
 )
 
 // listMailData is what the list mails say.
@@ -310,17 +384,28 @@ type listMailData struct {
 	Hostname    string
 }
 
-// sendListMail queues a confirmation or welcome mail to an outside
-// address. Its language is not known, so it is written in Chinese and
-// English, one after the other. The confirmation's From and Reply-To are
-// the confirmation address, so a plain reply confirms.
+// sendListMail queues a confirmation, welcome or leave-confirmation mail
+// to an outside address. Its language is not known, so it is written in
+// Chinese and English, one after the other. token is the confirmation
+// token (list-confirm) or the subscriber's key (the others, "" when
+// unknown). The From and Reply-To of a confirmation are the confirmation
+// address, of a leave-confirmation the subscriber's unsubscribe-KEY
+// address, so a plain reply does it; the welcome names the latter as the
+// way to leave.
 func (r *Relay) sendListMail(kind string, l *model.MailingList, to string, token string) error {
 	d := listMailData{List: l.Address, Name: singleLine(l.Name), Address: to, Hostname: r.cfg.Hostname,
 		Unsubscribe: model.ListTagAddress(l.Address, model.ListTagUnsubscribe), Subscribe: model.ListTagAddress(l.Address, model.ListTagSubscribe)}
-	from := l.Address
-	if token != "" {
+	from, reply := l.Address, model.Address("")
+	switch {
+	case token == "":
+	case kind == listMailConfirm:
 		d.Confirm = model.ListTagAddress(l.Address, model.ListTagConfirm+"-"+token)
-		from = model.Address(d.Confirm)
+		from, reply = model.Address(d.Confirm), model.Address(d.Confirm)
+	default:
+		d.Unsubscribe = model.ListTagAddress(l.Address, model.ListTagUnsubscribe+"-"+token)
+		if kind == listMailUnsubscribe {
+			from, reply = model.Address(d.Unsubscribe), model.Address(d.Unsubscribe)
+		}
 	}
 	zhSubject, zhText, err := renderMail(kind, "zh-CN", d)
 	if err != nil {
@@ -332,33 +417,47 @@ func (r *Relay) sendListMail(kind string, l *model.MailingList, to string, token
 	}
 	subject := zhSubject + " / " + enSubject
 	text := zhText + "\r\n----------\r\n\r\n" + enText
-	replyTo := model.Address("")
-	if token != "" {
-		replyTo = from
-	}
-	msg := composeNotice(kind, "zh-CN", l.Name, from, "", model.Address(to), replyTo, r.now(), r.cfg.Hostname, subject, text)
+	msg := composeNotice(kind, "zh-CN", l.Name, from, "", model.Address(to), reply, r.now(), r.cfg.Hostname, subject, text)
 	_, err = r.del.enqueueSystem(model.Address(to), from, subject, msg)
 	return err
 }
 
 // countListDelivery adds a round's results for a list post to the list's
 // statistics of the day: copies delivered, and copies that failed for good
-// (bounces).
-func countListDelivery(st *store.Store, m *store.QueueMessage, results []store.RcptResult, now time.Time) error {
+// (bounces); the latter are hard bounces of their subscribers too
+// (RecordBounces), like a delivery report that comes back later.
+// results[i] is the result of rcpts[i].
+func countListDelivery(st *store.Store, m *store.QueueMessage, rcpts []store.QueueRcpt, results []store.RcptResult, now time.Time) error {
 	var d model.ListDay
-	for _, x := range results {
+	var failed []string
+	for i, x := range results {
 		switch {
 		case x.Delivered:
 			d.Delivered++
 		case x.Permanent:
 			d.Bounced++
+			if i < len(rcpts) {
+				failed = append(failed, string(rcpts[i].Addr))
+			}
 		}
 	}
 	if d.Delivered == 0 && d.Bounced == 0 {
 		return nil
 	}
 	d.Day = model.DayOf(now)
-	return st.CountListDay(m.List, d)
+	if err := st.CountListDay(m.List, d); err != nil {
+		return err
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	act := model.System(model.DoorSMTP)
+	act.Name = "postroom (delivery of " + m.ID + ")"
+	err := st.Apply(act, &model.RecordBounces{List: m.List, Addresses: failed, Why: "copies of " + m.ID + " the queue gave up on"})
+	if model.IsUserError(err) {
+		return nil // the list was deleted meanwhile
+	}
+	return err
 }
 
 // confirmChunk is how many pending confirmations one read takes.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -154,21 +155,37 @@ func TestListCycle(t *testing.T) {
 	}
 	waitFor(t, "the post", func() bool { return len(hopMessagesTo(hop, "reader@outside.example")) == 3 })
 	post := hopMessagesTo(hop, "reader@outside.example")[2]
-	if post.from != "news+bounces@example.com" {
-		t.Errorf("the post's envelope sender is %q", post.from)
+	key := subscriberKey(t, ts, "reader@outside.example")
+	if post.from != "news+bounces-"+key+"@example.com" {
+		t.Errorf("the post's envelope sender is %q, want the subscriber's bounces address", post.from)
 	}
-	for _, want := range []string{"List-Id: =?utf-8?b?", "<news.example.com>", "List-Unsubscribe: <mailto:news+unsubscribe@example.com?subject=unsubscribe>", "Subject: December news", "新品上市"} {
+	for _, want := range []string{"List-Id: =?utf-8?b?", "<news.example.com>", "List-Unsubscribe: <mailto:news+unsubscribe-" + key + "@example.com?subject=unsubscribe>", "Subject: December news", "新品上市"} {
 		if !strings.Contains(post.body, want) {
 			t.Errorf("the post lacks %q:\n%s", want, post.body)
 		}
 	}
-	if strings.Contains(post.body, "List-Unsubscribe-Post") {
-		t.Error("List-Unsubscribe-Post promises a one-click HTTPS unsubscribe that is not offered")
+	if strings.Contains(post.body, "List-Unsubscribe-Post") || strings.Count(post.body, "List-Unsubscribe:") != 1 {
+		t.Error("List-Unsubscribe-Post promises a one-click HTTPS unsubscribe that is not offered, or List-Unsubscribe is not there once")
 	}
 	waitFor(t, "the statistics", func() bool { d := ts.listDay(); return d.Posts == 1 && d.Delivered == 1 })
 
-	// Unsubscribe by mail to the List-Unsubscribe address.
+	// Mail to the plain unsubscribe address, even from the subscriber's
+	// own address, only sends it a mail to reply to.
 	if err := send(c, reader, []string{"news+unsubscribe@example.com"}, message(reader, "news+unsubscribe@example.com", "unsubscribe", "")); err != nil {
+		t.Fatalf("ask to unsubscribe: %v", err)
+	}
+	if l := ts.list(); l.Counts != (model.ListCounts{Subscribed: 1}) {
+		t.Fatalf("unsubscribed on the sender's word: %+v", l.Counts)
+	}
+	waitFor(t, "the mail to confirm leaving", func() bool { return len(hopMessagesTo(hop, "reader@outside.example")) == 4 })
+	leave := hopMessagesTo(hop, "reader@outside.example")[3]
+	unsub := "news+unsubscribe-" + key + "@example.com"
+	if !strings.Contains(leave.body, "Reply-To: "+unsub) || !strings.Contains(decodedBody(t, leave.body), "请直接回复本邮件") {
+		t.Fatalf("the mail to confirm leaving:\n%s", leave.body)
+	}
+
+	// Unsubscribe by a reply to it (the List-Unsubscribe address).
+	if err := send(c, reader, []string{unsub}, message(reader, unsub, "Re: leave", "")); err != nil {
 		t.Fatalf("unsubscribe: %v", err)
 	}
 	if l := ts.list(); l.Counts != (model.ListCounts{Unsubscribed: 1}) {
@@ -216,10 +233,13 @@ func TestListCycle(t *testing.T) {
 				if strings.Contains(string(ch.After)+string(ch.Before), addr[len("news+confirm-"):32+len("news+confirm-")]) {
 					t.Errorf("%s: the token is in the operation log", r.Op)
 				}
+				if strings.Contains(string(ch.After)+string(ch.Before), key) {
+					t.Errorf("%s: the subscriber's key is in the operation log", r.Op)
+				}
 			}
 		}
 	}
-	if strings.Join(ops, " ") != "list.subscribe list.confirm list.unsubscribe" {
+	if strings.Join(ops, " ") != "list.subscribe list.confirm list.unsubscribe.ask list.unsubscribe" {
 		t.Errorf("logged %q", ops)
 	}
 }
@@ -330,5 +350,129 @@ func TestListImportConfirmations(t *testing.T) {
 	}
 	if l := ts.list(); l.Counts != (model.ListCounts{Subscribed: 1, Unconfirmed: 1}) {
 		t.Errorf("counts %+v", l.Counts)
+	}
+}
+
+// subscriberKey reads a subscriber's key from the store.
+func subscriberKey(t *testing.T, ts *testServer, addr string) string {
+	t.Helper()
+	var key string
+	if err := ts.store.Read(func(r *store.Reader) error {
+		s, ok, err := r.Subscriber("news@example.com", addr)
+		if ok {
+			key = s.Key
+		}
+		return err
+	}); err != nil || !model.ValidListToken(key) {
+		t.Fatalf("the key of %s: %q %v", addr, key, err)
+	}
+	return key
+}
+
+func (ts *testServer) subscriber(addr string) *model.Subscriber {
+	ts.t.Helper()
+	var s *model.Subscriber
+	if err := ts.store.Read(func(r *store.Reader) error {
+		var err error
+		s, _, err = r.Subscriber("news@example.com", addr)
+		return err
+	}); err != nil || s == nil {
+		ts.t.Fatalf("subscriber %s: %v", addr, err)
+	}
+	return s
+}
+
+// dsnTo is a delivery status notification about rcpt.
+func dsnTo(to, rcpt, action, status string) string {
+	return "From: MAILER-DAEMON@kunde.example\r\nTo: " + to + "\r\nSubject: Undelivered Mail\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain\r\n\r\nNot delivered.\r\n" +
+		"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.kunde.example\r\n\r\n" +
+		"Final-Recipient: rfc822; " + rcpt + "\r\nAction: " + action + "\r\nStatus: " + status + "\r\n--b--\r\n"
+}
+
+// TestListBounces: each copy's envelope sender carries its subscriber's
+// key (VERP), so delivery reports coming back are matched to the
+// subscriber: a delayed report counts nothing, the third hard one within
+// 30 days takes it off (bouncing) and later posts skip it. Copies the
+// queue itself gives up on (a 5xx of the next hop) count the same way.
+// Mail to a subscriber's unsubscribe-KEY address unsubscribes it
+// whatever the envelope sender.
+func TestListBounces(t *testing.T) {
+	ts, hop, sender := listServer(t)
+	subs := []string{"gone@kunde.example", "full@kunde.example", "stays@kunde.example", "leaves@kunde.example"}
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.AddSubscribers{List: "news@example.com", Addresses: subs}); err != nil {
+		t.Fatal(err)
+	}
+	hop.setRcpt("full@kunde.example", &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 2, 2}, Message: "Mailbox full"})
+	c, _ := ts.login("member")
+	post := func(n int) {
+		t.Helper()
+		if err := send(c, string(sender), []string{"news@example.com"}, message(string(sender), "news@example.com", fmt.Sprintf("post %d", n), "x")); err != nil {
+			t.Fatalf("post %d: %v", n, err)
+		}
+	}
+	post(1)
+	waitFor(t, "the first post", func() bool { return len(hopMessagesTo(hop, "gone@kunde.example")) == 1 && ts.listDay().Bounced == 1 })
+	gone := hopMessagesTo(hop, "gone@kunde.example")[0]
+	key := subscriberKey(t, ts, "gone@kunde.example")
+	bounces := "news+bounces-" + key + "@example.com"
+	if gone.from != bounces {
+		t.Fatalf("envelope sender %q, want %q", gone.from, bounces)
+	}
+	in := ts.dial(ts.inbound)
+	report := func(action, status string) {
+		t.Helper()
+		if err := send(in, "", []string{bounces}, dsnTo(bounces, "gone@kunde.example", action, status)); err != nil {
+			t.Fatalf("report %s: %v", action, err)
+		}
+	}
+	report("delayed", "4.4.1")
+	if s := ts.subscriber("gone@kunde.example"); len(s.Bounces) != 0 {
+		t.Fatalf("a delayed report counted: %+v", s)
+	}
+	report("failed", "5.1.1")
+	ts.clock.Add(24 * time.Hour)
+	report("failed", "5.1.1")
+	if s := ts.subscriber("gone@kunde.example"); s.Status != model.SubSubscribed || len(s.Bounces) != 2 {
+		t.Fatalf("after two: %+v", s)
+	}
+	post(2)
+	waitFor(t, "the second post", func() bool { return ts.listDay().Bounced == 2 && len(hopMessagesTo(hop, "stays@kunde.example")) == 2 })
+	report("failed", "5.1.1")
+	if s := ts.subscriber("gone@kunde.example"); s.Status != model.SubBouncing {
+		t.Fatalf("after three: %+v", s)
+	}
+	// The next hop's 550 for full@ counted for it in both posts; once more.
+	ts.clock.Add(24 * time.Hour)
+	post(3)
+	waitFor(t, "the third post", func() bool { return len(hopMessagesTo(hop, "stays@kunde.example")) == 3 })
+	waitFor(t, "full@ taken off", func() bool { return ts.subscriber("full@kunde.example").Status == model.SubBouncing })
+	if n := len(hopMessagesTo(hop, "gone@kunde.example")); n != 2 {
+		t.Errorf("gone@ got %d posts, want 2 (none after it was taken off)", n)
+	}
+
+	// Leaving by the List-Unsubscribe address, from another sender.
+	unsub := "news+unsubscribe-" + subscriberKey(t, ts, "leaves@kunde.example") + "@example.com"
+	if err := send(in, "someone@else.example", []string{unsub}, message("someone@else.example", unsub, "unsubscribe", "")); err != nil {
+		t.Fatalf("unsubscribe by key: %v", err)
+	}
+	if err := send(in, "", []string{"news+unsubscribe-" + strings.Repeat("ab", 16) + "@example.com"}, message("x@else.example", "n", "unsubscribe", "")); err != nil {
+		t.Fatalf("an unknown key gets the same answer: %v", err)
+	}
+	if l := ts.list(); l.Counts != (model.ListCounts{Subscribed: 1, Unsubscribed: 1, Bouncing: 2}) {
+		t.Errorf("counts %+v", l.Counts)
+	}
+	var removed, bounced int
+	ts.store.Read(func(r *store.Reader) error {
+		days, err := r.ListDays("news@example.com", "2000-01-01", "2100-01-01")
+		for _, d := range days {
+			removed += d.Removed
+			bounced += d.Bounced
+		}
+		return err
+	})
+	if removed != 2 || bounced != 6 {
+		t.Errorf("statistics: %d removed, %d bounced; want 2 and 6 (3 reports, 3 refused copies)", removed, bounced)
 	}
 }

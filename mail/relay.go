@@ -112,10 +112,21 @@ func (r *Relay) deliveryConfig() DeliveryConfig {
 		Lang:          r.langOf,
 		LocalMailbox:  r.localMailbox,
 		Logf:          r.log.Printf,
-		ListDelivered: func(m *store.QueueMessage, results []store.RcptResult) {
-			if err := countListDelivery(r.store, m, results, r.now()); err != nil {
+		ListDelivered: func(m *store.QueueMessage, rcpts []store.QueueRcpt, results []store.RcptResult) {
+			if err := countListDelivery(r.store, m, rcpts, results, r.now()); err != nil {
 				r.log.Printf("list %s: count deliveries of %s: %v", m.List, m.ID, err)
 			}
+		},
+		ListKeys: func(list model.Address, addrs []model.Address) map[model.Address]string {
+			var keys map[model.Address]string
+			if err := r.store.Read(func(rd *store.Reader) error {
+				var err error
+				keys, err = rd.SubscriberKeys(list, addrs)
+				return err
+			}); err != nil {
+				r.log.Printf("list %s: subscriber keys: %v", list, err)
+			}
+			return keys
 		},
 		Sign: NewDKIMSigner(r.store, r.log.Printf).Sign,
 	}

@@ -262,6 +262,8 @@ func importConflict(l *MailingList, s *Subscriber) error {
 		return Existsf("%s already asked to subscribe to the list %s and has not confirmed yet; it is mailed no second confirmation", s.Address, l.Address)
 	case SubUnsubscribed:
 		return Conflictf("%s unsubscribed from the list %s on %s; it is not subscribed again unless it asks again (by mail to %s)", s.Address, l.Address, DayOf(s.Left), ListTagAddress(l.Address, ListTagSubscribe))
+	case SubBouncing:
+		return Conflictf("%s was taken off the list %s on %s after its mail bounced; correct the address, or add it by hand (list subscriber add) once it works again", s.Address, l.Address, DayOf(s.Left))
 	}
 	return nil
 }
@@ -317,6 +319,9 @@ func (c *ImportSubscribers) Apply(tx Tx, env Env) error {
 		s := &Subscriber{List: l.Address, Address: addr, Name: r.Name, Requested: env.Now, Via: "import"}
 		if ok {
 			s.Left = old.Left
+		}
+		if s.Key, err = subscriberKey(env, old, ok); err != nil {
+			return err
 		}
 		if c.Confirmed {
 			s.Status, s.Confirmed, s.Attested = SubSubscribed, env.Now, env.Actor.Address

@@ -124,7 +124,7 @@ func TestPlanSubscriberImport(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			g := newFakeLists()
-			g.lists, g.tokens = map[Address]*MailingList{}, map[string]string{}
+			g.lists = map[Address]*MailingList{}
 			for k, v := range f.lists {
 				g.lists[k] = v.Clone()
 			}
@@ -133,6 +133,9 @@ func TestPlanSubscriberImport(t *testing.T) {
 				g.subs[k] = &cp
 				if v.Token != "" {
 					g.tokens[v.Token] = k
+				}
+				if v.Key != "" {
+					g.keys[v.Key] = k
 				}
 			}
 			file := &SubscribersCSV{Rows: []SubscriberRow{{2, "new@o.example", "Neu"}, {3, "two@o.example", ""}}}

@@ -32,18 +32,21 @@ const (
 	SubSubscribed   SubStatus = "subscribed"   // confirmed: gets every post
 	SubUnconfirmed  SubStatus = "unconfirmed"  // asked, not confirmed yet: gets nothing but the confirmation
 	SubUnsubscribed SubStatus = "unsubscribed" // left (kept, so the admin sees who left and when)
+	SubBouncing     SubStatus = "bouncing"     // taken off after hard bounces (see HardBounce): gets nothing
 )
 
 // SubStatuses lists the states in the order screens show them.
-func SubStatuses() []SubStatus { return []SubStatus{SubSubscribed, SubUnconfirmed, SubUnsubscribed} }
+func SubStatuses() []SubStatus {
+	return []SubStatus{SubSubscribed, SubUnconfirmed, SubUnsubscribed, SubBouncing}
+}
 
 // ParseSubStatus reads a state name; "" is any.
 func ParseSubStatus(s string) (SubStatus, error) {
 	switch st := SubStatus(strings.TrimSpace(s)); st {
-	case SubSubscribed, SubUnconfirmed, SubUnsubscribed, "":
+	case SubSubscribed, SubUnconfirmed, SubUnsubscribed, SubBouncing, "":
 		return st, nil
 	}
-	return "", Invalidf("unknown subscriber status %q: use subscribed, unconfirmed or unsubscribed", s)
+	return "", Invalidf("unknown subscriber status %q: use subscribed, unconfirmed, unsubscribed or bouncing", s)
 }
 
 // ListCounts are a list's subscribers by state.
@@ -51,6 +54,8 @@ type ListCounts struct {
 	Subscribed   int `json:"subscribed"`
 	Unconfirmed  int `json:"unconfirmed"`
 	Unsubscribed int `json:"unsubscribed"`
+	// Bouncing are those taken off after hard bounces.
+	Bouncing int `json:"bouncing"`
 }
 
 // Add counts one subscriber in state st (n = 1) or takes one away (n = -1).
@@ -62,6 +67,8 @@ func (c *ListCounts) Add(st SubStatus, n int) {
 		c.Unconfirmed += n
 	case SubUnsubscribed:
 		c.Unsubscribed += n
+	case SubBouncing:
+		c.Bouncing += n
 	}
 }
 
@@ -72,8 +79,13 @@ type MailingList struct {
 	// Senders are the members who may post to the list.
 	Senders []Address  `json:"senders"`
 	Counts  ListCounts `json:"counts"`
-	By      Address    `json:"by,omitempty"`
-	Created time.Time  `json:"created"`
+	// BounceLimit hard bounces within BounceDays days take a subscriber
+	// off (bouncing); 0 means the defaults, DefaultBounceLimit and
+	// DefaultBounceDays.
+	BounceLimit int       `json:"bounce_limit,omitempty"`
+	BounceDays  int       `json:"bounce_days,omitempty"`
+	By          Address   `json:"by,omitempty"`
+	Created     time.Time `json:"created"`
 }
 
 // Clone returns a deep copy.
@@ -108,6 +120,18 @@ type Subscriber struct {
 	// list elsewhere (an import with --confirmed); empty when the address
 	// confirmed by mail.
 	Attested Address `json:"attested_by,omitempty"`
+	// Key is the subscriber's own token, made when the address first
+	// comes onto the list and kept: the list copies it gets carry it in
+	// their List-Unsubscribe address (LOCAL+unsubscribe-KEY@DOMAIN) and
+	// their envelope sender (LOCAL+bounces-KEY@DOMAIN), so mail to either
+	// is known to be about this subscriber whoever sends it.
+	Key string `json:"key,omitempty"`
+	// Bounces are the times of its hard bounces within the list's window
+	// (older ones are dropped at each new one).
+	Bounces []time.Time `json:"bounces,omitempty"`
+	// UnsubscribeAsked is when an unsubscribe request by mail last sent
+	// it the mail that confirms leaving.
+	UnsubscribeAsked time.Time `json:"unsubscribe_asked,omitzero"`
 }
 
 // ListDay is one list's statistics for one day (the company's time zone
@@ -119,6 +143,8 @@ type ListDay struct {
 	Bounced      int    `json:"bounced"`
 	Subscribed   int    `json:"subscribed"`
 	Unsubscribed int    `json:"unsubscribed"`
+	// Removed are the subscribers taken off that day after hard bounces.
+	Removed int `json:"removed"`
 }
 
 // Add adds another day's counts to d.
@@ -128,6 +154,7 @@ func (d *ListDay) Add(o ListDay) {
 	d.Bounced += o.Bounced
 	d.Subscribed += o.Subscribed
 	d.Unsubscribed += o.Unsubscribed
+	d.Removed += o.Removed
 }
 
 // DayOf is the statistics day of a moment.
@@ -143,6 +170,8 @@ type ListView interface {
 	Subscriber(list Address, addr string) (*Subscriber, bool, error)
 	// SubscriberByToken finds the unconfirmed subscriber a token was made for.
 	SubscriberByToken(token string) (*Subscriber, bool, error)
+	// SubscriberByKey finds the subscriber whose Key it is.
+	SubscriberByKey(key string) (*Subscriber, bool, error)
 }
 
 // ListTx is a ListView that can also write the mailing lists.
@@ -202,7 +231,7 @@ const (
 	ListTagSubscribe   = "subscribe"
 	ListTagUnsubscribe = "unsubscribe"
 	ListTagConfirm     = "confirm" // confirm-TOKEN
-	ListTagBounces     = "bounces" // the envelope sender of list copies
+	ListTagBounces     = "bounces" // the envelope sender of list copies: bounces-KEY
 )
 
 // ListTagAddress is the list's address with a tag: news+subscribe@corp.
@@ -211,7 +240,8 @@ func ListTagAddress(list Address, tag string) string {
 }
 
 // ListTagOf splits the local part of a list's tagged address:
-// "news+confirm-TOKEN" gives "news", "confirm", "TOKEN"; ok is false for
+// "news+confirm-TOKEN" gives "news", "confirm", "TOKEN" (so do
+// unsubscribe-KEY and bounces-KEY); ok is false for
 // a local part that is not one (no '+', an unknown tag, a bad token).
 func ListTagOf(local string) (base, tag, token string, ok bool) {
 	i := strings.IndexByte(local, '+')
@@ -223,8 +253,10 @@ func ListTagOf(local string) (base, tag, token string, ok bool) {
 	case ListTagSubscribe, ListTagUnsubscribe, ListTagBounces:
 		return base, rest, "", true
 	}
-	if t, found := strings.CutPrefix(rest, ListTagConfirm+"-"); found && ValidListToken(t) {
-		return base, ListTagConfirm, t, true
+	for _, tag := range []string{ListTagConfirm, ListTagUnsubscribe, ListTagBounces} {
+		if t, found := strings.CutPrefix(rest, tag+"-"); found && ValidListToken(t) {
+			return base, tag, t, true
+		}
 	}
 	return "", "", "", false
 }
@@ -290,12 +322,15 @@ func (c *AddList) Apply(tx Tx, env Env) error {
 	return lt.PutMailingList(&MailingList{Address: a, Name: name, Senders: senders, By: env.Actor.Address, Created: env.Now})
 }
 
-// SetList renames a list or changes its senders; nil fields stay.
+// SetList renames a list, changes its senders or its bounce rule; nil
+// fields stay.
 type SetList struct {
 	Address       Address
 	Name          *string
 	AddSenders    []Address
 	RemoveSenders []Address
+	// BounceLimit hard bounces within BounceDays days take a subscriber off.
+	BounceLimit, BounceDays *int
 }
 
 // Op names the operation.
@@ -339,6 +374,18 @@ func (c *SetList) Apply(tx Tx, env Env) error {
 			return NotFoundf("%s is not a sender of the list %s", n, l.Address)
 		}
 		l.Senders = slices.Delete(l.Senders, i, i+1)
+	}
+	if c.BounceLimit != nil {
+		if *c.BounceLimit < 1 || *c.BounceLimit > 100 {
+			return Invalidf("--bounce-limit takes 1 to 100 hard bounces, not %d", *c.BounceLimit)
+		}
+		l.BounceLimit = *c.BounceLimit
+	}
+	if c.BounceDays != nil {
+		if *c.BounceDays < 1 || *c.BounceDays > 365 {
+			return Invalidf("--bounce-days takes 1 to 365 days, not %d", *c.BounceDays)
+		}
+		l.BounceDays = *c.BounceDays
 	}
 	return lt.PutMailingList(l)
 }
@@ -435,7 +482,10 @@ func (c *RequestSubscription) Apply(tx Tx, env Env) error {
 	}
 	s := &Subscriber{List: l.Address, Address: addr, Status: SubUnconfirmed, Requested: env.Now, Token: c.Token, Via: string(DoorSMTP)}
 	if ok {
-		s.Left = old.Left
+		s.Left, s.Name = old.Left, old.Name
+	}
+	if s.Key, err = subscriberKey(env, old, ok); err != nil {
+		return err
 	}
 	return lt.PutSubscriber(s)
 }
@@ -489,7 +539,10 @@ func (c *ConfirmSubscription) Apply(tx Tx, env Env) error {
 type Unsubscribe struct {
 	List    Address
 	Address string
-	ByMail  bool
+	// Key, when set, names the subscriber instead of Address: mail to its
+	// LOCAL+unsubscribe-KEY@DOMAIN address (ByMail).
+	Key    string
+	ByMail bool
 	// Was is filled by Apply: the state before ("" when the address was
 	// never on the list).
 	Was SubStatus
@@ -512,14 +565,27 @@ func (c *Unsubscribe) Apply(tx Tx, env Env) error {
 	if err != nil {
 		return err
 	}
-	addr, err := ParseContactEmail(c.Address)
-	if err != nil {
-		return err
+	var old *Subscriber
+	var ok bool
+	if c.Key != "" {
+		if old, ok, err = lt.SubscriberByKey(c.Key); err != nil {
+			return err
+		}
+		if !ok || old.List != l.Address {
+			return nil // the same answer as for a known key: nobody learns which keys exist
+		}
+		c.Address = old.Address
+	} else {
+		addr, err := ParseContactEmail(c.Address)
+		if err != nil {
+			return err
+		}
+		if old, ok, err = lt.Subscriber(l.Address, addr); err != nil {
+			return err
+		}
+		c.Address = addr
 	}
-	old, ok, err := lt.Subscriber(l.Address, addr)
-	if err != nil {
-		return err
-	}
+	addr := c.Address
 	if ok {
 		c.Was = old.Status
 	}
@@ -604,7 +670,10 @@ func (c *AddSubscribers) Apply(tx Tx, env Env) error {
 		}
 		s := &Subscriber{List: l.Address, Address: addr, Status: SubSubscribed, Requested: env.Now, Confirmed: env.Now, Via: "admin"}
 		if ok {
-			s.Left = old.Left
+			s.Left, s.Name = old.Left, old.Name
+		}
+		if s.Key, err = subscriberKey(env, old, ok); err != nil {
+			return err
 		}
 		if err := lt.PutSubscriber(s); err != nil {
 			return err

@@ -18,6 +18,7 @@ type fakeLists struct {
 	lists   map[Address]*MailingList
 	subs    map[string]*Subscriber // list + " " + address
 	tokens  map[string]string
+	keys    map[string]string
 	days    map[string]ListDay // list + " " + day
 	notes   []string
 	confirm []string // list + " " + address, queued for a confirmation mail
@@ -25,7 +26,7 @@ type fakeLists struct {
 
 func newFakeLists() *fakeLists {
 	f := &fakeLists{members: map[Address]*Member{}, lists: map[Address]*MailingList{}, subs: map[string]*Subscriber{},
-		tokens: map[string]string{}, days: map[string]ListDay{}}
+		tokens: map[string]string{}, keys: map[string]string{}, days: map[string]ListDay{}}
 	for _, a := range []Address{"admin@example.com", "pm@example.com"} {
 		f.members[a] = &Member{Address: a, Name: string(a), Depts: []DeptID{RootDept}, Status: StatusActive}
 	}
@@ -74,6 +75,14 @@ func (f *fakeLists) SubscriberByToken(t string) (*Subscriber, bool, error) {
 	c := *f.subs[k]
 	return &c, true, nil
 }
+func (f *fakeLists) SubscriberByKey(key string) (*Subscriber, bool, error) {
+	k, ok := f.keys[key]
+	if !ok {
+		return nil, false, nil
+	}
+	c := *f.subs[k]
+	return &c, true, nil
+}
 func (f *fakeLists) PutMailingList(l *MailingList) error { f.lists[l.Address] = l.Clone(); return nil }
 func (f *fakeLists) DeleteMailingList(a Address) error   { delete(f.lists, a); return nil }
 func (f *fakeLists) PutSubscriber(s *Subscriber) error {
@@ -82,10 +91,14 @@ func (f *fakeLists) PutSubscriber(s *Subscriber) error {
 	if old, ok := f.subs[k]; ok {
 		l.Counts.Add(old.Status, -1)
 		delete(f.tokens, old.Token)
+		delete(f.keys, old.Key)
 	}
 	l.Counts.Add(s.Status, 1)
 	if s.Token != "" {
 		f.tokens[s.Token] = k
+	}
+	if s.Key != "" {
+		f.keys[s.Key] = k
 	}
 	c := *s
 	f.subs[k] = &c
@@ -130,6 +143,10 @@ func TestListTagOf(t *testing.T) {
 		{"news+bounces", "news", ListTagBounces, "", true},
 		{"news+confirm-" + token(7), "news", ListTagConfirm, token(7), true},
 		{"news+confirm-" + strings.ToUpper(token(0xabc)), "news", ListTagConfirm, token(0xabc), true},
+		{"news+unsubscribe-" + token(9), "news", ListTagUnsubscribe, token(9), true},
+		{"news+bounces-" + token(10), "news", ListTagBounces, token(10), true},
+		{"news+bounces-xyz", "", "", "", false},
+		{"news+subscribe-" + token(9), "", "", "", false},
 		{"news+confirm-abc", "", "", "", false},               // short token
 		{"news+confirm-" + token(1) + "0", "", "", "", false}, // long token
 		{"news+confirm-" + strings.Repeat("g", 32), "", "", "", false},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 
@@ -16,10 +17,13 @@ import (
 //	           subscribed, unconfirmed and unsubscribed addresses, kept in
 //	           step by every PutSubscriber)
 //	listsubs   list + 0 + state letter + address → model.Subscriber
-//	           (s subscribed, u unconfirmed, x unsubscribed: the addresses of
+//	           (s subscribed, u unconfirmed, x unsubscribed, b bouncing:
+//	           taken off after hard bounces; the addresses of
 //	           one state are one key range, so a post's fan-out reads the
 //	           subscribed ones from the keys alone)
 //	listtoken  confirmation token → list + 0 + address (unconfirmed only)
+//	listkey    subscriber key → list + 0 + address (every subscriber; the
+//	           key of its unsubscribe-KEY and bounces-KEY addresses)
 //	liststats  list + 0 + YYYY-MM-DD → model.ListDay
 //	listconfirm list + 0 + address → nothing: an unconfirmed subscriber
 //	           whose confirmation mail the relay is still to send (an
@@ -31,6 +35,7 @@ var (
 	bListToken   = []byte("listtoken")
 	bListStats   = []byte("liststats")
 	bListConfirm = []byte("listconfirm")
+	bListKey     = []byte("listkey")
 )
 
 // stateLetter is the key letter of a subscriber state.
@@ -40,6 +45,8 @@ func stateLetter(st model.SubStatus) byte {
 		return 's'
 	case model.SubUnconfirmed:
 		return 'u'
+	case model.SubBouncing:
+		return 'b'
 	}
 	return 'x'
 }
@@ -101,6 +108,43 @@ func (r *Reader) SubscriberByToken(token string) (*model.Subscriber, bool, error
 		return nil, false, fmt.Errorf("list token index: malformed entry")
 	}
 	return r.Subscriber(model.Address(list), string(addr))
+}
+
+// SubscriberByKey finds the subscriber whose Key it is.
+func (r *Reader) SubscriberByKey(key string) (*model.Subscriber, bool, error) {
+	raw := r.tx.Bucket(bListKey).Get([]byte(key))
+	if raw == nil {
+		return nil, false, nil
+	}
+	list, addr, ok := bytes.Cut(raw, []byte{0})
+	if !ok {
+		return nil, false, fmt.Errorf("list key index: malformed entry")
+	}
+	return r.Subscriber(model.Address(list), string(addr))
+}
+
+// SubscriberKeys returns the Keys of a list's subscribers at addrs (those
+// it holds; an address not on the list is left out), for the addresses of
+// their list copies.
+func (r *Reader) SubscriberKeys(list model.Address, addrs []model.Address) (map[model.Address]string, error) {
+	out := make(map[model.Address]string, len(addrs))
+	b := r.tx.Bucket(bListSubs)
+	for _, a := range addrs {
+		raw := b.Get(listSubKey(list, model.SubSubscribed, string(a)))
+		if raw == nil {
+			continue
+		}
+		var s struct {
+			Key string `json:"key"`
+		}
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, fmt.Errorf("decode subscriber %s of %s: %w", a, list, err)
+		}
+		if s.Key != "" {
+			out[a] = s.Key
+		}
+	}
+	return out, nil
 }
 
 // Subscribers calls fn for each subscriber of a list in one state (every
@@ -177,10 +221,13 @@ func (w *writeTx) DeleteMailingList(a model.Address) error {
 	if err != nil {
 		return err
 	}
-	tokens := w.tx.Bucket(bListToken)
-	if err := w.Subscribers(a, model.SubUnconfirmed, func(s *model.Subscriber) bool {
+	tokens, keys := w.tx.Bucket(bListToken), w.tx.Bucket(bListKey)
+	if err := w.Subscribers(a, "", func(s *model.Subscriber) bool {
 		if s.Token != "" {
 			err = tokens.Delete([]byte(s.Token))
+		}
+		if err == nil && s.Key != "" {
+			err = keys.Delete([]byte(s.Key))
 		}
 		return err == nil
 	}); err != nil {
@@ -233,7 +280,7 @@ func (w *writeTx) PutSubscriber(s *model.Subscriber) error {
 	if err != nil {
 		return err
 	}
-	subs, tokens := w.tx.Bucket(bListSubs), w.tx.Bucket(bListToken)
+	subs, tokens, keys := w.tx.Bucket(bListSubs), w.tx.Bucket(bListToken), w.tx.Bucket(bListKey)
 	counts := l.Counts
 	if had {
 		if err := subs.Delete(listSubKey(s.List, old.Status, old.Address)); err != nil {
@@ -244,7 +291,20 @@ func (w *writeTx) PutSubscriber(s *model.Subscriber) error {
 				return err
 			}
 		}
+		if old.Key != "" && old.Key != s.Key {
+			if err := keys.Delete([]byte(old.Key)); err != nil {
+				return err
+			}
+		}
 		counts.Add(old.Status, -1)
+	}
+	if s.Key != "" && (!had || old.Key != s.Key) {
+		if keys.Get([]byte(s.Key)) != nil {
+			return fmt.Errorf("subscriber %s: the key is already in use", s.Address)
+		}
+		if err := keys.Put([]byte(s.Key), []byte(string(s.List)+"\x00"+s.Address)); err != nil {
+			return err
+		}
 	}
 	if s.Token != "" {
 		if s.Status != model.SubUnconfirmed {
@@ -270,11 +330,11 @@ func (w *writeTx) PutSubscriber(s *model.Subscriber) error {
 	var before *model.Subscriber
 	if had {
 		b := *old
-		b.Token = redactToken(b.Token)
+		b.Token, b.Key = redactToken(b.Token), redactToken(b.Key)
 		before = &b
 	}
 	after := *s
-	after.Token = redactToken(after.Token)
+	after.Token, after.Key = redactToken(after.Token), redactToken(after.Key)
 	if before != nil {
 		w.record("subscriber", string(s.List)+" "+s.Address, before, &after)
 	} else {
@@ -284,8 +344,9 @@ func (w *writeTx) PutSubscriber(s *model.Subscriber) error {
 	return nil
 }
 
-// redactToken hides a confirmation token in the operation log: whoever
-// reads the log must not be able to confirm for someone else.
+// redactToken hides a confirmation token or a subscriber's key in the
+// operation log: whoever reads the log must not be able to confirm or
+// unsubscribe for someone else.
 func redactToken(t string) string {
 	if t == "" {
 		return ""
@@ -381,3 +442,46 @@ var (
 	_ model.ListTx   = (*writeTx)(nil)
 	_ model.ListView = (*Reader)(nil)
 )
+
+// keyListSubscribers gives every subscriber without a Key one and indexes
+// them all in listkey (schema 10). The keys come from crypto/rand: a
+// migration runs before the store's injected randomness serves changes.
+func keyListSubscribers(tx *bolt.Tx) error {
+	subs, keys := tx.Bucket(bListSubs), tx.Bucket(bListKey)
+	type rekey struct {
+		k []byte
+		s model.Subscriber
+	}
+	var todo []rekey
+	if err := subs.ForEach(func(k, v []byte) error {
+		var s model.Subscriber
+		if err := json.Unmarshal(v, &s); err != nil {
+			return fmt.Errorf("decode subscriber %q: %w", k, err)
+		}
+		if s.Key == "" {
+			todo = append(todo, rekey{bytes.Clone(k), s})
+			return nil
+		}
+		return keys.Put([]byte(s.Key), []byte(string(s.List)+"\x00"+s.Address))
+	}); err != nil {
+		return err
+	}
+	for _, r := range todo {
+		key, err := model.NewListToken(model.Env{Rand: rand.Reader})
+		if err != nil {
+			return err
+		}
+		r.s.Key = key
+		v, err := json.Marshal(r.s)
+		if err != nil {
+			return err
+		}
+		if err := subs.Put(r.k, v); err != nil {
+			return err
+		}
+		if err := keys.Put([]byte(key), []byte(string(r.s.List)+"\x00"+r.s.Address)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,9 +1,13 @@
 package store_test
 
 import (
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"postroom/model"
 	"postroom/store"
@@ -122,6 +126,85 @@ func TestRemoveDomainTakesItsLists(t *testing.T) {
 		}
 		if _, ok, _ := r.Owner("news@old.example.com"); ok {
 			t.Error("its address is still taken")
+		}
+		return nil
+	})
+}
+
+// TestListKeyMigration: subscribers written before schema 10 have no key;
+// the migration gives each its own and indexes it, so SubscriberByKey
+// finds them, and a later change keeps the key.
+func TestListKeyMigration(t *testing.T) {
+	f := newCompany(t)
+	f.apply(f.admin, &model.AddList{Address: "news@example.com", Name: "News"})
+	f.apply(f.admin, &model.AddSubscribers{List: "news@example.com", Addresses: []string{"a@outside.example", "b@outside.example"}})
+	f.close()
+	db, err := bolt.Open(f.path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 9: no keys, no key index.
+	if err := db.Update(func(tx *bolt.Tx) error {
+		subs := tx.Bucket([]byte("listsubs"))
+		rewrite := map[string][]byte{}
+		if err := subs.ForEach(func(k, v []byte) error {
+			var s map[string]any
+			if err := json.Unmarshal(v, &s); err != nil {
+				return err
+			}
+			delete(s, "key")
+			rewrite[string(k)], _ = json.Marshal(s)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for k, v := range rewrite {
+			if err := subs.Put([]byte(k), v); err != nil {
+				return err
+			}
+		}
+		if err := tx.DeleteBucket([]byte("listkey")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 9))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	f.reopen()
+	keys := map[string]string{}
+	if err := f.s.Read(func(r *store.Reader) error {
+		for _, a := range []string{"a@outside.example", "b@outside.example"} {
+			s, _, err := r.Subscriber("news@example.com", a)
+			if err != nil || !model.ValidListToken(s.Key) {
+				return fmt.Errorf("%s after the migration: %+v %v", a, s, err)
+			}
+			byKey, ok, err := r.SubscriberByKey(s.Key)
+			if err != nil || !ok || byKey.Address != a {
+				return fmt.Errorf("by key %s: %+v %v %v", a, byKey, ok, err)
+			}
+			keys[a] = s.Key
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if keys["a@outside.example"] == keys["b@outside.example"] {
+		t.Fatal("two subscribers share a key")
+	}
+	f.apply(model.System(model.DoorSMTP), &model.Unsubscribe{List: "news@example.com", Key: keys["a@outside.example"], ByMail: true})
+	f.s.Read(func(r *store.Reader) error {
+		s, _, _ := r.Subscriber("news@example.com", "a@outside.example")
+		if s.Status != model.SubUnsubscribed || s.Key != keys["a@outside.example"] {
+			t.Errorf("unsubscribed by key: %+v", s)
+		}
+		return nil
+	})
+	// Deleting the list takes the keys with it.
+	f.apply(f.admin, &model.DeleteList{Address: "news@example.com"})
+	f.s.Read(func(r *store.Reader) error {
+		if _, ok, _ := r.SubscriberByKey(keys["b@outside.example"]); ok {
+			t.Error("a key outlived its list")
 		}
 		return nil
 	})

@@ -76,7 +76,7 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 var (
 	bMeta       = []byte("meta")
@@ -107,7 +107,7 @@ var (
 var allBuckets = [][]byte{bMeta, bDomains, bDepts, bDeptChild, bDeptMember, bDeptLeaver, bDeptLead, bMembers, bAddr, bEmpID,
 	bSSHKeys, bSearch, bGroups, bMemberOf, bShared, bRoleScope, bAdmins, bOpLog, bLoginLog, bBatches,
 	bPerms, bRequests, bUnitOfficers, bLent, bWaiting, bContacts, bContactEmail,
-	bLists, bListSubs, bListToken, bListStats, bListConfirm,
+	bLists, bListSubs, bListToken, bListStats, bListConfirm, bListKey,
 	bBatchRows,
 	bAnnouncements, bAnnLive, bMemberBorn, bPwChanged,
 	bNotifyJobs, bNotifyRows, bNotifyDay, bMigrateState,
@@ -124,6 +124,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	6: indexLetters,                           // 7: members by account opened and password set (ANN-3)
 	7: indexLastUse,                           // 8: each member's last login and since when it is open (inactive.go)
 	8: reindexSearch,                          // 9: search keys without whole addresses and employee ids (model.SearchKeys)
+	9: keyListSubscribers,                     // 10: every mailing-list subscriber has a key, indexed in listkey
 }
 
 // ErrLocked means another process holds the data file: a running

@@ -222,6 +222,7 @@ func (p *groupsPane) listDetail(r listRow, w, h int) []string {
 		}
 		senders = strings.Join(ss, ", ")
 	}
+	limit, days := l.BounceRule()
 	out := []string{st.Title.Render(l.Name)}
 	out = append(out, labelled(p.s, [][2]string{
 		{t.Address, string(l.Address)},
@@ -230,15 +231,21 @@ func (p *groupsPane) listDetail(r listRow, w, h int) []string {
 		{t.ColSubscribed, strconv.Itoa(l.Counts.Subscribed)},
 		{t.ColUnconfirmed, strconv.Itoa(l.Counts.Unconfirmed)},
 		{t.ColOut, strconv.Itoa(l.Counts.Unsubscribed)},
+		{t.ColBouncing, strconv.Itoa(l.Counts.Bouncing) + " (" + p.s.Sprintf(t.BounceRule, limit, days) + ")"},
 		{t.Senders, senders},
 	})...)
 	out = append(out, st.Label.Render(p.s.Sprintf(t.Recent, listDays)))
-	heads := []string{t.ColDay, t.ColPosts, t.ColDelivered, t.ColBounced, t.ColJoined, t.ColLeft}
+	heads := []string{t.ColDay, t.ColPosts, t.ColDelivered, t.ColBounced, t.ColJoined, t.ColLeft, t.ColRemoved}
 	widths := make([]int, len(heads))
 	for i, h := range heads {
 		widths[i] = max(lipgloss.Width(h), 5)
 	}
 	widths[0] = max(widths[0], len("12-03"))
+	// The last column (removed after bouncing) only when it fits; the
+	// Bouncing count above says the same in total.
+	if total := len(widths) - 1; sumInts(widths)+total > w {
+		heads, widths = heads[:len(heads)-1], widths[:len(widths)-1]
+	}
 	cells := func(vals []string) string {
 		var parts []string
 		for i, v := range vals {
@@ -258,7 +265,7 @@ func (p *groupsPane) listDetail(r listRow, w, h int) []string {
 			day = tm.Format("01-02")
 		}
 		out = append(out, cells([]string{day, strconv.Itoa(d.Posts), strconv.Itoa(d.Delivered), strconv.Itoa(d.Bounced),
-			strconv.Itoa(d.Subscribed), strconv.Itoa(d.Unsubscribed)}))
+			strconv.Itoa(d.Subscribed), strconv.Itoa(d.Unsubscribed), strconv.Itoa(d.Removed)}[:len(heads)]))
 		active = active || d != (model.ListDay{Day: d.Day})
 	}
 	if !active {
@@ -277,4 +284,12 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", d) + s
 	}
 	return s
+}
+
+func sumInts(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }

@@ -42,19 +42,30 @@ func listCmd(env *Env) *cobra.Command {
 	add.Flags().StringSliceVar(&senders, "sender", nil, "a member who may post to the list; repeat it")
 
 	var setName string
+	var bounceLimit, bounceDays int
 	set := &cobra.Command{
-		Use:   "set ADDR --name NAME",
-		Short: "rename a list",
+		Use:   "set ADDR [--name NAME] [--bounce-limit N] [--bounce-days D]",
+		Short: "rename a list, or change its bounce rule: N hard bounces within D days take a subscriber off (default 3 within 30)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			a, err := addr(args[0])
 			if err != nil {
 				return err
 			}
-			if !c.Flags().Changed("name") {
-				return model.Invalidf("nothing to change: give --name NAME")
+			ch := &model.SetList{Address: a}
+			if c.Flags().Changed("name") {
+				ch.Name = &setName
 			}
-			if err := env.apply(&model.SetList{Address: a, Name: &setName}); err != nil {
+			if c.Flags().Changed("bounce-limit") {
+				ch.BounceLimit = &bounceLimit
+			}
+			if c.Flags().Changed("bounce-days") {
+				ch.BounceDays = &bounceDays
+			}
+			if ch.Name == nil && ch.BounceLimit == nil && ch.BounceDays == nil {
+				return model.Invalidf("nothing to change: give --name NAME, --bounce-limit N or --bounce-days D")
+			}
+			if err := env.apply(ch); err != nil {
 				return err
 			}
 			env.printf("list %s saved\n", a)
@@ -62,6 +73,8 @@ func listCmd(env *Env) *cobra.Command {
 		},
 	}
 	set.Flags().StringVar(&setName, "name", "", "new name")
+	set.Flags().IntVar(&bounceLimit, "bounce-limit", model.DefaultBounceLimit, "hard bounces within --bounce-days that take a subscriber off (1 to 100)")
+	set.Flags().IntVar(&bounceDays, "bounce-days", model.DefaultBounceDays, "the days hard bounces are counted over (1 to 365)")
 
 	rm := simple(env, "rm ADDR", "delete a list with its subscribers and statistics", 1, func(args []string) (model.Change, error) {
 		a, err := addr(args[0])
@@ -91,9 +104,9 @@ func listCmd(env *Env) *cobra.Command {
 				}
 				var rows [][]string
 				for _, l := range out {
-					rows = append(rows, []string{l.Address, l.Name, strconv.Itoa(l.Subscribed), strconv.Itoa(l.Unconfirmed), strconv.Itoa(l.Unsubscribed), strings.Join(l.Senders, ", ")})
+					rows = append(rows, []string{l.Address, l.Name, strconv.Itoa(l.Subscribed), strconv.Itoa(l.Unconfirmed), strconv.Itoa(l.Unsubscribed), strconv.Itoa(l.Bouncing), strings.Join(l.Senders, ", ")})
 				}
-				env.table([]string{"ADDRESS", "NAME", "SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "SENDERS"}, rows)
+				env.table([]string{"ADDRESS", "NAME", "SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCING", "SENDERS"}, rows)
 				return nil
 			})
 		},
@@ -103,7 +116,7 @@ func listCmd(env *Env) *cobra.Command {
 	var showJSON bool
 	show := &cobra.Command{
 		Use:   "show ADDR",
-		Short: "a list: its counts of subscribed, unconfirmed and unsubscribed addresses, and its senders",
+		Short: "a list: its counts of subscribed, unconfirmed, unsubscribed and bouncing addresses, its bounce rule and its senders",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			a, err := addr(args[0])
@@ -124,6 +137,7 @@ func listCmd(env *Env) *cobra.Command {
 				}
 				env.table([]string{"FIELD", "VALUE"}, [][]string{{"address", j.Address}, {"name", j.Name},
 					{"subscribed", strconv.Itoa(j.Subscribed)}, {"unconfirmed", strconv.Itoa(j.Unconfirmed)}, {"unsubscribed", strconv.Itoa(j.Unsubscribed)},
+					{"bouncing", strconv.Itoa(j.Bouncing)}, {"bounce rule", fmt.Sprintf("%d hard bounces within %d days", j.BounceLimit, j.BounceDays)},
 					{"senders", strings.Join(j.Senders, ", ")}, {"subscribe", j.Subscribe}, {"unsubscribe", j.Unsubscribe}, {"created", j.Created}})
 				return nil
 			})
@@ -137,15 +151,20 @@ func listCmd(env *Env) *cobra.Command {
 
 // listJSON is a list as `list show --json` prints it.
 type listJSON struct {
-	Address      string   `json:"address"`
-	Name         string   `json:"name"`
-	Subscribed   int      `json:"subscribed"`
-	Unconfirmed  int      `json:"unconfirmed"`
-	Unsubscribed int      `json:"unsubscribed"`
-	Senders      []string `json:"senders"`
-	Subscribe    string   `json:"subscribe"`
-	Unsubscribe  string   `json:"unsubscribe"`
-	Created      string   `json:"created"`
+	Address      string `json:"address"`
+	Name         string `json:"name"`
+	Subscribed   int    `json:"subscribed"`
+	Unconfirmed  int    `json:"unconfirmed"`
+	Unsubscribed int    `json:"unsubscribed"`
+	// Bouncing are the subscribers taken off after BounceLimit hard
+	// bounces within BounceDays days.
+	Bouncing    int      `json:"bouncing"`
+	BounceLimit int      `json:"bounce_limit"`
+	BounceDays  int      `json:"bounce_days"`
+	Senders     []string `json:"senders"`
+	Subscribe   string   `json:"subscribe"`
+	Unsubscribe string   `json:"unsubscribe"`
+	Created     string   `json:"created"`
 }
 
 func toListJSON(l *model.MailingList) listJSON {
@@ -153,6 +172,8 @@ func toListJSON(l *model.MailingList) listJSON {
 		Unsubscribed: l.Counts.Unsubscribed, Senders: []string{},
 		Subscribe: model.ListTagAddress(l.Address, model.ListTagSubscribe), Unsubscribe: model.ListTagAddress(l.Address, model.ListTagUnsubscribe),
 		Created: l.Created.Format(time.RFC3339)}
+	j.Bouncing = l.Counts.Bouncing
+	j.BounceLimit, j.BounceDays = l.BounceRule()
 	for _, s := range l.Senders {
 		j.Senders = append(j.Senders, string(s))
 	}
@@ -221,6 +242,11 @@ type subscriberJSON struct {
 	Confirmed    string `json:"confirmed,omitempty"`
 	Unsubscribed string `json:"unsubscribed,omitempty"`
 	Via          string `json:"via,omitempty"`
+	Name         string `json:"name,omitempty"`
+	// AttestedBy is the admin who attested consent (list import --confirmed).
+	AttestedBy string `json:"attested_by,omitempty"`
+	// HardBounces are those within the list's window.
+	HardBounces int `json:"hard_bounces"`
 }
 
 func stamp(t time.Time) string {
@@ -235,7 +261,7 @@ func listSubscribersCmd(env *Env) *cobra.Command {
 	var limit int
 	var asJSON bool
 	c := &cobra.Command{
-		Use:   "subscribers LIST [--status subscribed|unconfirmed|unsubscribed] [--limit N]",
+		Use:   "subscribers LIST [--status subscribed|unconfirmed|unsubscribed|bouncing] [--limit N]",
 		Short: "a list's subscribers, by state and address",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -257,7 +283,7 @@ func listSubscribersCmd(env *Env) *cobra.Command {
 				out := []subscriberJSON{}
 				if err := r.Subscribers(l, st, func(s *model.Subscriber) bool {
 					out = append(out, subscriberJSON{Address: s.Address, Status: string(s.Status), Requested: stamp(s.Requested),
-						Confirmed: stamp(s.Confirmed), Unsubscribed: stamp(s.Left), Via: s.Via})
+						Confirmed: stamp(s.Confirmed), Unsubscribed: stamp(s.Left), Via: s.Via, Name: s.Name, AttestedBy: string(s.Attested), HardBounces: len(s.Bounces)})
 					return limit <= 0 || len(out) < limit
 				}); err != nil {
 					return err
@@ -267,14 +293,14 @@ func listSubscribersCmd(env *Env) *cobra.Command {
 				}
 				var rows [][]string
 				for _, s := range out {
-					rows = append(rows, []string{s.Address, s.Status, s.Requested, s.Confirmed, s.Unsubscribed, s.Via})
+					rows = append(rows, []string{s.Address, s.Status, s.Requested, s.Confirmed, s.Unsubscribed, s.Via, strconv.Itoa(s.HardBounces)})
 				}
-				env.table([]string{"ADDRESS", "STATUS", "REQUESTED", "CONFIRMED", "UNSUBSCRIBED", "VIA"}, rows)
+				env.table([]string{"ADDRESS", "STATUS", "REQUESTED", "CONFIRMED", "LEFT", "VIA", "HARD BOUNCES"}, rows)
 				return nil
 			})
 		},
 	}
-	c.Flags().StringVar(&status, "status", "", "only subscribed, unconfirmed or unsubscribed")
+	c.Flags().StringVar(&status, "status", "", "only subscribed, unconfirmed, unsubscribed or bouncing")
 	c.Flags().IntVar(&limit, "limit", 0, "at most N (0: all)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
@@ -285,7 +311,7 @@ func listStatsCmd(env *Env) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "stats LIST [--days N]",
-		Short: "a list's statistics by day: posts, copies delivered, bounces, subscribes, unsubscribes",
+		Short: "a list's statistics by day: posts, copies delivered, bounces, subscribes, unsubscribes, subscribers taken off after bouncing",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			l, err := addr(args[0])
@@ -317,7 +343,7 @@ func listStatsCmd(env *Env) *cobra.Command {
 					rows = append(rows, listDayRow(d.Day, d))
 				}
 				rows = append(rows, listDayRow(fmt.Sprintf("%d days", days), sum))
-				env.table([]string{"DAY", "POSTS", "DELIVERED", "BOUNCED", "SUBSCRIBED", "UNSUBSCRIBED"}, rows)
+				env.table([]string{"DAY", "POSTS", "DELIVERED", "BOUNCED", "SUBSCRIBED", "UNSUBSCRIBED", "REMOVED"}, rows)
 				return nil
 			})
 		},
@@ -328,5 +354,5 @@ func listStatsCmd(env *Env) *cobra.Command {
 }
 
 func listDayRow(label string, d model.ListDay) []string {
-	return []string{label, strconv.Itoa(d.Posts), strconv.Itoa(d.Delivered), strconv.Itoa(d.Bounced), strconv.Itoa(d.Subscribed), strconv.Itoa(d.Unsubscribed)}
+	return []string{label, strconv.Itoa(d.Posts), strconv.Itoa(d.Delivered), strconv.Itoa(d.Bounced), strconv.Itoa(d.Subscribed), strconv.Itoa(d.Unsubscribed), strconv.Itoa(d.Removed)}
 }

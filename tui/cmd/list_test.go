@@ -116,3 +116,37 @@ func TestListCommandsRefused(t *testing.T) {
 		t.Errorf("a refused change went through: %+v", show)
 	}
 }
+
+// TestListBounceRule: list show names the bouncing count and the bounce
+// rule (3 within 30 days unless set); list set changes the rule within
+// its bounds; other roles are refused, naming list.manage.
+func TestListBounceRule(t *testing.T) {
+	ok(t, "admin", "", "list", "add", "news@example.com", "--name", "News")
+	var show struct {
+		Bouncing    int
+		BounceLimit int `json:"bounce_limit"`
+	}
+	out := ok(t, "admin", "", "list", "show", "news@example.com", "--json")
+	if json.Unmarshal([]byte(out), &show) != nil || show.Bouncing != 0 || show.BounceLimit != 3 || !strings.Contains(out, `"bounce_days": 30`) {
+		t.Errorf("default rule: %s", out)
+	}
+	ok(t, "admin", "", "list", "set", "news@example.com", "--bounce-limit", "5", "--bounce-days", "60")
+	if out = ok(t, "admin", "", "list", "show", "news@example.com"); !strings.Contains(out, "5 hard bounces within 60 days") || !strings.Contains(out, "bouncing") {
+		t.Errorf("show: %s", out)
+	}
+	if _, errs, code := run(t, "admin", "", "list", "set", "news@example.com", "--bounce-days", "0"); code != 1 || !strings.Contains(errs, "--bounce-days takes 1 to 365") {
+		t.Errorf("0 days: %d %q", code, errs)
+	}
+	if _, errs, code := run(t, "admin", "", "list", "set", "news@example.com"); code != 1 || !strings.Contains(errs, "nothing to change") {
+		t.Errorf("nothing: %d %q", code, errs)
+	}
+	if out = ok(t, "admin", "", "list", "stats", "news@example.com"); !strings.Contains(out, "REMOVED") {
+		t.Errorf("stats: %s", out)
+	}
+	ok(t, "admin", "", "list", "subscribers", "news@example.com", "--status", "bouncing")
+	for _, role := range []string{"member", "helpdesk", "auditor"} {
+		if _, errs, code := run(t, role, "", "list", "set", "news@example.com", "--bounce-limit", "1"); code != 1 || !strings.Contains(errs, "list.manage") {
+			t.Errorf("%s: %d %q", role, code, errs)
+		}
+	}
+}
