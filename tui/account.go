@@ -466,6 +466,26 @@ func labelled(s *Session, rows [][2]string) []string {
 	return out
 }
 
+// labelledWrap is labelled within w cells: a long value wraps under
+// itself instead of running off the pane.
+func labelledWrap(s *Session, rows [][2]string, w int) []string {
+	lw := 0
+	for _, r := range rows {
+		lw = max(lw, lipgloss.Width(r[0]))
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		for i, l := range wrapText(r[1], max(8, w-lw-2)) {
+			label := strings.Repeat(" ", lw+2)
+			if i == 0 {
+				label = s.Styles.Label.Render(padRight(r[0], lw+2))
+			}
+			out = append(out, label+l)
+		}
+	}
+	return out
+}
+
 // touchesMe reports whether a change concerns the person's own account.
 func (p *accountPane) touchesMe(msg storeChangedMsg) bool {
 	for _, e := range msg.events {

@@ -857,7 +857,7 @@ func (p *groupsPane) View() string {
 			l = left[i]
 		}
 		if i < len(right) {
-			r = truncate(right[i], rw)
+			r = ellipsize(st, right[i], rw)
 		}
 		out = append(out, padRight(truncate(l, cols.total), cols.total)+sep+r)
 	}
@@ -943,7 +943,7 @@ func (p *groupsPane) rightLines(h int) ([]string, int) {
 		{t.Listed, p.s.Sprintf(t.ListedValue, g.members, g.depts)},
 		{t.Effective, eff},
 	}...)
-	out = append(out, labelled(p.s, details)...)
+	out = append(out, labelledWrap(p.s, details, rw)...)
 	if !g.canManage {
 		out = append(out, st.Subtle.Render(t.ReadOnly))
 	}
