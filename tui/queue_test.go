@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -57,7 +58,14 @@ func TestQueueGolden(t *testing.T) {
 							press(tm, "j")
 							press(tm, "j")
 							press(tm, "enter")
-							waitFor(t, tm, "421 4.7.0")
+							// The recipients load after the message: wait
+							// for a row under their title.
+							title := s.Sprintf(s.T.Queue.RcptTitle, 2)
+							teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+								text := ansi.Strip(string(b))
+								i := strings.LastIndex(text, title)
+								return i >= 0 && strings.Contains(text[i:], "buyer@customer.cn")
+							}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 						}
 					})
 					requireGolden(t, out)
