@@ -557,8 +557,8 @@ func (a *App) View() tea.View {
 	} else {
 		p := a.current()
 		rail := a.rail()
-		_, h := a.bodySize()
-		pane := lipgloss.NewStyle().MaxHeight(h).Height(h).PaddingLeft(1).Render(p.View())
+		w, h := a.bodySize()
+		pane := lipgloss.NewStyle().MaxHeight(h).Height(h).PaddingLeft(1).Render(markOverflow(st, p.View(), w))
 		if a.fullHelp {
 			pane = lipgloss.NewStyle().MaxHeight(h).Height(h).PaddingLeft(1).Render(a.help.FullHelpView(append(p.FullHelp(), a.globalKeys())))
 		}
@@ -673,6 +673,23 @@ func (a *App) rail() string {
 		}
 	}
 	return st.Rail.Height(h).Width(a.railWidth()).Render(strings.Join(lines, "\n"))
+}
+
+// markOverflow ends each line wider than w cells with an ellipsis at the
+// edge, so a pane that draws past its width shows that text was cut
+// rather than losing it silently at the screen's edge.
+func markOverflow(st *Styles, view string, w int) string {
+	lines := strings.Split(view, "\n")
+	cut := false
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i], cut = markCut(st, l, w), true
+		}
+	}
+	if !cut {
+		return view
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Quitting is the message the session ends with, if any.
