@@ -11,7 +11,8 @@ import (
 // request-progress and request-outcome to the requester and the subject),
 // the notice that warnings blocked a mailbox (blocked, to the person and
 // their head), the confirmation, welcome and leave-confirmation mails of a
-// mailing list (list-confirm, list-welcome, list-unsubscribe), the notice of long-unused accounts to
+// mailing list (list-confirm, list-welcome, list-unsubscribe; list-invite
+// confirms an address an import gave), the notice of long-unused accounts to
 // their heads (inactive), announcements, the welcome letter and
 // the password-expiry reminder (ANN-1, ANN-3) and the human part of delivery status
 // notifications. Each is a
@@ -37,5 +38,5 @@ func MailTemplate(kind, lang string) (string, error) {
 }
 
 // MailTemplateKinds lists the kinds of mail template, each in every language.
-var MailTemplateKinds = []string{"held", "released", "rejected", "approval", "bounce", "request-turn", "request-progress", "request-outcome", "blocked", "list-confirm", "list-welcome", "list-unsubscribe",
+var MailTemplateKinds = []string{"held", "released", "rejected", "approval", "bounce", "request-turn", "request-progress", "request-outcome", "blocked", "list-confirm", "list-welcome", "list-unsubscribe", "list-invite",
 	"announcement", "welcome", "password-expiry", "inactive", "reply", "onetime"}

@@ -40,6 +40,7 @@ type fakeHop struct {
 	tls       []bool
 	mailOpts  []smtp.MailOptions
 	msgs      []hopMsg
+	bodiless  bool // keep no message bodies (benchmarks of many copies)
 }
 
 // hopMsg is one message the fake hop took.
@@ -54,11 +55,15 @@ type fakeHopOptions struct {
 	lmtp    bool
 	tls     bool   // offer STARTTLS
 	network string // "tcp" (default) or "unix"
+	// bodiless keeps each message's envelope, not its body: a benchmark's
+	// hundreds of thousands of copies would otherwise fill the memory
+	// it measures.
+	bodiless bool
 }
 
 func newFakeHop(t *testing.T, o fakeHopOptions) *fakeHop {
 	t.Helper()
-	h := &fakeHop{rcptReply: map[string]*smtp.SMTPError{}, dataReply: map[string]*smtp.SMTPError{}}
+	h := &fakeHop{rcptReply: map[string]*smtp.SMTPError{}, dataReply: map[string]*smtp.SMTPError{}, bodiless: o.bodiless}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		h.mu.Lock()
 		h.conns++
@@ -162,6 +167,9 @@ func (s *fakeHopSession) Data(r io.Reader) error {
 	}
 	s.h.mu.Lock()
 	delay := s.h.delay
+	if s.h.bodiless {
+		b = nil
+	}
 	s.h.msgs = append(s.h.msgs, hopMsg{from: s.from, to: s.to, body: string(b)})
 	s.h.mu.Unlock()
 	time.Sleep(delay)

@@ -66,7 +66,7 @@ func TestFiftyThousandSubscribers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sp.Close()
-	hop := newFakeHop(t, fakeHopOptions{})
+	hop := newFakeHop(t, fakeHopOptions{bodiless: true})
 	cfg := DefaultConfig()
 	cfg.Hostname = "mx.example.com"
 	cfg.Smarthost.Addr = hop.addr

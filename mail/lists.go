@@ -371,6 +371,7 @@ const (
 	listMailConfirm     = "list-confirm"
 	listMailWelcome     = "list-welcome"
 	listMailUnsubscribe = "list-unsubscribe"
+	listMailInvite      = "list-invite" // list-confirm for an address an import gave
 )
 
 // listMailData is what the list mails say.
@@ -398,7 +399,7 @@ func (r *Relay) sendListMail(kind string, l *model.MailingList, to string, token
 	from, reply := l.Address, model.Address("")
 	switch {
 	case token == "":
-	case kind == listMailConfirm:
+	case kind == listMailConfirm || kind == listMailInvite:
 		d.Confirm = model.ListTagAddress(l.Address, model.ListTagConfirm+"-"+token)
 		from, reply = model.Address(d.Confirm), model.Address(d.Confirm)
 	default:
@@ -518,7 +519,7 @@ func (r *Relay) ListConfirmationPass() {
 					lists[p.List] = l
 				}
 				if l != nil {
-					if err := r.sendListMail(listMailConfirm, l, p.Address, p.Token); err != nil {
+					if err := r.sendListMail(listMailInvite, l, p.Address, p.Token); err != nil {
 						r.log.Printf("list %s: confirmation to %s: %v", p.List, p.Address, err)
 						return
 					}

@@ -4,10 +4,12 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
 
 	"postroom/model"
@@ -340,9 +342,13 @@ func TestListImportConfirmations(t *testing.T) {
 		return len(hopMessagesTo(hop, "eins@kunde.example")) == 1 && len(hopMessagesTo(hop, "zwei@kunde.example")) == 1
 	})
 	waitFor(t, "nothing pending", func() bool { p, err := ts.store.PendingConfirmations(10); return err == nil && len(p) == 0 })
-	addr := confirmAddrRE.FindString(hopMessagesTo(hop, "zwei@kunde.example")[0].body)
-	if addr == "" {
-		t.Fatal("no confirmation address")
+	invite := hopMessagesTo(hop, "zwei@kunde.example")[0]
+	addr := confirmAddrRE.FindString(invite.body)
+	if addr == "" || !strings.Contains(invite.body, "Reply-To: "+addr) {
+		t.Fatalf("no confirmation address:\n%s", invite.body)
+	}
+	if text := decodedBody(t, invite.body); !strings.Contains(text, "by the people who run it") || !strings.Contains(text, "管理者登记了") {
+		t.Errorf("the confirmation does not say the list's owners gave the address:\n%s", text)
 	}
 	c := ts.dial(ts.inbound)
 	if err := send(c, "zwei@kunde.example", []string{addr}, message("zwei@kunde.example", addr, "Re: confirm", "ja")); err != nil {
@@ -474,5 +480,41 @@ func TestListBounces(t *testing.T) {
 	})
 	if removed != 2 || bounced != 6 {
 		t.Errorf("statistics: %d removed, %d bounced; want 2 and 6 (3 reports, 3 refused copies)", removed, bounced)
+	}
+}
+
+// TestListCopiesSigned: with DKIM on, each copy is signed on its own, its
+// List-Unsubscribe (the subscriber's key) covered, and verifies.
+func TestListCopiesSigned(t *testing.T) {
+	ts, hop, sender := listServer(t)
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.EnableDKIM{Domain: "example.com", Selector: "pr1"}); err != nil {
+		t.Fatal(err)
+	}
+	var txt string
+	ts.store.Read(func(r *store.Reader) error {
+		key, err := r.DKIMKey("example.com")
+		if err == nil {
+			txt, err = key.Record()
+		}
+		return err
+	})
+	subs := []string{"a@kunde.example", "b@kunde.example"}
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.AddSubscribers{List: "news@example.com", Addresses: subs}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := ts.login("member")
+	if err := send(c, string(sender), []string{"news@example.com"}, message(string(sender), "news@example.com", "signed", "x")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "both copies", func() bool { return len(hopMessagesTo(hop, subs[0])) == 1 && len(hopMessagesTo(hop, subs[1])) == 1 })
+	for _, a := range subs {
+		body := hopMessagesTo(hop, a)[0].body
+		if !strings.Contains(body, "news+unsubscribe-"+subscriberKey(t, ts, a)) {
+			t.Errorf("%s: not its own List-Unsubscribe:\n%s", a, body)
+		}
+		v, err := dkim.VerifyWithOptions(strings.NewReader(body), &dkim.VerifyOptions{LookupTXT: func(string) ([]string, error) { return []string{txt}, nil }})
+		if err != nil || len(v) != 1 || v[0].Err != nil || !slices.Contains(v[0].HeaderKeys, "List-Unsubscribe") {
+			t.Errorf("%s: signature %v %+v", a, err, v)
+		}
 	}
 }
