@@ -9,8 +9,11 @@ type DeskText struct {
 	FindHint  string // what the search field finds
 	Searching string
 	NoHits    string
-	MoreHits  string // "showing the first %d; type more to narrow it down"
-	Select    string // the enter key's help in the hit list
+	// LockedNow heads the accounts locked now, listed while the search
+	// field is empty (LockedNowOne for one); NoneLocked says there are none.
+	LockedNow, LockedNowOne, NoneLocked string
+	MoreHits                            string // "showing the first %d; type more to narrow it down"
+	Select                              string // the enter key's help in the hit list
 
 	// Status.
 	StatusReason  string // "%s (%s)": state, why
@@ -87,7 +90,7 @@ var deskZH = DeskText{
 	Title: "密码服务台",
 
 	FindHint: "姓名、拼音、首字母、邮箱、工号、电话，或 # 加电话后四位", Searching: "查找中…",
-	NoHits: "没有找到匹配的人员", MoreHits: "只显示前 %d 个结果，多输入几个字可缩小范围", Select: "选择",
+	NoHits: "没有找到匹配的人员", LockedNow: "当前有 %d 个账号被锁定：", LockedNowOne: "当前有 %d 个账号被锁定：", NoneLocked: "当前没有被锁定的账号", MoreHits: "只显示前 %d 个结果，多输入几个字可缩小范围", Select: "选择",
 
 	StatusReason: "%s（%s）", Until: "，至 %s", UntilHelpdesk: "，需服务台解锁", Failures: "连续失败 %d 次", FailuresOne: "连续失败 %d 次",
 	LastChanged: "上次修改 %s", FailedLogins: "最近失败的登录", NoFailed: "没有失败的登录", NoTitle: "（无）",
@@ -122,7 +125,7 @@ var deskEN = DeskText{
 	Title: "Reset desk",
 
 	FindHint:  "Name, pinyin, initials, address, employee ID, phone, #last 4",
-	Searching: "searching…", NoHits: "nobody matches", MoreHits: "showing the first %d; type more to narrow it down", Select: "select",
+	Searching: "searching…", NoHits: "nobody matches", LockedNow: "%d accounts are locked now:", LockedNowOne: "%d account is locked now:", NoneLocked: "no account is locked now", MoreHits: "showing the first %d; type more to narrow it down", Select: "select",
 
 	StatusReason: "%s (%s)", Until: " until %s", UntilHelpdesk: " until the helpdesk unlocks it", Failures: "%d failed logins in a row", FailuresOne: "%d failed login in a row",
 	LastChanged: "last changed %s", FailedLogins: "Recent failed logins", NoFailed: "no failed logins", NoTitle: "(none)",

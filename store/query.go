@@ -124,7 +124,17 @@ func (r *Reader) Members(f MemberFilter) ([]*model.Member, error) {
 		}
 		return out, nil
 	}
+	// A status asked for is looked for in the record's bytes first: a
+	// member is decoded only when it could match (every locked account
+	// among 50,000 without decoding the rest).
+	var status []byte
+	if f.Status != "" {
+		status = []byte(`"status":"` + string(f.Status) + `"`)
+	}
 	err := r.tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		if status != nil && !bytes.Contains(v, status) {
+			return nil
+		}
 		m := new(model.Member)
 		if err := json.Unmarshal(v, m); err != nil {
 			return err

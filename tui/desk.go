@@ -55,6 +55,10 @@ type deskPane struct {
 	searchDirty bool // the data changed while a search ran
 	keepHit     bool // a search for changed data keeps the highlighted person
 	searchErr   string
+	// lockedNow says the hits are the accounts locked now, which the desk
+	// lists while the search field is empty, for the helpdesk to see who
+	// is shut out before they call.
+	lockedNow bool
 
 	// The person.
 	addr       model.Address
@@ -105,10 +109,11 @@ type deskPersonInfo struct {
 
 // deskSearchMsg carries the hits of one search.
 type deskSearchMsg struct {
-	seq  int
-	hits []deskHit
-	more bool
-	err  error
+	seq    int
+	hits   []deskHit
+	more   bool
+	locked bool // the accounts locked now, for an empty search
+	err    error
 }
 
 // deskPersonLoadedMsg carries the selected person.
@@ -151,7 +156,7 @@ func (p *deskPane) ID() string { return "desk" }
 func (p *deskPane) Title() string { return p.s.T.Nav.Desk }
 
 // Init starts nothing: the desk waits for the first keystroke.
-func (p *deskPane) Init() tea.Cmd { return nil }
+func (p *deskPane) Init() tea.Cmd { return p.search() }
 
 // SetSize fits the inputs and forms to the pane.
 func (p *deskPane) SetSize(w, h int) {
@@ -245,16 +250,24 @@ func (p *deskPane) search() tea.Cmd {
 	p.searchSeq++
 	p.searchDirty = false
 	seq, q := p.searchSeq, p.query.Value()
-	if strings.TrimSpace(q) == "" {
-		p.hits, p.more, p.hit, p.searching, p.searchErr = nil, false, 0, false, ""
+	empty := strings.TrimSpace(q) == ""
+	if empty && !model.HoldsAnywhere(p.s.Actor, model.RightAccountUnlock) {
+		p.hits, p.more, p.hit, p.searching, p.searchErr, p.lockedNow = nil, false, 0, false, "", false
 		return nil
 	}
 	p.searching = true
 	st, actor := p.s.Store, p.s.Actor
 	return func() tea.Msg {
-		msg := deskSearchMsg{seq: seq}
+		msg := deskSearchMsg{seq: seq, locked: empty}
 		msg.err = st.Read(func(r *store.Reader) error {
-			ms, err := r.Search(q, deskHitLimit+1, func(m *model.Member) bool { return model.CanSee(actor, m, r) })
+			seen := func(m *model.Member) bool { return model.CanSee(actor, m, r) }
+			var ms []*model.Member
+			var err error
+			if empty {
+				ms, err = lockedNow(r, seen)
+			} else {
+				ms, err = r.Search(q, deskHitLimit+1, seen)
+			}
 			if err != nil {
 				return err
 			}
@@ -277,6 +290,21 @@ func (p *deskPane) search() tea.Cmd {
 	}
 }
 
+// lockedNow lists the accounts locked now that the helpdesk sees, newest
+// lock first; it reads the members only when the counts say some are.
+func lockedNow(r *store.Reader, seen func(*model.Member) bool) ([]*model.Member, error) {
+	stats, err := r.MemberStats()
+	if err != nil || stats.Locked == 0 {
+		return nil, err
+	}
+	ms, err := r.Members(store.MemberFilter{Status: model.StatusLocked, Keep: seen})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(ms, func(a, b *model.Member) int { return b.Password.LockedUntil.Compare(a.Password.LockedUntil) })
+	return ms, nil
+}
+
 // searched takes the newest search's hits and drops stale ones.
 func (p *deskPane) searched(msg deskSearchMsg) tea.Cmd {
 	if msg.seq != p.searchSeq {
@@ -290,7 +318,7 @@ func (p *deskPane) searched(msg deskSearchMsg) tea.Cmd {
 		if p.keepHit && p.hit < len(p.hits) {
 			keep = p.hits[p.hit].addr
 		}
-		p.hits, p.more, p.searchErr, p.hit = msg.hits, msg.more, "", 0
+		p.hits, p.more, p.searchErr, p.hit, p.lockedNow = msg.hits, msg.more, "", 0, msg.locked
 		for i, h := range p.hits {
 			if h.addr == keep {
 				p.hit = i
@@ -374,7 +402,7 @@ func (p *deskPane) toFind() tea.Cmd {
 	p.hits, p.more, p.hit, p.searchErr = nil, false, 0, ""
 	p.searchSeq++
 	p.searching = false
-	return p.query.Focus()
+	return tea.Batch(p.query.Focus(), p.search())
 }
 
 // ---- The person ----
@@ -442,7 +470,7 @@ func (p *deskPane) loaded(msg deskPersonLoadedMsg) tea.Cmd {
 // after a load already under way).
 func (p *deskPane) reload() tea.Cmd {
 	switch {
-	case p.step == deskFind && strings.TrimSpace(p.query.Value()) != "":
+	case p.step == deskFind:
 		p.keepHit = true
 		if p.searching {
 			p.searchDirty = true
@@ -926,8 +954,13 @@ func (p *deskPane) findLines() []string {
 	switch {
 	case p.searchErr != "":
 		return append(out, st.Error.Render(truncate(p.searchErr, w)))
-	case strings.TrimSpace(p.query.Value()) == "":
+	case strings.TrimSpace(p.query.Value()) == "" && !p.lockedNow:
 		return out
+	case p.lockedNow && len(p.hits) == 0:
+		if p.searching {
+			return out
+		}
+		return append(out, st.Subtle.Render(truncate(t.NoneLocked, w)))
 	case len(p.hits) == 0 && p.searching:
 		return append(out, st.Subtle.Render(t.Searching))
 	case len(p.hits) == 0:
@@ -948,6 +981,9 @@ func (p *deskPane) findLines() []string {
 	}
 	deptW = min(deptW, room)
 	cell := func(s string, cw int) string { return padRight(truncate(s, cw), cw) }
+	if p.lockedNow {
+		out = append(out, st.Warn.Render(truncate(p.s.Sprintf(plural(len(p.hits), t.LockedNowOne, t.LockedNow), len(p.hits)), w)))
+	}
 	head := "  " + cell(f.Name, nameW) + "  " + cell(f.Address, addrW) + "  " + cell(f.Departments, deptW) + "  " + cell(f.Status, statW)
 	out = append(out, st.TableHead.Render(strings.TrimRight(head, " ")))
 	rows := max(1, p.height-len(out)-2)

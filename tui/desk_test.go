@@ -465,6 +465,9 @@ func TestDeskUnlocks(t *testing.T) {
 
 	s := sessionAs(t, st, "helpdesk", "en")
 	tm, until := deskUI(t, s, 120, 40)
+	until("the locked account listed before any search", func(_ *App, p *deskPane) bool {
+		return p.lockedNow && len(p.hits) == 1 && p.hits[0].addr == deskWangwei && strings.Contains(deskPaneText(p), s.Sprintf(s.T.Desk.LockedNowOne, 1))
+	})
 	deskFindPerson(t, tm, until, "wangwei@", deskWangwei)
 	until("the lock shown", func(_ *App, p *deskPane) bool {
 		v := deskPaneText(p)
@@ -485,6 +488,10 @@ func TestDeskUnlocks(t *testing.T) {
 	})
 	press(tm, "u")
 	until("no second unlock", func(_ *App, p *deskPane) bool { return p.step == deskPerson })
+	press(tm, "esc")
+	until("nobody locked now", func(_ *App, p *deskPane) bool {
+		return p.step == deskFind && p.lockedNow && len(p.hits) == 0 && strings.Contains(deskPaneText(p), s.T.Desk.NoneLocked)
+	})
 	tm.Quit()
 
 	m := deskMember(t, st, deskWangwei)
