@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -221,15 +222,14 @@ func (w *writeTx) DeleteMailingList(a model.Address) error {
 	if err != nil {
 		return err
 	}
-	tokens, keys := w.tx.Bucket(bListToken), w.tx.Bucket(bListKey)
 	if err := w.Subscribers(a, "", func(s *model.Subscriber) bool {
 		if s.Token != "" {
-			err = tokens.Delete([]byte(s.Token))
+			w.deferDelete(string(bListToken), s.Token)
 		}
-		if err == nil && s.Key != "" {
-			err = keys.Delete([]byte(s.Key))
+		if s.Key != "" {
+			w.deferDelete(string(bListKey), s.Key)
 		}
-		return err == nil
+		return true
 	}); err != nil {
 		return err
 	}
@@ -280,41 +280,39 @@ func (w *writeTx) PutSubscriber(s *model.Subscriber) error {
 	if err != nil {
 		return err
 	}
-	subs, tokens, keys := w.tx.Bucket(bListSubs), w.tx.Bucket(bListToken), w.tx.Bucket(bListKey)
+	// The token and key indexes are written at the end of the
+	// transaction in key order (deferred: random keys inserted one by one
+	// into one node are quadratic).
+	subs := w.tx.Bucket(bListSubs)
+	ref := string(s.List) + "\x00" + s.Address
 	counts := l.Counts
 	if had {
 		if err := subs.Delete(listSubKey(s.List, old.Status, old.Address)); err != nil {
 			return err
 		}
-		if old.Token != "" {
-			if err := tokens.Delete([]byte(old.Token)); err != nil {
-				return err
-			}
+		if old.Token != "" && old.Token != s.Token {
+			w.deferDelete(string(bListToken), old.Token)
 		}
 		if old.Key != "" && old.Key != s.Key {
-			if err := keys.Delete([]byte(old.Key)); err != nil {
-				return err
-			}
+			w.deferDelete(string(bListKey), old.Key)
 		}
 		counts.Add(old.Status, -1)
 	}
 	if s.Key != "" && (!had || old.Key != s.Key) {
-		if keys.Get([]byte(s.Key)) != nil {
+		if _, taken := w.deferredGet(bListKey, s.Key); taken {
 			return fmt.Errorf("subscriber %s: the key is already in use", s.Address)
 		}
-		if err := keys.Put([]byte(s.Key), []byte(string(s.List)+"\x00"+s.Address)); err != nil {
-			return err
-		}
+		w.deferPut(string(bListKey), s.Key, ref)
 	}
 	if s.Token != "" {
 		if s.Status != model.SubUnconfirmed {
 			return fmt.Errorf("subscriber %s: only an unconfirmed subscriber has a token", s.Address)
 		}
-		if tokens.Get([]byte(s.Token)) != nil {
-			return fmt.Errorf("subscriber %s: the confirmation token is already in use", s.Address)
-		}
-		if err := tokens.Put([]byte(s.Token), []byte(string(s.List)+"\x00"+s.Address)); err != nil {
-			return err
+		if !had || old.Token != s.Token {
+			if _, taken := w.deferredGet(bListToken, s.Token); taken {
+				return fmt.Errorf("subscriber %s: the confirmation token is already in use", s.Address)
+			}
+			w.deferPut(string(bListToken), s.Token, ref)
 		}
 	}
 	counts.Add(s.Status, 1)
@@ -392,6 +390,30 @@ func (s *Store) CountListDay(list model.Address, d model.ListDay) error {
 func (w *writeTx) QueueConfirmation(list model.Address, addr string) error {
 	w.event("listconfirm", string(list))
 	return w.tx.Bucket(bListConfirm).Put([]byte(string(list)+"\x00"+addr), []byte{})
+}
+
+// SubscriberByToken finds the unconfirmed subscriber a token was made
+// for, the transaction's pending writes included.
+func (w *writeTx) SubscriberByToken(token string) (*model.Subscriber, bool, error) {
+	return w.subscriberByRef(bListToken, token)
+}
+
+// SubscriberByKey finds the subscriber whose Key it is, the transaction's
+// pending writes included.
+func (w *writeTx) SubscriberByKey(key string) (*model.Subscriber, bool, error) {
+	return w.subscriberByRef(bListKey, key)
+}
+
+func (w *writeTx) subscriberByRef(bucket []byte, k string) (*model.Subscriber, bool, error) {
+	ref, ok := w.deferredGet(bucket, k)
+	if !ok {
+		return nil, false, nil
+	}
+	list, addr, ok := strings.Cut(ref, "\x00")
+	if !ok {
+		return nil, false, fmt.Errorf("%s index: malformed entry", bucket)
+	}
+	return w.Subscriber(model.Address(list), addr)
 }
 
 // PendingConfirmation is an unconfirmed subscriber whose confirmation mail

@@ -424,6 +424,7 @@ func (w *writeTx) indexMember(m *model.Member) error {
 var deferred = map[string]bool{
 	string(bSearch): true, string(bDeptMember): true, string(bRoleScope): true, string(bAdmins): true,
 	string(bEmpID): true, string(bMemberBorn): true, string(bPwChanged): true,
+	string(bListToken): true, string(bListKey): true,
 }
 
 // pendingEntry is one deferred write: a value to put, or a delete.

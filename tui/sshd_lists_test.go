@@ -9,7 +9,8 @@ import (
 )
 
 // TestSSHDListCommands: over the real SSH door an admin creates a mailing
-// list, reads its counts as JSON and imports a group from standard input;
+// list, reads its counts as JSON, imports subscribers and a group from
+// standard input;
 // member, helpdesk and auditor are refused, the refusal naming the right.
 func TestSSHDListCommands(t *testing.T) {
 	st := demoStore(t)
@@ -35,7 +36,14 @@ func TestSSHDListCommands(t *testing.T) {
 	if out, errs, code := sshtRun(t, clients["admin"], csv, "import groups -"); code != 0 || !strings.Contains(out, "imported 1 groups") {
 		t.Fatalf("import groups: %d %q %q", code, out, errs)
 	}
+	subs := "邮箱,姓名\r\nreader@kunde.example,读者\r\n"
+	if out, errs, code := sshtRun(t, clients["admin"], subs, "list import news@example.com - --confirmed"); code != 0 || !strings.Contains(out, "imported 1 addresses") {
+		t.Fatalf("list import: %d %q %q", code, out, errs)
+	}
 	for _, role := range []string{"member", "helpdesk", "auditor"} {
+		if out, errs, code := sshtRun(t, clients[role], subs, "list import news@example.com - --confirmed"); code == 0 || out != "" || !strings.Contains(errs, "list.manage") {
+			t.Errorf("%s: list import: exit %d, stdout %q, stderr %q", role, code, out, errs)
+		}
 		for _, line := range []string{"list show news@example.com --json", "list add x@example.com --name X", "list subscribers news@example.com"} {
 			out, errs, code := sshtRun(t, clients[role], "", line)
 			if code == 0 || out != "" || !strings.Contains(errs, "list.manage") {
