@@ -71,7 +71,7 @@ var permErrorPairs = [][2]string{
 	{"the mailbox %s is blocked after %d warnings; only an unblock request lifts the block: request file unblock --member %s",
 		"邮箱 %s 已在 %d 次警告后被屏蔽；只有解除屏蔽申请才能恢复：request file unblock --member %s"},
 	{"the mailbox %s is blocked after %d warnings; your head or an admin may file an unblock request (request file unblock --member %s)",
-		"邮箱 %s 已在 %d 次警告后被屏蔽；请你的部门负责人或管理员提交解除屏蔽申请（request file unblock --member %s）"},
+		"邮箱 %s 已在 %d 次警告后被屏蔽；请您的部门负责人或管理员提交解除屏蔽申请（request file unblock --member %s）"},
 	{"a mailbox is blocked after 1 to 100 warnings, not %d",
 		"邮箱屏蔽所需的警告次数应为 1 到 100，而不是 %d"},
 	{"give the new mailbox's address with --address ADDR",
@@ -149,7 +149,7 @@ var permErrorPairs = [][2]string{
 
 	// store/requests.go
 	{"no request %d: request list shows the requests you may see",
-		"没有申请 %d：request list 列出你能查看的申请"},
+		"没有申请 %d：request list 列出您能查看的申请"},
 
 	// mail/reply.go
 	{"request %d has ended (applied, rejected or expired): nothing to decide",

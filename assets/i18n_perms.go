@@ -48,7 +48,7 @@ var permsZH = PermsText{
 	Search: "搜索：", SearchHint: "姓名、拼音或首字母、邮箱", PickDept: "按部门筛选（含下级部门）",
 	ColAddress: "邮箱", ColName: "姓名", ColDept: "部门", ColPerm: "权限", ColSource: "来源", ColUntil: "有效期至", ColOwner: "主管部门",
 	Rows: "第 %d–%d 行，共 %d 行", Legend: "* 直接授权或委托，请抽查",
-	Empty: "你能查看的范围内没有人持有权限。", EmptyFiltered: "没有符合筛选条件的权限。按 esc 清除筛选。",
+	Empty: "您能查看的范围内没有人持有权限。", EmptyFiltered: "没有符合筛选条件的权限。按 esc 清除筛选。",
 	Position: "岗位类别 %s", Role: "角色 %s", Direct: "直接授权", Delegation: "%s 委托", Request: "申请 #%d", NoEnd: "长期",
 	Title: "%s · %s", Member: "成员", Depts: "部门", Perm: "权限", Source: "来源", LenderHolds: "委托人自身的来源",
 	By: "批准/设置人", From: "生效", Until: "有效期至", Owner: "主管部门", NoOwner: "尚未指定", SpotCheck: "直接授权或委托：权限负责人应抽查。",

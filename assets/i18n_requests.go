@@ -125,9 +125,9 @@ var requestsZH = RequestsText{
 	Approved: "已同意", Rejected: "已驳回", Waiting: "待审批", NotYet: "未轮到",
 	StepDecided: "%s：%s，%s", Handed: "已转交 %s", Postroom: "系统自动",
 
-	CountOne: "待你处理 %d 项", Count: "待你处理 %d 项", KindCount: "%s %d", Newest: "最新在前", Oldest: "最早在前",
+	CountOne: "待您处理 %d 项", Count: "待您处理 %d 项", KindCount: "%s %d", Newest: "最新在前", Oldest: "最早在前",
 	AllKinds: "全部类型", Selected: "已选 %d 项",
-	Empty: "没有等待你审批的申请或邮件。", EmptyKind: "这一类没有等待你审批的事项。",
+	Empty: "没有等待您审批的申请或邮件。", EmptyKind: "这一类没有等待您审批的事项。",
 	ColID: "编号", ColFiled: "提交时间", ColKind: "类型", ColAbout: "内容", ColRequester: "申请人", ColStep: "当前步骤",
 	ColState: "状态", ColWaitingOn: "等待", Rows: "第 %d-%d 项，共 %d 项",
 	StepOf: "第 %d/%d 步",
@@ -142,8 +142,8 @@ var requestsZH = RequestsText{
 	ChangeDelegate: "%s 的%s临时交由 %s 使用，%s 至 %s", AllPerms: "全部权限", WhenApplied: "执行时",
 	ChangeJoin: "为 %s 开通邮箱 %s，部门 %s", ChangeLeave: "关闭 %s 的账号，邮件转给 %s", ChangeReset: "重置 %s 的密码",
 	ChangeUnblock: "解除 %s 邮箱因警告而设的屏蔽：恢复登录和发信，警告记录清零",
-	ChangeRelease: "放行邮件 %s", ChangeHeld: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到你的意见。",
-	ChangeHeldOne: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到你的意见。",
+	ChangeRelease: "放行邮件 %s", ChangeHeld: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到您的意见。",
+	ChangeHeldOne: "放行后邮件立即发给 %d 位收件人；驳回则邮件退回，发件人会看到您的意见。",
 
 	PermBroadcast: "全员群发", PermExternal: "对外发信", PermNotify: "批量通知", PermSkipLevel: "越级发信",
 	PermSubadmin: "分级管理", PermSendAs: "以 %s 名义发信",
