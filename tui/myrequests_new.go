@@ -324,6 +324,26 @@ func findPerson(s *Session, r *store.Reader, keep func(*model.Member) bool, q st
 	case 1:
 		return found[0].Address, nil
 	}
+	// Written exactly as one of them is named, or as the part of one's
+	// address before @, the query means that one ("wangwei" is
+	// wangwei@, not wangwei2@).
+	for _, exact := range []func(m *model.Member) bool{
+		func(m *model.Member) bool { return m.Name == q },
+		func(m *model.Member) bool {
+			l, _, _ := strings.Cut(string(m.Address), "@")
+			return strings.EqualFold(l, q)
+		},
+	} {
+		var one []*model.Member
+		for _, m := range found {
+			if exact(m) {
+				one = append(one, m)
+			}
+		}
+		if len(one) == 1 {
+			return one[0].Address, nil
+		}
+	}
 	var names []string
 	for _, m := range found[:min(5, len(found))] {
 		names = append(names, m.Name+" <"+string(m.Address)+">")
