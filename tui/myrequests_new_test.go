@@ -186,3 +186,26 @@ func TestHomeSaysRequestsWait(t *testing.T) {
 		}
 	}
 }
+
+// TestFileDismissalInTUI: HR files a dismissal from My requests; the
+// leaver's login is blocked on filing, and the request is marked urgent.
+func TestFileDismissalInTUI(t *testing.T) {
+	f := newReqFix(t)
+	hr := f.actor(loginOf(t, "hr").Address)
+	p := filingPane(t, f, hr, "en")
+	chooseKind(t, p, model.RequestLeave, true)
+	fill(t, p, map[string]string{"member": string(f.member.Address), "successor": string(f.head.Address), "reason": "misconduct"})
+	pressKeys(p, "ctrl+s")
+	if p.filing != nil {
+		t.Fatalf("not filed: %q %+v", p.filing.form.err, p.filing.form.fields)
+	}
+	q := f.request(p.detail.id)
+	if q.Kind != model.RequestLeave || !q.Urgent || q.Successor != f.head.Address {
+		t.Errorf("filed %+v", q)
+	}
+	var m *model.Member
+	f.st.Read(func(r *store.Reader) error { var err error; m, err = r.Member(f.member.Address); return err })
+	if m.Status == model.StatusActive {
+		t.Errorf("the dismissed member is still %s", m.Status)
+	}
+}
