@@ -183,3 +183,58 @@ func TestFiftyThousandSubscribers(t *testing.T) {
 		}
 	}
 }
+
+// TestListInvitesFiftyThousand measures how long the running relay takes
+// to queue the confirmation mails of an import of 50,000 addresses
+// without --confirmed (list-invite), store and spool on disk with fsync on:
+//
+//	go test -tags bench -run TestListInvitesFiftyThousand -v ./mail/
+func TestListInvitesFiftyThousand(t *testing.T) {
+	n := 50000
+	if s := os.Getenv("POSTROOM_BENCH_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	dir := demoDB(t)
+	st, err := store.Open(filepath.Join(dir, cmd.DBFile), store.Options{Argon: fastArgon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	list := model.Address("news@example.com")
+	if err := st.Apply(model.System(model.DoorCLI), &model.AddList{Address: list, Name: "产品通讯"}); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := store.OpenSpool(filepath.Join(dir, store.SpoolFile), store.SpoolOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	cfg := DefaultConfig()
+	cfg.Hostname = "mx.example.com"
+	cfg.Smarthost.Addr = "127.0.0.1:1" // nothing delivered: the queueing is measured
+	r, err := New(Options{DataDir: dir, Config: cfg, Store: st, Spool: sp, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]model.SubscriberRow, n)
+	for i := range rows {
+		rows[i] = model.SubscriberRow{Line: i + 2, Address: fmt.Sprintf("reader%05d@customer%02d.example", i, i%40)}
+	}
+	var changes []model.Change
+	for i := 0; i < n; i += 1000 {
+		changes = append(changes, &model.ImportSubscribers{List: list, Rows: rows[i:min(n, i+1000)], File: "bench.csv"})
+	}
+	start := time.Now()
+	if _, err := st.ApplyAll(model.System(model.DoorCLI), changes, store.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("import of %d unconfirmed: %s", n, time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	r.ListConfirmationPass()
+	took := time.Since(start)
+	if p, _ := st.PendingConfirmations(1); len(p) != 0 {
+		t.Fatal("confirmations still pending")
+	}
+	ms, _ := sp.List(store.QueueFilter{Limit: n + 10})
+	t.Logf("%d confirmation mails queued in %s (%.0f a second); %d messages in the spool", n, took.Round(time.Millisecond), float64(n)/took.Seconds(), len(ms))
+}

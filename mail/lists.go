@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-message/textproto"
@@ -394,6 +396,19 @@ type listMailData struct {
 // address, so a plain reply does it; the welcome names the latter as the
 // way to leave.
 func (r *Relay) sendListMail(kind string, l *model.MailingList, to string, token string) error {
+	return r.queueListMail(kind, l, to, token, nil)
+}
+
+// sendListMailOnce is sendListMail for a mail queued once whatever
+// happens: a second call with the same kind, list, address and token
+// queues nothing. The spool's marker names the token by a hash of it, so
+// the spool holds no token that confirms.
+func (r *Relay) sendListMailOnce(kind string, l *model.MailingList, to string, token string) error {
+	h := sha256.Sum256([]byte(token))
+	return r.queueListMail(kind, l, to, token, []string{kind + "/" + string(l.Address) + "/" + to + "/" + hex.EncodeToString(h[:8])})
+}
+
+func (r *Relay) queueListMail(kind string, l *model.MailingList, to string, token string, once []string) error {
 	d := listMailData{List: l.Address, Name: singleLine(l.Name), Address: to, Hostname: r.cfg.Hostname,
 		Unsubscribe: model.ListTagAddress(l.Address, model.ListTagUnsubscribe), Subscribe: model.ListTagAddress(l.Address, model.ListTagSubscribe)}
 	from, reply := l.Address, model.Address("")
@@ -419,7 +434,7 @@ func (r *Relay) sendListMail(kind string, l *model.MailingList, to string, token
 	subject := zhSubject + " / " + enSubject
 	text := zhText + "\r\n----------\r\n\r\n" + enText
 	msg := composeNotice(kind, "zh-CN", l.Name, from, "", model.Address(to), reply, r.now(), r.cfg.Hostname, subject, text)
-	_, err = r.del.enqueueSystem(model.Address(to), from, subject, msg)
+	_, _, err = r.del.enqueueSystemOnce(once, model.Address(to), from, subject, msg)
 	return err
 }
 
@@ -461,8 +476,12 @@ func countListDelivery(st *store.Store, m *store.QueueMessage, rcpts []store.Que
 	return err
 }
 
-// confirmChunk is how many pending confirmations one read takes.
-const confirmChunk = 200
+// confirmChunk is how many pending confirmations one read takes, and
+// confirmWorkers how many of them are queued at once.
+const (
+	confirmChunk   = 200
+	confirmWorkers = 8
+)
 
 // runListConfirmations mails the confirmations an import queued: when an
 // import commits (a "listconfirm" event) and once a minute, so those
@@ -489,8 +508,12 @@ func (r *Relay) runListConfirmations(ctx context.Context, events <-chan Event) {
 }
 
 // ListConfirmationPass queues every pending confirmation mail (LIST-2
-// imports without --confirmed). A mail is taken off the pending ones only
-// once it is queued, so a crash in between sends it again, never loses it.
+// imports without --confirmed), a chunk at a time: the chunk's mails are
+// queued by a few goroutines at once (the spool commits them together),
+// each only once whatever happens (Spool.EnqueueOnce, keyed by its token),
+// and the chunk is then taken off the pending ones in one write. A crash
+// in between leaves them pending; the next pass finds them queued already
+// and only takes them off.
 func (r *Relay) ListConfirmationPass() {
 	r.confirmMu.Lock()
 	defer r.confirmMu.Unlock()
@@ -505,30 +528,51 @@ func (r *Relay) ListConfirmationPass() {
 			return
 		}
 		for _, p := range due {
-			if p.Token != "" {
-				l, ok := lists[p.List]
-				if !ok {
-					if err := r.store.Read(func(rd *store.Reader) error {
-						var err error
-						l, err = rd.MailingList(p.List)
-						return err
-					}); err != nil && !model.IsUserError(err) {
-						r.log.Printf("list confirmations: %v", err)
-						return
-					}
-					lists[p.List] = l
-				}
-				if l != nil {
-					if err := r.sendListMail(listMailInvite, l, p.Address, p.Token); err != nil {
-						r.log.Printf("list %s: confirmation to %s: %v", p.List, p.Address, err)
-						return
-					}
-				}
+			if _, ok := lists[p.List]; ok || p.Token == "" {
+				continue
 			}
-			if err := r.store.ConfirmationSent(p.List, p.Address); err != nil {
+			var l *model.MailingList
+			if err := r.store.Read(func(rd *store.Reader) error {
+				var err error
+				l, err = rd.MailingList(p.List)
+				return err
+			}); err != nil && !model.IsUserError(err) {
 				r.log.Printf("list confirmations: %v", err)
 				return
 			}
+			lists[p.List] = l // nil: the list is gone, nothing to send
+		}
+		next := make(chan PendingConfirmation)
+		var failed atomic.Bool
+		var wg sync.WaitGroup
+		for range confirmWorkers {
+			wg.Go(func() {
+				for p := range next {
+					l := lists[p.List]
+					if p.Token == "" || l == nil || failed.Load() {
+						continue
+					}
+					if err := r.sendListMailOnce(listMailInvite, l, p.Address, p.Token); err != nil {
+						r.log.Printf("list %s: confirmation to %s: %v", p.List, p.Address, err)
+						failed.Store(true)
+					}
+				}
+			})
+		}
+		for _, p := range due {
+			next <- p
+		}
+		close(next)
+		wg.Wait()
+		if failed.Load() {
+			return // the chunk stays pending; the next pass goes on
+		}
+		if err := r.store.ConfirmationsSent(due); err != nil {
+			r.log.Printf("list confirmations: %v", err)
+			return
 		}
 	}
 }
+
+// PendingConfirmation is store.PendingConfirmation.
+type PendingConfirmation = store.PendingConfirmation

@@ -518,3 +518,43 @@ func TestListCopiesSigned(t *testing.T) {
 		}
 	}
 }
+
+// TestListInviteOnce: a confirmation of an import is queued once even
+// when the pass runs again before it was taken off the pending ones (a
+// crash in between), and the spool's marker does not hold the token.
+func TestListInviteOnce(t *testing.T) {
+	ts := newTestServer(t, nil) // not run: the pass is called here
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.AddList{Address: "news@example.com", Name: "News"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.ImportSubscribers{List: "news@example.com", Rows: []model.SubscriberRow{{Line: 2, Address: "a@kunde.example"}}, File: "f"}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := ts.store.PendingConfirmations(10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("pending %+v %v", due, err)
+	}
+	l := ts.list()
+	for range 2 {
+		if err := ts.relay.sendListMailOnce(listMailInvite, l, due[0].Address, due[0].Token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts.relay.ListConfirmationPass()
+	ms, err := ts.spool.List(store.QueueFilter{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("%d messages queued, want 1 (%v)", len(ms), err)
+	}
+	if p, _ := ts.store.PendingConfirmations(10); len(p) != 0 {
+		t.Errorf("still pending: %+v", p)
+	}
+	sent, err := ts.spool.NoticesSent(listMailInvite + "/")
+	if err != nil || len(sent) != 1 {
+		t.Fatalf("markers %v %v", sent, err)
+	}
+	for k := range sent {
+		if strings.Contains(k, due[0].Token) {
+			t.Errorf("the marker %q holds the token", k)
+		}
+	}
+}

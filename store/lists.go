@@ -451,12 +451,18 @@ func (s *Store) PendingConfirmations(limit int) ([]PendingConfirmation, error) {
 	return out, err
 }
 
-// ConfirmationSent takes a pending confirmation out once its mail is
-// queued. It is bookkeeping of the relay, not a change anyone made, so it
-// is not in the operation log.
-func (s *Store) ConfirmationSent(list model.Address, addr string) error {
+// ConfirmationsSent takes pending confirmations out once their mails are
+// queued, in one write. It is bookkeeping of the relay, not a change
+// anyone made, so it is not in the operation log.
+func (s *Store) ConfirmationsSent(done []PendingConfirmation) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bListConfirm).Delete([]byte(string(list) + "\x00" + addr))
+		b := tx.Bucket(bListConfirm)
+		for _, p := range done {
+			if err := b.Delete([]byte(string(p.List) + "\x00" + p.Address)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
