@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
 )
@@ -94,22 +95,23 @@ func listImportCmd(env *Env) *cobra.Command {
 					return err
 				}
 			} else {
-				env.printf("file %s, encoding %s\n", rep.File, rep.Encoding)
+				zh := assets.IsChinese(env.Lang)
+				env.printf(pick(zh, "file %s, encoding %s\n", "文件 %s，编码 %s\n"), rep.File, rep.Encoding)
 				for _, e := range rep.Errors {
 					env.printf("  %s\n", e.String())
 				}
-				verb := "imported"
+				verb := pick(zh, "imported", "已导入")
 				switch {
 				case len(rep.Errors) > 0:
-					verb = "would import, once fixed,"
+					verb = pick(zh, "would import, once fixed,", "改正后可导入")
 				case dry:
-					verb = "dry run: would import"
+					verb = pick(zh, "dry run: would import", "试运行：将导入")
 				}
-				how := "each is mailed a confirmation and stays unconfirmed until it replies"
+				how := pick(zh, "each is mailed a confirmation and stays unconfirmed until it replies", "每个地址都会收到确认邮件，回复前保持未确认")
 				if confirmed {
-					how = fmt.Sprintf("subscribed at once, consent attested by %s", env.Actor.Address)
+					how = fmt.Sprintf(pick(zh, "subscribed at once, consent attested by %s", "立即订阅，由 %s 确认对方已同意"), env.Actor.Address)
 				}
-				env.printf("%s %d addresses into %s: %s\n", verb, rep.Imported, list, how)
+				env.printf(pick(zh, "%s %d addresses into %s: %s\n", "%s %d 个地址到 %s：%s\n"), verb, rep.Imported, list, how)
 			}
 			if len(rep.Errors) > 0 {
 				return model.Invalidf("%s in %s; nothing was imported. Fix the rows listed and import again", plural(len(rep.Errors), "problem"), rep.File)

@@ -162,7 +162,11 @@ func TestListImportRefused(t *testing.T) {
 	}
 	// In Chinese.
 	if out, errs, code := runLang(t, "zh-CN", "admin", "address\nx@kunde.example\nx@kunde.example\n", "list", "import", "news@example.com", "-"); code != 1 ||
-		!strings.Contains(errs, "未导入任何内容") || !strings.Contains(out, "第 2 行已经有地址") {
+		!strings.Contains(errs, "未导入任何内容") || !strings.Contains(out, "第 2 行已经有地址") || !strings.Contains(out, "改正后可导入 1 个地址") {
 		t.Errorf("Chinese: %d %q %q", code, out, errs)
+	}
+	if out, errs, code := runLang(t, "en", "admin", "address\ny@kunde.example\n", "list", "import", "news@example.com", "-", "--dry-run"); code != 0 ||
+		!strings.Contains(out, "dry run: would import 1 addresses into news@example.com") {
+		t.Errorf("English: %d %q %q", code, out, errs)
 	}
 }
