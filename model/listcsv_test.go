@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -194,4 +195,33 @@ func TestPlanSubscriberImportChunks(t *testing.T) {
 	if len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Reason, "room for 100 more") {
 		t.Errorf("over the limit: %+v", p.Errors)
 	}
+}
+
+func FuzzReadSubscribersCSV(f *testing.F) {
+	for _, s := range []string{
+		"address,name\na@o.example,Anna\n",
+		"\ufeff邮箱,姓名\r\nwang@kunde.example,王伟\r\n",
+		"email\nx@o.example\nX@O.example\n",
+		"address,name\n\"x@o.example,A\n",
+		"address,phone\n",
+		"address,name\n\xd5\xc5@x.com,\xd5\xc5\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := ReadSubscribersCSV(bytes.NewReader(data), 1<<16, "en")
+		if err != nil {
+			if !IsUserError(err) {
+				t.Fatalf("error %v is not a user error", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, r := range file.Rows {
+			if a, err := ParseContactEmail(r.Address); err != nil || a != r.Address || seen[a] || r.Line < 2 {
+				t.Fatalf("accepted row %+v (%q, %v, seen %v)", r, a, err, seen[a])
+			}
+			seen[r.Address] = true
+		}
+	})
 }
