@@ -3,10 +3,14 @@ package assets
 // LogsText is the Logs pane's strings: the operation log and the login log,
 // their filters, a record's detail, export and the chain check.
 type LogsText struct {
-	Title     string
-	OpView    string // the operation log's tab
-	LoginView string // the login log's tab
-	Refused   string // shown to anyone without the right to read the logs
+	Title string
+	// My mail: the person's own sent mail and what became of it. MyMail
+	// names the pane, MyMailDetail titles a message (when it was sent),
+	// MyMailNewest says the list is the newest N.
+	MyMail, MyMailIntro, MyMailEmpty, MyMailDetail, MyMailNewest string
+	OpView                                                       string // the operation log's tab
+	LoginView                                                    string // the login log's tab
+	Refused                                                      string // shown to anyone without the right to read the logs
 
 	// Column headings, also the CSV header.
 	ColSeq, ColTime, ColActor, ColName, ColRoles, ColDoor, ColSource string
@@ -66,6 +70,8 @@ type LogsText struct {
 }
 
 var logsZH = LogsText{
+	MyMail: "我的邮件", MyMailIntro: "您发出的邮件：是否送达、是否被扣留或拒收、被对方退回，以及原因",
+	MyMailEmpty: "日志里还没有您发出的邮件。", MyMailDetail: "%s 发出的邮件", MyMailNewest: "只显示最近 %d 封",
 	Title: "日志", OpView: "操作日志", LoginView: "登录日志",
 	Refused: "只有管理员和审计员可以查看日志。",
 
@@ -121,6 +127,8 @@ var logsZH = LogsText{
 }
 
 var logsEN = LogsText{
+	MyMail: "My mail", MyMailIntro: "Mail you sent: delivered, held, refused or bounced, and why",
+	MyMailEmpty: "The log holds no mail sent from your account yet.", MyMailDetail: "Message sent %s", MyMailNewest: "the newest %d",
 	Title: "Logs", OpView: "Operation log", LoginView: "Login log",
 	Refused: "Only administrators and auditors can read the logs.",
 

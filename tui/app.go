@@ -110,7 +110,7 @@ func panesFor(s *Session, held bool) []Pane {
 	case act.Has(model.RoleAuditor):
 		return withDeputy(s, []Pane{newHomePane(s), newOrgPane(s), newQueuePane(s), newPoliciesPane(s), newLogsPane(s), newPermsPane(s), newMyRequestsPane(s), newAccountPane(s), newBatchPane(s)})
 	case act.Has(model.RoleHelpdesk):
-		return withDeputy(s, []Pane{newDeskPane(s), newMyRequestsPane(s), newAccountPane(s)})
+		return withDeputy(s, withMyMail(s, []Pane{newDeskPane(s), newMyRequestsPane(s), newAccountPane(s)}))
 	}
 	var panes []Pane
 	if act.Has(model.RoleSubadmin) {
@@ -130,7 +130,16 @@ func panesFor(s *Session, held bool) []Pane {
 	if readsPerms(s) {
 		panes = append(panes, newPermsPane(s))
 	}
-	return append(panes, newMyRequestsPane(s), newAccountPane(s))
+	return withMyMail(s, append(panes, newMyRequestsPane(s), newAccountPane(s)))
+}
+
+// withMyMail puts My mail before My requests for those who get it.
+func withMyMail(s *Session, panes []Pane) []Pane {
+	if !showsMyMail(s) {
+		return panes
+	}
+	i := slices.IndexFunc(panes, func(p Pane) bool { _, ok := p.(*myRequestsPane); return ok })
+	return slices.Insert(panes, max(0, i), Pane(newMyMailPane(s)))
 }
 
 // withDeputy puts Approvals second on the rail of someone a step was

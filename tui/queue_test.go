@@ -504,7 +504,7 @@ func TestHeldPaneArrives(t *testing.T) {
 	s := f.session("head", "en")
 	app := newAppWith(s, "", panesFor(s, false))
 	app.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	if len(app.panes) != 5 { // Home, Approvals, Permissions, My requests, My account
+	if len(app.panes) != 6 { // Home, Approvals, Permissions, My mail, My requests, My account
 		t.Fatalf("the head's rail without held mail: %d panes", len(app.panes))
 	}
 	home := app.panes[0].(*homePane)
