@@ -93,7 +93,7 @@ func (p *myMailPane) reload() tea.Cmd {
 		}
 		for _, r := range recs {
 			if r.Account == me {
-				msg.recs = append(msg.recs, r)
+				msg.recs = append(msg.recs, ownRecord(r))
 			}
 		}
 		if len(msg.recs) > myMailPage {
@@ -102,6 +102,17 @@ func (p *myMailPane) reload() tea.Cmd {
 		msg.more = msg.more || len(recs) == 4*myMailPage
 		return msg
 	}
+}
+
+// ownRecord is a record as its sender sees it: a post to a mailing list
+// names the list, not its outside subscribers (the list's owners and the
+// mail log's readers see those).
+func ownRecord(r store.MailRecord) store.MailRecord {
+	local, domain, _ := strings.Cut(r.From, "@")
+	if base, tag, _, ok := model.ListTagOf(local); ok && tag == model.ListTagBounces {
+		r.To = []string{base + "@" + domain}
+	}
+	return r
 }
 
 func (p *myMailPane) Update(msg tea.Msg) (Pane, tea.Cmd) {

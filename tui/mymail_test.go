@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"postroom/model"
+	"postroom/store"
 )
 
 // TestMyMail: a member sees the mail they sent, each with what became of
@@ -65,5 +66,17 @@ func TestMyMail(t *testing.T) {
 		if has != c.want || (has && s.Can(model.RightMailLogRead)) {
 			t.Errorf("%s has My mail: %v, want %v", c.role, has, c.want)
 		}
+	}
+}
+
+// TestMyMailListPost: a post to a mailing list shows the list, not its
+// outside subscribers.
+func TestMyMailListPost(t *testing.T) {
+	r := ownRecord(store.MailRecord{From: "news+bounces@example.com", To: []string{"a@outside.example", "b@outside.example"}, Count: 2})
+	if len(r.To) != 1 || r.To[0] != "news@example.com" || r.Count != 2 {
+		t.Errorf("the list post as its sender sees it: %+v", r)
+	}
+	if r := ownRecord(store.MailRecord{From: "wangwei@example.com", To: []string{"a@outside.example"}}); r.To[0] != "a@outside.example" {
+		t.Errorf("a plain message changed: %+v", r)
 	}
 }
