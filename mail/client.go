@@ -44,6 +44,11 @@ type rcptOutcome struct {
 	Permanent bool   // a permanent failure (5xx, or an address we will not send to)
 	Text      string // the remote reply or the local error
 	File      string // the Maildir file of a local delivery
+	// AboutRecipient: the failure is the recipient's own (its server's
+	// reply to RCPT or DATA, its mailbox, its address), not the way to it
+	// (a connection, a refused envelope sender, the configuration). Only
+	// such a failure counts as a mailing-list subscriber's hard bounce.
+	AboutRecipient bool
 }
 
 // clientPools keeps at most one pool of connections per next hop. Idle
@@ -123,7 +128,7 @@ func (cp *clientPools) send(ctx context.Context, hop NextHop, from string, rcpts
 	var todo []int
 	for i, r := range rcpts {
 		if err := checkForwardAddress(string(r)); err != nil {
-			out[i] = rcptOutcome{Permanent: true, Text: fmt.Sprintf("the recipient %q is not forwarded: %v", r, err)}
+			out[i] = rcptOutcome{Permanent: true, AboutRecipient: true, Text: fmt.Sprintf("the recipient %q is not forwarded: %v", r, err)}
 			continue
 		}
 		todo = append(todo, i)
@@ -204,7 +209,7 @@ func (cp *clientPools) transact(hc *hopConn, hop NextHop, from string, rcpts []m
 			accepted = append(accepted, i)
 			out[i] = connErr() // until DATA's reply says otherwise
 		default:
-			out[i] = smtpOutcome(hop, res.rcpts[k].err())
+			out[i] = recipientOutcome(hop, res.rcpts[k].err())
 		}
 	}
 	if err != nil {
@@ -215,7 +220,7 @@ func (cp *clientPools) transact(hc *hopConn, hop NextHop, from string, rcpts []m
 	}
 	if res.dataErr != nil {
 		for _, i := range accepted {
-			out[i] = smtpOutcome(hop, res.dataErr)
+			out[i] = recipientOutcome(hop, res.dataErr)
 		}
 		return true, false
 	}
@@ -229,7 +234,7 @@ func (cp *clientPools) transact(hc *hopConn, hop NextHop, from string, rcpts []m
 		if r.code/100 == 2 {
 			out[i] = rcptOutcome{Delivered: true, Text: fmt.Sprintf("%s said: 250 %s", hop.Addr, r.text)}
 		} else {
-			out[i] = smtpOutcome(hop, r.err())
+			out[i] = recipientOutcome(hop, r.err())
 		}
 	}
 	return true, false
@@ -239,6 +244,14 @@ func (cp *clientPools) transact(hc *hopConn, hop NextHop, from string, rcpts []m
 // anything else temporary.
 func smtpOutcome(hop NextHop, se *smtp.SMTPError) rcptOutcome {
 	return rcptOutcome{Permanent: se.Code/100 == 5, Text: fmt.Sprintf("%s said: %s", hop.Addr, smtpReplyText(se))}
+}
+
+// recipientOutcome is smtpOutcome for a reply about one recipient (to its
+// RCPT, or to the DATA of a transaction it was accepted in).
+func recipientOutcome(hop NextHop, se *smtp.SMTPError) rcptOutcome {
+	o := smtpOutcome(hop, se)
+	o.AboutRecipient = true
+	return o
 }
 
 // smtpReplyText formats a reply as "550 5.1.1 text", on one line.

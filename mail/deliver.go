@@ -754,7 +754,7 @@ func (d *Deliverer) deliverLocalFrom(r store.QueueRcpt, from string, body []byte
 	file, err := d.maildir.Deliver(r.Addr, r.Folder, from, body)
 	if err != nil {
 		if errors.Is(err, errBadMailbox) {
-			return rcptOutcome{Permanent: true, Text: "local delivery refused: " + err.Error()}
+			return rcptOutcome{Permanent: true, AboutRecipient: true, Text: "local delivery refused: " + err.Error()}
 		}
 		return rcptOutcome{Text: "local delivery failed: " + err.Error()}
 	}
@@ -764,7 +764,7 @@ func (d *Deliverer) deliverLocalFrom(r store.QueueRcpt, from string, body []byte
 // failure turns an outcome into the result to record: a temporary failure
 // gets its next try, or becomes permanent once the lifetime has ended.
 func (d *Deliverer) failure(m *store.QueueMessage, r store.QueueRcpt, o rcptOutcome, now time.Time) store.RcptResult {
-	res := store.RcptResult{Index: r.Index, Delivered: o.Delivered, Permanent: o.Permanent, File: o.File}
+	res := store.RcptResult{Index: r.Index, Delivered: o.Delivered, Permanent: o.Permanent, File: o.File, AboutRecipient: o.AboutRecipient}
 	if !o.Delivered {
 		res.Error = o.Text
 	}

@@ -440,9 +440,12 @@ func (r *Relay) queueListMail(kind string, l *model.MailingList, to string, toke
 
 // countListDelivery adds a round's results for a list post to the list's
 // statistics of the day: copies delivered, and copies that failed for good
-// (bounces); the latter are hard bounces of their subscribers too
-// (RecordBounces), like a delivery report that comes back later.
-// results[i] is the result of rcpts[i].
+// (bounces). Those whose failure is the recipient's own (its server
+// refused it, or kept refusing it until the queue's lifetime ended) are
+// hard bounces of their subscribers too (RecordBounces), like a delivery
+// report that comes back later; a copy the queue gave up on because the
+// way out failed (no smarthost, a hop unreachable for days) is not held
+// against its subscriber. results[i] is the result of rcpts[i].
 func countListDelivery(st *store.Store, m *store.QueueMessage, rcpts []store.QueueRcpt, results []store.RcptResult, now time.Time) error {
 	var d model.ListDay
 	var failed []string
@@ -452,7 +455,7 @@ func countListDelivery(st *store.Store, m *store.QueueMessage, rcpts []store.Que
 			d.Delivered++
 		case x.Permanent:
 			d.Bounced++
-			if i < len(rcpts) {
+			if i < len(rcpts) && x.AboutRecipient {
 				failed = append(failed, string(rcpts[i].Addr))
 			}
 		}
@@ -461,19 +464,15 @@ func countListDelivery(st *store.Store, m *store.QueueMessage, rcpts []store.Que
 		return nil
 	}
 	d.Day = model.DayOf(now)
-	if err := st.CountListDay(m.List, d); err != nil {
-		return err
+	if len(failed) > 0 {
+		act := model.System(model.DoorSMTP)
+		act.Name = "postroom (delivery of " + m.ID + ")"
+		err := st.Apply(act, &model.RecordBounces{List: m.List, Addresses: failed, Why: "copies of " + m.ID + " the queue gave up on"})
+		if err != nil && !model.IsUserError(err) { // a user error: the list was deleted meanwhile
+			return err
+		}
 	}
-	if len(failed) == 0 {
-		return nil
-	}
-	act := model.System(model.DoorSMTP)
-	act.Name = "postroom (delivery of " + m.ID + ")"
-	err := st.Apply(act, &model.RecordBounces{List: m.List, Addresses: failed, Why: "copies of " + m.ID + " the queue gave up on"})
-	if model.IsUserError(err) {
-		return nil // the list was deleted meanwhile
-	}
-	return err
+	return st.CountListDay(m.List, d)
 }
 
 // confirmChunk is how many pending confirmations one read takes, and

@@ -558,3 +558,24 @@ func TestListInviteOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestListBounceNotTheSubscribers: a copy that fails for good on the way
+// out (here the next hop refuses the envelope sender) is a bounce of the
+// day but not held against its subscriber.
+func TestListBounceNotTheSubscribers(t *testing.T) {
+	ts, hop, sender := listServer(t)
+	if err := ts.store.Apply(model.System(model.DoorCLI), &model.AddSubscribers{List: "news@example.com", Addresses: []string{"a@kunde.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	hop.mu.Lock()
+	hop.mailReply = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Relaying denied"}
+	hop.mu.Unlock()
+	c, _ := ts.login("member")
+	if err := send(c, string(sender), []string{"news@example.com"}, message(string(sender), "news@example.com", "x", "x")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the failed copy", func() bool { return ts.listDay().Bounced == 1 })
+	if s := ts.subscriber("a@kunde.example"); s.Status != model.SubSubscribed || len(s.Bounces) != 0 {
+		t.Errorf("the subscriber: %+v", s)
+	}
+}

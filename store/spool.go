@@ -1053,6 +1053,11 @@ type RcptResult struct {
 	Error     string    // the remote reply or local error, for the log and the DSN
 	Retry     time.Time // next try, for a temporary failure (zero: now + DefaultRetry)
 	File      string    // the Maildir file a local copy became (QueueRcpt.File)
+	// AboutRecipient: the failure is the recipient's own (its server's
+	// reply about it, its mailbox), not the way to it; a mailing list
+	// counts only such a permanent failure as its subscriber's bounce.
+	// The spool does not keep it.
+	AboutRecipient bool
 }
 
 // Record applies results in one (group-committed) transaction and touches
