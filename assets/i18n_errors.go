@@ -11,6 +11,16 @@ func ErrorFormat(english string) (zh string, ok bool) {
 	return zh, ok
 }
 
+// ErrorFormats lists every English error format ErrorFormat knows, for
+// reading back a message stored as text (model.LocalizeText).
+func ErrorFormats() []string {
+	out := make([]string, 0, len(errorsZH))
+	for f := range errorsZH {
+		out = append(out, f)
+	}
+	return out
+}
+
 // ErrorWord returns the Chinese for an English word given to an error
 // helper as a model.Word (a message's status or a decision on held mail),
 // and whether there is one.

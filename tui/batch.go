@@ -582,8 +582,10 @@ func (p *batchPane) detailLines() []string {
 		heads = heads[:3]
 	}
 	cells := make([][]string, len(d.rows))
+	reasons := make([]string, len(d.rows)) // kept in English, told in the person's language
 	for i, r := range d.rows {
-		cells[i] = logCleanAll(strconv.Itoa(r.N), p.outcomeName(r.Outcome), r.Key, r.Reason)[:len(heads)]
+		reasons[i] = model.LocalizeText(r.Reason, p.s.T.Lang)
+		cells[i] = logCleanAll(strconv.Itoa(r.N), p.outcomeName(r.Outcome), r.Key, reasons[i])[:len(heads)]
 	}
 	mins, soft := []int{3, 4, 10, 10}, []int{0, 0, 36, 0}
 	widths := fitColumns(w-1, 1, heads, mins[:len(heads)], soft[:len(heads)], widest(heads, cells))
@@ -594,7 +596,7 @@ func (p *batchPane) detailLines() []string {
 			style = st.Error
 		}
 		out = append(out, style.Render(strings.TrimRight(tableRow(st, c, widths, " "), " ")))
-		if reason := logClean(d.rows[i].Reason); narrow && reason != "" {
+		if reason := logClean(reasons[i]); narrow && reason != "" {
 			for _, l := range wrapText(reason, max(10, w-5)) {
 				out = append(out, "    "+st.Subtle.Render(l))
 			}

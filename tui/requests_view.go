@@ -360,7 +360,7 @@ func requestDetailLines(s *Session, n requestNames, r *model.Request, w int) []s
 	}
 	rows = append(rows, [2]string{t.Changes, requestChange(s, n, r)})
 	if c := r.Change; c != nil && c.Error != "" {
-		rows = append(rows, [2]string{s.T.Governance.Failed, c.Error})
+		rows = append(rows, [2]string{s.T.Governance.Failed, model.LocalizeText(c.Error, s.T.Lang)})
 	}
 	if h := r.Handed; h != nil {
 		rows = append(rows, [2]string{t.KindHandover, s.Sprintf(t.HandedOver, h.Messages, sizeText(h.Bytes), h.Folder)})
