@@ -45,7 +45,7 @@ var errorWordsZH = map[string]string{
 // errorsZH maps each English error format to its Chinese form. It is built
 // once, when the program starts, and never written again, so every session
 // may read it.
-var errorsZH = errorMap(append(append(append(append(append([][2]string(nil), errorPairs...), permErrorPairs...), mailfxErrorPairs...), listErrorPairs...), fourEyesErrorPairs...))
+var errorsZH = errorMap(append(append(append(append(append(append([][2]string(nil), errorPairs...), permErrorPairs...), mailfxErrorPairs...), listErrorPairs...), fourEyesErrorPairs...), importErrorPairs...))
 
 // errorMap makes the table; a format listed twice is a mistake in this file
 // and stops the program at its start (and every test).

@@ -68,8 +68,8 @@ func PlanMemberImport(v View, file *MembersCSV, createDepts bool) *ImportPlan {
 			for _, path := range row.Departments {
 				parts, _ := SplitDeptPath(path)
 				if missing[strings.Join(parts, "/")] {
-					p.Errors = append(p.Errors, RowError{Line: row.Line, Column: "department", Value: path,
-						Reason: "no such department: create it first with dept add, or import with --create-depts"})
+					p.Errors = append(p.Errors, rowErr(row.Line, "department", path,
+						NotFoundf("no such department: create it first with dept add, or import with --create-depts")))
 					bad = true
 				}
 			}
@@ -82,7 +82,7 @@ func PlanMemberImport(v View, file *MembersCSV, createDepts bool) *ImportPlan {
 		o, ok, err := v.Owner(row.Address)
 		switch {
 		case err != nil:
-			p.Errors = append(p.Errors, RowError{Line: row.Line, Column: "address", Value: string(row.Address), Reason: err.Error()})
+			p.Errors = append(p.Errors, rowErr(row.Line, "address", string(row.Address), err))
 		case !ok:
 			p.Changes = append(p.Changes, &AddMember{Address: row.Address, Fields: f})
 			p.Lines = append(p.Lines, row.Line)
@@ -90,7 +90,7 @@ func PlanMemberImport(v View, file *MembersCSV, createDepts bool) *ImportPlan {
 		case o.Kind == OwnerMember:
 			m, err := v.Member(row.Address)
 			if err != nil {
-				p.Errors = append(p.Errors, RowError{Line: row.Line, Column: "address", Value: string(row.Address), Reason: err.Error()})
+				p.Errors = append(p.Errors, rowErr(row.Line, "address", string(row.Address), err))
 				continue
 			}
 			if sameAsRow(v, m, row, set) {
@@ -101,8 +101,8 @@ func PlanMemberImport(v View, file *MembersCSV, createDepts bool) *ImportPlan {
 			p.Lines = append(p.Lines, row.Line)
 			p.Updates++
 		default:
-			p.Errors = append(p.Errors, RowError{Line: row.Line, Column: "address", Value: string(row.Address),
-				Reason: "the address is " + o.Describe(row.Address) + ", not a member; pick another address"})
+			p.Errors = append(p.Errors, rowErr(row.Line, "address", string(row.Address),
+				Conflictf("the address is %s, not a member; pick another address", o.Describe(row.Address))))
 		}
 	}
 	p.sortMembers()

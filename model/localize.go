@@ -82,6 +82,11 @@ func (e *UserError) zh() string {
 				a = zh
 			}
 		}
+		if text, ok := a.(string); ok && strings.Contains(format, "%s") {
+			// A reason kept as text inside the error, such as why an
+			// address is not valid.
+			a = localizeText(text, 1)
+		}
 		args[i] = a
 	}
 	return fmt.Sprintf(format, args...)

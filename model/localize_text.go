@@ -45,7 +45,7 @@ var (
 // %s, %v, %d and %q in order and that has some literal text, the most
 // literal first, so a specific format wins over a general one.
 func loadTextFormats() {
-	for _, f := range assets.ErrorFormats() {
+	for _, f := range append(assets.ErrorFormats(), assets.AddressProblems()...) {
 		tf, ok := compileTextFormat(f)
 		if ok {
 			textFormats = append(textFormats, tf)
@@ -93,7 +93,7 @@ func compileTextFormat(f string) (textFormat, bool) {
 		case 'd':
 			re.WriteString("(-?[0-9]+)")
 		case 'q':
-			re.WriteString(`("(?:[^"\\]|\\.)*")`)
+			re.WriteString(`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)+')`) // a string, or a rune
 		default:
 			return tf, false // a width, an index or another verb: not read back
 		}
@@ -122,7 +122,10 @@ func localizeText(text string, depth int) string {
 		if m == nil {
 			continue
 		}
-		zh, _ := assets.ErrorFormat(tf.english)
+		zh, found := assets.ErrorFormat(tf.english)
+		if !found {
+			zh, _ = assets.AddressProblem(tf.english)
+		}
 		args := make([]any, len(tf.verbs))
 		ok := true
 		for i, v := range tf.verbs {

@@ -3,7 +3,12 @@ package model
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
+
+	"postroom/assets"
 )
 
 // TestLocalizeText: an error kept as English text reads back in Chinese
@@ -49,5 +54,40 @@ func BenchmarkLocalizeText(b *testing.B) {
 	for b.Loop() {
 		LocalizeText(text, "zh-CN")
 		LocalizeText("some text nobody wrote as a format", "zh-CN")
+	}
+}
+
+// TestAddressProblemsInChinese: why an address is not valid reads in
+// Chinese inside the error that names it, and in an import row's report.
+func TestAddressProblemsInChinese(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"zhang san@example.com", "不能有空格"},
+		{"zhangsan", "缺少“@”"},
+		{"张三@example.com", "请用拼音字母书写名字"},
+		{"a@b@example.com", "有不止一个“@”"},
+		{"zhangsan@example..com", "连续的“..”"},
+		{"zhangsan@123", "至少要有两段"},
+	} {
+		_, err := ParseAddress(c.in)
+		if err == nil {
+			t.Fatalf("%q was accepted", c.in)
+		}
+		if got := Localize(err, "zh-CN"); !strings.Contains(got, c.want) || !strings.HasPrefix(got, "地址") {
+			t.Errorf("%q: %q, want it to hold %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestAddressProblemsStand: each address problem with a translation still
+// stands in model/address.go, so the table cannot drift from the code.
+func TestAddressProblemsStand(t *testing.T) {
+	src, err := os.ReadFile("address.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range assets.AddressProblems() {
+		if !strings.Contains(string(src), strconv.Quote(f)) {
+			t.Errorf("%q is not in address.go", f)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"postroom/assets"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,14 +39,48 @@ type RowError struct {
 	Column string `json:"column"` // the column key, such as "address"; "" for a problem with the whole row
 	Value  string `json:"value"`  // the cell as the file holds it, trimmed
 	Reason string `json:"reason"` // what is wrong and what to do
+	// Err is the problem as a user error, when it was made as one: it is
+	// told in the reader's language (ReasonIn). Reason is its English.
+	Err error `json:"-"`
+}
+
+// rowErr is a problem with a cell, made as a user error.
+func rowErr(line int, col, value string, err error) RowError {
+	return RowError{Line: line, Column: col, Value: value, Reason: err.Error(), Err: err}
 }
 
 // String formats the problem for a report, e.g. `line 3, gender "x": ...`.
-func (e RowError) String() string {
-	if e.Column == "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
+func (e RowError) String() string { return e.In("en") }
+
+// ReasonIn is the reason in the language lang.
+func (e RowError) ReasonIn(lang string) string {
+	if e.Err != nil {
+		return Localize(e.Err, lang)
 	}
-	return fmt.Sprintf("line %d, %s %q: %s", e.Line, e.Column, e.Value, e.Reason)
+	return LocalizeText(e.Reason, lang)
+}
+
+// In formats the problem for a report in the language lang:
+// `line 3, gender "x": ...`, or `第 3 行，性别 "x"：...` with the column's
+// Chinese header name.
+func (e RowError) In(lang string) string {
+	reason := e.ReasonIn(lang)
+	if !assets.IsChinese(lang) {
+		if e.Column == "" {
+			return fmt.Sprintf("line %d: %s", e.Line, reason)
+		}
+		return fmt.Sprintf("line %d, %s %q: %s", e.Line, e.Column, e.Value, reason)
+	}
+	if e.Column == "" {
+		return fmt.Sprintf("第 %d 行：%s", e.Line, reason)
+	}
+	col := e.Column
+	for _, c := range MemberColumns() {
+		if c.Key == col {
+			col = c.ZH
+		}
+	}
+	return fmt.Sprintf("第 %d 行，%s %q：%s", e.Line, col, e.Value, reason)
 }
 
 // MembersCSV is what ReadMembersCSV found.
@@ -372,13 +407,13 @@ func (c *rowChecker) check(line int, rec []string) (row MemberRow, problems []Ro
 		extra = extra || v != ""
 	}
 	if len(cells) < c.width || extra {
-		return MemberRow{}, []RowError{{Line: line, Reason: fmt.Sprintf("the row has %d cells but the header row has %d columns; give every row one cell per column (leave a cell empty rather than leaving it out)", len(cells), c.width)}}, false
+		return MemberRow{}, []RowError{rowErr(line, "", "", Invalidf("the row has %d cells but the header row has %d columns; give every row one cell per column (leave a cell empty rather than leaving it out)", len(cells), c.width))}, false
 	}
 
 	broken := map[string]bool{} // columns whose cell is already reported as unreadable
-	bad := func(col, value, reason string, args ...any) {
+	bad := func(col, value string, err error) {
 		if !broken[col] {
-			problems = append(problems, RowError{Line: line, Column: col, Value: value, Reason: fmt.Sprintf(reason, args...)})
+			problems = append(problems, rowErr(line, col, value, err))
 		}
 	}
 	get := func(key string) string {
@@ -389,9 +424,9 @@ func (c *rowChecker) check(line int, rec []string) (row MemberRow, problems []Ro
 		v := unescapeFormula(cells[i])
 		if strings.ContainsFunc(v, unicode.IsControl) {
 			if strings.ContainsAny(v, "\r\n") {
-				bad(key, v, "the cell runs over several lines; remove the line breaks, or if a quote (\") opens the cell, check that it is closed")
+				bad(key, v, Invalidf("the cell runs over several lines; remove the line breaks, or if a quote (\") opens the cell, check that it is closed"))
 			} else {
-				bad(key, v, "the cell holds a tab or other control character; remove it")
+				bad(key, v, Invalidf("the cell holds a tab or other control character; remove it"))
 			}
 			broken[key] = true
 			return ""
@@ -401,11 +436,11 @@ func (c *rowChecker) check(line int, rec []string) (row MemberRow, problems []Ro
 
 	row.Line = line
 	if v := get("address"); v == "" {
-		bad("address", v, "the address is empty; every member needs one, such as zhangsan@example.com")
+		bad("address", v, Invalidf("the address is empty; every member needs one, such as zhangsan@example.com"))
 	} else if a, problem := checkAddress(v); problem != "" {
-		bad("address", v, "%s", problem)
+		bad("address", v, Invalidf("the address is not valid: %s", problem))
 	} else if first, dup := c.addrLine[a]; dup {
-		bad("address", v, "the address %s already stands on line %d; list each member once", a, first)
+		bad("address", v, Invalidf("the address %s already stands on line %d; list each member once", a, first))
 	} else {
 		c.addrLine[a] = line
 		row.Address = a
@@ -413,15 +448,15 @@ func (c *rowChecker) check(line int, rec []string) (row MemberRow, problems []Ro
 
 	row.Name = get("name")
 	if row.Name == "" {
-		bad("name", row.Name, "the name is empty; give the member's name")
+		bad("name", row.Name, Invalidf("the name is empty; give the member's name"))
 	} else if n := utf8.RuneCountInString(row.Name); n > maxMemberNameLen {
-		bad("name", row.Name, "the name has %d characters; use at most %d", n, maxMemberNameLen)
+		bad("name", row.Name, Invalidf("the name has %d characters; use at most %d", n, maxMemberNameLen))
 	}
 
 	dept := get("department")
 	paths, reasons := parseDeptCell(dept)
 	for _, r := range reasons {
-		bad("department", dept, "%s", r)
+		bad("department", dept, r)
 	}
 	row.Departments = paths
 
@@ -435,14 +470,14 @@ func (c *rowChecker) check(line int, rec []string) (row MemberRow, problems []Ro
 		}
 	}
 	if err != nil {
-		bad("position", pos, "%s", err.Error())
+		bad("position", pos, err)
 	}
 	row.Position = p
 
 	row.EmployeeID = get("employee_id")
 	if row.EmployeeID != "" {
 		if first, dup := c.idLine[row.EmployeeID]; dup {
-			bad("employee_id", row.EmployeeID, "the employee id %s already stands on line %d; each member needs an id of their own", row.EmployeeID, first)
+			bad("employee_id", row.EmployeeID, Invalidf("the employee id %s already stands on line %d; each member needs an id of their own", row.EmployeeID, first))
 		} else {
 			c.idLine[row.EmployeeID] = line
 		}
@@ -451,19 +486,19 @@ func (c *rowChecker) check(line int, rec []string) (row MemberRow, problems []Ro
 	row.Phone = get("phone")
 	for _, f := range []struct{ key, v string }{{"employee_id", row.EmployeeID}, {"mobile", row.Mobile}, {"phone", row.Phone}} {
 		if scientificRE.MatchString(f.v) {
-			bad(f.key, f.v, "Excel turned the number into scientific notation; format the column as Text, type the numbers again and save")
+			bad(f.key, f.v, Invalidf("Excel turned the number into scientific notation; format the column as Text, type the numbers again and save"))
 		}
 	}
 
 	g := get("gender")
 	if row.Gender = parseGender(g); row.Gender == "" && g != "" {
-		bad("gender", g, "the gender is not understood; write male or female (男 or 女, M or F), or leave the cell empty")
+		bad("gender", g, Invalidf("the gender is not understood; write male or female (男 or 女, M or F), or leave the cell empty"))
 	}
 
 	b := get("birthday")
 	row.Birthday, err = parseBirthday(b)
 	if err != nil {
-		bad("birthday", b, "%s", err.Error())
+		bad("birthday", b, err)
 	}
 	return row, problems, false
 }
@@ -471,7 +506,7 @@ func (c *rowChecker) check(line int, rec []string) (row MemberRow, problems []Ro
 // parseDeptCell splits a department cell into normalised paths: several
 // paths are separated by ';' (or the full-width '；'), levels by '/'; an
 // empty path or "/" is the root.
-func parseDeptCell(v string) (paths []string, problems []string) {
+func parseDeptCell(v string) (paths []string, problems []error) {
 	seen := map[string]bool{}
 	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == '；' }) {
 		p = strings.TrimSpace(p)
@@ -481,19 +516,19 @@ func parseDeptCell(v string) (paths []string, problems []string) {
 		norm := "/"
 		if inner := strings.Trim(p, "/"); strings.TrimSpace(inner) != "" {
 			levels := strings.Split(inner, "/")
-			problem := ""
+			var problem error
 			for i, l := range levels {
 				levels[i] = strings.TrimSpace(l)
 				if n := utf8.RuneCountInString(levels[i]); levels[i] == "" {
-					problem = fmt.Sprintf("the department path %q has an empty level between slashes; remove the extra '/' (write it like 销售部/华北大区)", p)
-				} else if n > maxDeptNameLen && problem == "" {
-					problem = fmt.Sprintf("the department name %q has %d characters; use at most %d", levels[i], n, maxDeptNameLen)
+					problem = Invalidf("the department path %q has an empty level between slashes; remove the extra '/' (write it like 销售部/华北大区)", p)
+				} else if n > maxDeptNameLen && problem == nil {
+					problem = Invalidf("the department name %q has %d characters; use at most %d", levels[i], n, maxDeptNameLen)
 				}
 			}
-			if problem == "" && len(levels) > MaxDeptDepth {
-				problem = fmt.Sprintf("the department path %q has %d levels; at most %d are allowed below the root", p, len(levels), MaxDeptDepth)
+			if problem == nil && len(levels) > MaxDeptDepth {
+				problem = Invalidf("the department path %q has %d levels; at most %d are allowed below the root", p, len(levels), MaxDeptDepth)
 			}
-			if problem != "" {
+			if problem != nil {
 				problems = append(problems, problem)
 				continue
 			}
@@ -527,7 +562,7 @@ func parseBirthday(v string) (string, error) {
 	}
 	s := strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(v)
 	parts := strings.Split(s, "-")
-	form := errors.New("the birthday is not a date; write it as YYYY-MM-DD, such as 1990-01-02")
+	form := Invalidf("the birthday is not a date; write it as YYYY-MM-DD, such as 1990-01-02")
 	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) > 2 || len(parts[2]) > 2 {
 		return "", form
 	}
@@ -541,10 +576,10 @@ func parseBirthday(v string) (string, error) {
 	y, m, d := n[0], n[1], n[2]
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Year() != y || int(t.Month()) != m || t.Day() != d {
-		return "", errors.New("the birthday is not a real date (month 1-12, day within the month); write it as YYYY-MM-DD, such as 1990-01-02")
+		return "", Invalidf("the birthday is not a real date (month 1-12, day within the month); write it as YYYY-MM-DD, such as 1990-01-02")
 	}
 	if y < 1900 || y > 2099 {
-		return "", fmt.Errorf("the birthday's year %d is out of range; check the year", y)
+		return "", Invalidf("the birthday's year %d is out of range; check the year", y)
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
 }

@@ -305,7 +305,7 @@ func TestReadMembersCSVRowErrors(t *testing.T) {
 			}
 		}
 	}
-	if s := m.Errors[0].String(); !strings.HasPrefix(s, `line 2, address "zhang san@example.com": spaces are not allowed`) {
+	if s := m.Errors[0].String(); !strings.HasPrefix(s, `line 2, address "zhang san@example.com": the address is not valid: spaces are not allowed`) {
 		t.Errorf("RowError.String() = %q", s)
 	}
 }
@@ -419,6 +419,31 @@ func TestFormulaEscape(t *testing.T) {
 		}
 		if e != "" && strings.ContainsRune("=+-@", rune(e[0])) {
 			t.Errorf("escapeFormula(%q) = %q starts a formula", v, e)
+		}
+	}
+}
+
+// TestRowErrorIn: a row's problem reads in the reader's language, with the
+// column's Chinese header name; English stays as String gives it.
+func TestRowErrorIn(t *testing.T) {
+	m, err := ReadMembersCSV(strings.NewReader("address,name,gender,birthday\nzhang@example.com,,x,1990-02-30\n"), testLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zh, en []string
+	for _, e := range m.Errors {
+		zh, en = append(zh, e.In("zh-CN")), append(en, e.In("en"))
+		if e.In("en") != e.String() {
+			t.Errorf("In(en) %q, String %q", e.In("en"), e.String())
+		}
+	}
+	want := []string{`第 2 行，姓名 ""：姓名为空：请填写成员姓名`, `第 2 行，性别 "x"：无法识别性别`, `第 2 行，生日 "1990-02-30"：生日不是真实存在的日期`}
+	if len(zh) != len(want) {
+		t.Fatalf("problems: %q", en)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(zh[i], w) {
+			t.Errorf("in Chinese: %q, want it to start %q", zh[i], w)
 		}
 	}
 }

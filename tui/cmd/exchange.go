@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"postroom/assets"
 	"postroom/model"
 	"postroom/store"
 )
@@ -216,27 +217,35 @@ func countLines(errs []model.RowError) int {
 }
 
 func printImport(env *Env, rep importReport, plan *model.ImportPlan) {
-	env.printf("file %s, encoding %s\n", rep.File, rep.Encoding)
+	zh := assets.IsChinese(env.Lang)
+	env.say("file %s, encoding %s", "文件 %s，编码 %s", rep.File, rep.Encoding)
 	for _, e := range rep.Errors {
-		env.printf("  %s\n", e.String())
+		env.printf("  %s\n", e.In(env.Lang))
 	}
-	verb := "imported"
+	var line string
 	switch {
+	case len(rep.Errors) > 0 && zh:
+		line = fmt.Sprintf("修正后将导入新成员 %d 人，更新 %d 人", rep.Added, rep.Updated)
 	case len(rep.Errors) > 0:
-		verb = "would import, once fixed,"
+		line = fmt.Sprintf("would import, once fixed, %d new and %d updated members", rep.Added, rep.Updated)
+	case rep.DryRun && zh:
+		line = fmt.Sprintf("试运行：将导入新成员 %d 人，更新 %d 人", rep.Added, rep.Updated)
 	case rep.DryRun:
-		verb = "dry run: would import"
+		line = fmt.Sprintf("dry run: would import %d new and %d updated members", rep.Added, rep.Updated)
+	case zh:
+		line = fmt.Sprintf("已导入新成员 %d 人，更新 %d 人", rep.Added, rep.Updated)
+	default:
+		line = fmt.Sprintf("imported %d new and %d updated members", rep.Added, rep.Updated)
 	}
-	env.printf("%s %d new and %d updated members", verb, rep.Added, rep.Updated)
 	if rep.Same > 0 {
-		env.printf(" (%d unchanged)", rep.Same)
+		line += pick(zh, fmt.Sprintf(" (%d unchanged)", rep.Same), fmt.Sprintf("（%d 人无变化）", rep.Same))
 	}
 	if len(rep.Depts) > 0 {
-		env.printf(", creating %d departments", len(rep.Depts))
+		line += pick(zh, fmt.Sprintf(", creating %d departments", len(rep.Depts)), fmt.Sprintf("，新建部门 %d 个", len(rep.Depts)))
 	} else if len(plan.Depts) > 0 && len(rep.Errors) > 0 {
-		env.printf(" (%d departments are missing)", len(plan.Depts))
+		line += pick(zh, fmt.Sprintf(" (%d departments are missing)", len(plan.Depts)), fmt.Sprintf("（缺少部门 %d 个）", len(plan.Depts)))
 	}
-	env.printf("\n")
+	env.printf("%s\n", line)
 }
 
 func exportCmd(env *Env) *cobra.Command {
