@@ -106,7 +106,7 @@ func importCmd(env *Env) *cobra.Command {
 				printImport(env, rep, plan)
 			}
 			if len(rep.Errors) > 0 {
-				return model.Invalidf("%s in %s; nothing was imported. Fix the rows listed and import again", plural(len(rep.Errors), "problem"), rep.File)
+				return nothingImported(len(rep.Errors), rep.File)
 			}
 			return nil
 		},
@@ -116,6 +116,14 @@ func importCmd(env *Env) *cobra.Command {
 	members.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	c.AddCommand(members, groupImportCmd(env, "groups"))
 	return c
+}
+
+// nothingImported is the error of an import refused for its problems.
+func nothingImported(problems int, file string) error {
+	if problems == 1 {
+		return model.Invalidf("1 problem in %s; nothing was imported. Fix the row listed and import again", file)
+	}
+	return model.Invalidf("%d problems in %s; nothing was imported. Fix the rows listed and import again", problems, file)
 }
 
 // importLine is a row of the file: its line and address.

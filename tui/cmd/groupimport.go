@@ -100,7 +100,7 @@ func groupImportCmd(env *Env, use string) *cobra.Command {
 				env.printf("%s %d groups: %d new, %d changed, %d members or departments added (%d already in)\n", verb, rep.Groups, rep.Created, rep.Updated, rep.MembersAdded, rep.Unchanged)
 			}
 			if len(rep.Errors) > 0 {
-				return model.Invalidf("%s in %s; nothing was imported. Fix the rows listed and import again", plural(len(rep.Errors), "problem"), rep.File)
+				return nothingImported(len(rep.Errors), rep.File)
 			}
 			return nil
 		},

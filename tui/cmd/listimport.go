@@ -114,7 +114,7 @@ func listImportCmd(env *Env) *cobra.Command {
 				env.printf(pick(zh, "%s %d addresses into %s: %s\n", "%s %d 个地址到 %s：%s\n"), verb, rep.Imported, list, how)
 			}
 			if len(rep.Errors) > 0 {
-				return model.Invalidf("%s in %s; nothing was imported. Fix the rows listed and import again", plural(len(rep.Errors), "problem"), rep.File)
+				return nothingImported(len(rep.Errors), rep.File)
 			}
 			return nil
 		},
