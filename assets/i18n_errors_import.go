@@ -44,4 +44,12 @@ var importErrorPairs = [][2]string{
 		"没有这个部门：请先用 dept add 创建，或导入时加上 --create-depts"},
 	{"the address is %s, not a member; pick another address",
 		"这个地址是%s，不是成员：请换一个地址"},
+
+	// model/notify.go: a notification job's rows
+	{"no address in this row",
+		"这一行没有地址"},
+	{"%q is not an address",
+		"%q 不是邮箱地址"},
+	{"the address repeats line %d; it is sent once",
+		"地址与第 %d 行重复，只发送一次"},
 }

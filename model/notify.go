@@ -3,7 +3,6 @@ package model
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -298,12 +297,14 @@ func ReadNotifyCSV(raw []byte) (*NotifyList, error) {
 			row.Written = strings.TrimSpace(rec[addrCol])
 		}
 		switch a, err := ParseAddress(row.Written); {
+		// Problems are kept as English text and told in the reader's
+		// language when shown (LocalizeText).
 		case row.Written == "":
-			row.Problem = "no address in this row"
+			row.Problem = Invalidf("no address in this row").Error()
 		case err != nil:
-			row.Problem = fmt.Sprintf("%q is not an address", row.Written)
+			row.Problem = Invalidf("%q is not an address", row.Written).Error()
 		case seen[a] > 0:
-			row.Address, row.Problem = a, fmt.Sprintf("the address repeats line %d; it is sent once", seen[a])
+			row.Address, row.Problem = a, Invalidf("the address repeats line %d; it is sent once", seen[a]).Error()
 		default:
 			row.Address = a
 			seen[a] = line

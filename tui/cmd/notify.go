@@ -154,7 +154,7 @@ func notifyPreviewCmd(env *Env) *cobra.Command {
 				out.Quota, out.UsedToday = e.NotifyLimit(), r.NotifyUsed(out.TodayStart)
 				for _, row := range list.Rows {
 					if row.Problem != "" {
-						out.Skipped = append(out.Skipped, notifyRowJSON{Line: row.Line, Address: orWritten(row), Status: model.RowSkipped, Reason: row.Problem})
+						out.Skipped = append(out.Skipped, notifyRowJSON{Line: row.Line, Address: orWritten(row), Status: model.RowSkipped, Reason: model.LocalizeText(row.Problem, env.Lang)})
 						continue
 					}
 					out.Sendable++
@@ -359,7 +359,7 @@ func notifyShowCmd(env *Env) *cobra.Command {
 				}
 				var tab [][]string
 				for _, row := range rows {
-					tab = append(tab, []string{strconv.Itoa(row.N), strconv.Itoa(row.Line), row.Address, row.Status, row.QueueID + row.Reason})
+					tab = append(tab, []string{strconv.Itoa(row.N), strconv.Itoa(row.Line), row.Address, row.Status, row.QueueID + model.LocalizeText(row.Reason, env.Lang)})
 				}
 				env.table([]string{"ROW", "LINE", "ADDRESS", "STATUS", "QUEUE ID / REASON"}, tab)
 				return nil

@@ -39,6 +39,10 @@ func TestNotifyPreviewAndSend(t *testing.T) {
 	if !strings.Contains(pv.Skipped[1].Reason, "repeats line 3") {
 		t.Errorf("skipped: %+v", pv.Skipped)
 	}
+	// In Chinese the skipped rows say why in Chinese.
+	if out, _, code := runLang(t, "zh-CN", "admin", notifyCSV, append([]string{"notify", "preview"}, notifyArgs...)...); code != 0 || !strings.Contains(out, "地址与第 3 行重复") {
+		t.Errorf("preview in Chinese (exit %d):\n%s", code, out)
+	}
 	if out := ok(t, "admin", notifyCSV, append([]string{"notify", "preview"}, notifyArgs...)...); !strings.Contains(out, "2 would go today") || !strings.Contains(out, "Subject: 李雷：本月账单") {
 		t.Errorf("preview text:\n%s", out)
 	}
