@@ -61,7 +61,7 @@ func parsePostCell(v string) (PostRule, error) {
 	case PostAnyone, PostMembers, PostPermitted, PostListed:
 		return r, nil
 	}
-	return "", errors.New("use anyone (任何人), members (组内成员), permitted (有权限者) or listed (指定发信人)")
+	return "", Invalidf("use anyone (任何人), members (组内成员), permitted (有权限者) or listed (指定发信人)")
 }
 
 // GroupRow is one row of a group CSV, syntax checked.
@@ -202,6 +202,18 @@ func exampleGroupHeader() string {
 	return strings.Join(en, ",") + " or " + strings.Join(zh, ",")
 }
 
+// groupRowErr is a problem with a cell of the group CSV, its column named
+// in Chinese by the group CSV's header.
+func groupRowErr(line int, col, value string, err error) RowError {
+	e := rowErr(line, col, value, err)
+	for _, c := range GroupColumns() {
+		if c.Key == col {
+			e.ColumnZH = c.ZH
+		}
+	}
+	return e
+}
+
 // checkGroupRow checks one row's cells.
 func checkGroupRow(index map[string]int, line int, rec []string) (GroupRow, []RowError, bool) {
 	cell := func(key string) string {
@@ -222,42 +234,42 @@ func checkGroupRow(index map[string]int, line int, rec []string) (GroupRow, []Ro
 	}
 	row := GroupRow{Line: line}
 	var probs []RowError
-	bad := func(col, v, reason string) {
-		probs = append(probs, RowError{Line: line, Column: col, Value: v, Reason: reason})
+	bad := func(col, v string, err error) {
+		probs = append(probs, groupRowErr(line, col, v, err))
 	}
 	if v := cell("group"); v == "" {
-		bad("group", v, "the group's address is empty")
+		bad("group", v, Invalidf("the group's address is empty"))
 	} else if a, err := ParseAddress(v); err != nil {
-		bad("group", v, Localize(err, "en"))
+		bad("group", v, err)
 	} else {
 		row.Group = a
 	}
 	if v := cell("name"); v != "" {
 		if n, err := CleanName("group name", v, 64); err != nil {
-			bad("name", v, Localize(err, "en"))
+			bad("name", v, err)
 		} else {
 			row.Name = n
 		}
 	}
 	switch v := cell("member"); {
 	case v == "":
-		bad("member", v, "the member is empty: give a member's address or a department path such as 销售部/华北大区")
+		bad("member", v, Invalidf("the member is empty: give a member's address or a department path such as 销售部/华北大区"))
 	case strings.Contains(v, "@"):
 		if a, err := ParseAddress(v); err != nil {
-			bad("member", v, Localize(err, "en"))
+			bad("member", v, err)
 		} else {
 			row.Member = a
 		}
 	default:
 		if _, err := SplitDeptPath(v); err != nil {
-			bad("member", v, Localize(err, "en"))
+			bad("member", v, err)
 		} else {
 			row.Dept = v
 		}
 	}
 	if v := cell("post"); v != "" {
 		if r, err := parsePostCell(v); err != nil {
-			bad("post", v, err.Error())
+			bad("post", v, err)
 		} else {
 			row.Post = r
 		}
@@ -266,7 +278,7 @@ func checkGroupRow(index map[string]int, line int, rec []string) (GroupRow, []Ro
 		for _, s := range splitList(v) {
 			a, err := ParseAddress(strings.TrimSpace(s))
 			if err != nil {
-				bad("sender", v, Localize(err, "en"))
+				bad("sender", v, err)
 				break
 			}
 			row.Senders = append(row.Senders, a)
@@ -306,8 +318,8 @@ func PlanGroupImport(v View, f *GroupsCSV) *GroupImportPlan {
 		rows          []GroupRow
 	}
 	acc := map[Address]*groupAcc{}
-	bad := func(line int, col, val, reason string) {
-		p.Errors = append(p.Errors, RowError{Line: line, Column: col, Value: val, Reason: reason})
+	bad := func(line int, col, val string, err error) {
+		p.Errors = append(p.Errors, groupRowErr(line, col, val, err))
 	}
 	for _, r := range f.Rows {
 		g := acc[r.Group]
@@ -318,14 +330,14 @@ func PlanGroupImport(v View, f *GroupsCSV) *GroupImportPlan {
 		}
 		if r.Name != "" {
 			if g.name != "" && g.name != r.Name {
-				bad(r.Line, "name", r.Name, fmt.Sprintf("line %d names the group %s %q; give one name (or leave the cell empty after the first row)", g.nameAt, r.Group, g.name))
+				bad(r.Line, "name", r.Name, Invalidf("line %d names the group %s %q; give one name (or leave the cell empty after the first row)", g.nameAt, r.Group, g.name))
 			} else if g.name == "" {
 				g.name, g.nameAt = r.Name, r.Line
 			}
 		}
 		if r.Post != "" {
 			if g.post != "" && g.post != string(r.Post) {
-				bad(r.Line, "post", string(r.Post), fmt.Sprintf("line %d gives the group %s the posting rule %s; give one rule (or leave the cell empty after the first row)", g.posAt, r.Group, g.post))
+				bad(r.Line, "post", string(r.Post), Invalidf("line %d gives the group %s the posting rule %s; give one rule (or leave the cell empty after the first row)", g.posAt, r.Group, g.post))
 			} else if g.post == "" {
 				g.post, g.posAt = string(r.Post), r.Line
 			}
@@ -343,15 +355,15 @@ func PlanGroupImport(v View, f *GroupsCSV) *GroupImportPlan {
 		if err != nil {
 			existing = nil
 			if o, taken, _ := v.Owner(ga); taken {
-				bad(g.first, "group", string(ga), fmt.Sprintf("%s is %s, not a group", ga, o.Describe(ga)))
+				bad(g.first, "group", string(ga), Invalidf("%s is %s, not a group", ga, o.Describe(ga)))
 				continue
 			}
 			if !v.IsLocal(ga.Domain()) {
-				bad(g.first, "group", string(ga), fmt.Sprintf("%s is not one of the company's domains", ga.Domain()))
+				bad(g.first, "group", string(ga), Invalidf("%s is not one of the company's domains", ga.Domain()))
 				continue
 			}
 			if g.name == "" {
-				bad(g.first, "name", "", fmt.Sprintf("the group %s does not exist yet: give its name on its first row", ga))
+				bad(g.first, "name", "", Invalidf("the group %s does not exist yet: give its name on its first row", ga))
 				continue
 			}
 			post := g.post
@@ -391,11 +403,11 @@ func PlanGroupImport(v View, f *GroupsCSV) *GroupImportPlan {
 			if r.Dept != "" {
 				d, err := v.DeptByPath(r.Dept)
 				if err != nil {
-					bad(r.Line, "member", r.Dept, fmt.Sprintf("there is no department %s; create it first (dept add) or correct the path", r.Dept))
+					bad(r.Line, "member", r.Dept, Invalidf("there is no department %s; create it first (dept add) or correct the path", r.Dept))
 					continue
 				}
 				if at, dup := seenDept[d.ID]; dup {
-					bad(r.Line, "member", r.Dept, fmt.Sprintf("line %d already adds this department to %s", at, ga))
+					bad(r.Line, "member", r.Dept, Invalidf("line %d already adds this department to %s", at, ga))
 					continue
 				}
 				seenDept[d.ID] = r.Line
@@ -408,7 +420,7 @@ func PlanGroupImport(v View, f *GroupsCSV) *GroupImportPlan {
 				continue
 			}
 			if at, dup := seenMember[r.Member]; dup {
-				bad(r.Line, "member", string(r.Member), fmt.Sprintf("line %d already adds %s to %s", at, r.Member, ga))
+				bad(r.Line, "member", string(r.Member), Invalidf("line %d already adds %s to %s", at, r.Member, ga))
 				continue
 			}
 			seenMember[r.Member] = r.Line
@@ -418,16 +430,16 @@ func PlanGroupImport(v View, f *GroupsCSV) *GroupImportPlan {
 			}
 			switch {
 			case r.Member == ga:
-				bad(r.Line, "member", string(r.Member), "a group cannot contain itself")
+				bad(r.Line, "member", string(r.Member), Invalidf("a group cannot contain itself"))
 				continue
 			case err != nil || !ok:
-				bad(r.Line, "member", string(r.Member), fmt.Sprintf("%s is not a member or a group; add the member first or correct the address", r.Member))
+				bad(r.Line, "member", string(r.Member), Invalidf("%s is not a member or a group; add the member first or correct the address", r.Member))
 				continue
 			case o.Kind == OwnerAlias:
-				bad(r.Line, "member", string(r.Member), fmt.Sprintf("%s is an alias of %s; give %s", r.Member, o.Member, o.Member))
+				bad(r.Line, "member", string(r.Member), Invalidf("%s is an alias of %s; give %s", r.Member, o.Member, o.Member))
 				continue
 			case o.Kind != OwnerMember && o.Kind != OwnerGroup:
-				bad(r.Line, "member", string(r.Member), fmt.Sprintf("%s is %s; only members and groups can be group members", r.Member, o.Describe(r.Member)))
+				bad(r.Line, "member", string(r.Member), Invalidf("%s is %s; only members and groups can be group members", r.Member, o.Describe(r.Member)))
 				continue
 			}
 			if existing != nil && slices.Contains(existing.Members, r.Member) {

@@ -42,6 +42,9 @@ type RowError struct {
 	// Err is the problem as a user error, when it was made as one: it is
 	// told in the reader's language (ReasonIn). Reason is its English.
 	Err error `json:"-"`
+	// ColumnZH is the column's Chinese header name, when it is not the
+	// member CSV's (In).
+	ColumnZH string `json:"-"`
 }
 
 // rowErr is a problem with a cell, made as a user error.
@@ -74,11 +77,14 @@ func (e RowError) In(lang string) string {
 	if e.Column == "" {
 		return fmt.Sprintf("第 %d 行：%s", e.Line, reason)
 	}
-	col := e.Column
+	col := e.ColumnZH
 	for _, c := range MemberColumns() {
-		if c.Key == col {
+		if col == "" && c.Key == e.Column {
 			col = c.ZH
 		}
+	}
+	if col == "" {
+		col = e.Column
 	}
 	return fmt.Sprintf("第 %d 行，%s %q：%s", e.Line, col, e.Value, reason)
 }

@@ -88,7 +88,7 @@ func groupImportCmd(env *Env, use string) *cobra.Command {
 			} else {
 				env.printf("file %s, encoding %s\n", rep.File, rep.Encoding)
 				for _, e := range rep.Errors {
-					env.printf("  %s\n", e.String())
+					env.printf("  %s\n", e.In(env.Lang))
 				}
 				verb := "imported"
 				switch {

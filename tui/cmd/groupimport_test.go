@@ -111,3 +111,18 @@ func TestImportGroupsRefused(t *testing.T) {
 		t.Fatal("a refused import created the group")
 	}
 }
+
+// TestImportGroupsReportInChinese: the rows' problems read in Chinese,
+// each column named by the group CSV's Chinese header.
+func TestImportGroupsReportInChinese(t *testing.T) {
+	csv := "group,name,member\nteam@example.com,小组,nobody@example.com\nteam@example.com,小组,\n"
+	out, errs, code := runLang(t, "zh-CN", "admin", csv, "import", "groups", "-", "--dry-run")
+	for _, want := range []string{"成员 \"nobody@example.com\"：nobody@example.com 既不是成员也不是群组", "成员 \"\"：成员为空"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q (exit %d):\n%s%s", want, code, out, errs)
+		}
+	}
+	if code == 0 || !strings.Contains(errs, "有 2 处错误") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
