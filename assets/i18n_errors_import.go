@@ -82,4 +82,18 @@ var importErrorPairs = [][2]string{
 		"%s 是 %s 的别名：请填写 %s"},
 	{"%s is %s; only members and groups can be group members",
 		"%s 是%s：只有成员和群组可以加入群组"},
+
+	// model/book.go: a contact's fields (the customer address book)
+	{"a contact may have at most %d email addresses",
+		"一个联系人最多 %d 个邮箱地址"},
+	{"a contact may have at most %d phone numbers",
+		"一个联系人最多 %d 个电话号码"},
+	{"the contact has neither a name nor an email address; give at least one",
+		"联系人既没有姓名也没有邮箱：至少填写一项"},
+	{"the name is %d characters long; at most %d are allowed",
+		"姓名有 %d 个字符，最多 %d 个"},
+	{"it is %d characters long; at most %d are allowed",
+		"内容有 %d 个字符，最多 %d 个"},
+	{"the notes are %d characters long; at most %d are allowed",
+		"备注有 %d 个字符，最多 %d 个"},
 }

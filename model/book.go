@@ -71,8 +71,8 @@ type ContactFields struct {
 // or times), or every problem found, each naming its field.
 func CleanContact(f ContactFields) (*Contact, []RowError) {
 	var probs []RowError
-	bad := func(col, val, format string, args ...any) {
-		probs = append(probs, RowError{Column: col, Value: val, Reason: fmt.Sprintf(format, args...)})
+	bad := func(col, val string, err error) {
+		probs = append(probs, rowErr(0, col, val, err))
 	}
 	c := &Contact{}
 	for _, e := range f.Emails {
@@ -81,7 +81,7 @@ func CleanContact(f ContactFields) (*Contact, []RowError) {
 		}
 		a, problem := checkContactEmail(e)
 		if problem != "" {
-			bad("email", strings.TrimSpace(e), "%s", problem)
+			bad("email", strings.TrimSpace(e), Invalidf("%s", problem))
 			continue
 		}
 		if !slices.Contains(c.Emails, a) {
@@ -92,7 +92,7 @@ func CleanContact(f ContactFields) (*Contact, []RowError) {
 		}
 	}
 	if len(c.Emails) > MaxContactEmails {
-		bad("email", strings.Join(c.Emails, ";"), "a contact may have at most %d email addresses", MaxContactEmails)
+		bad("email", strings.Join(c.Emails, ";"), Invalidf("a contact may have at most %d email addresses", MaxContactEmails))
 	}
 	for _, p := range f.Phones {
 		p = oneLine(p)
@@ -100,7 +100,7 @@ func CleanContact(f ContactFields) (*Contact, []RowError) {
 			continue
 		}
 		if problem := phoneProblem(p); problem != "" {
-			bad("phone", p, "%s", problem)
+			bad("phone", p, Invalidf("%s", problem))
 			continue
 		}
 		if !slices.Contains(c.Phones, p) {
@@ -111,7 +111,7 @@ func CleanContact(f ContactFields) (*Contact, []RowError) {
 		}
 	}
 	if len(c.Phones) > MaxContactPhones {
-		bad("phone", strings.Join(c.Phones, ";"), "a contact may have at most %d phone numbers", MaxContactPhones)
+		bad("phone", strings.Join(c.Phones, ";"), Invalidf("a contact may have at most %d phone numbers", MaxContactPhones))
 	}
 	name := oneLine(f.Name)
 	if name == "" && len(c.Emails) > 0 {
@@ -119,10 +119,10 @@ func CleanContact(f ContactFields) (*Contact, []RowError) {
 	}
 	switch {
 	case name == "" && len(probs) == 0:
-		bad("name", "", "the contact has neither a name nor an email address; give at least one")
+		bad("name", "", Invalidf("the contact has neither a name nor an email address; give at least one"))
 	case name != "":
 		if n := len([]rune(name)); n > maxContactName {
-			bad("name", name, "the name is %d characters long; at most %d are allowed", n, maxContactName)
+			bad("name", name, Invalidf("the name is %d characters long; at most %d are allowed", n, maxContactName))
 		}
 	}
 	c.Name = name
@@ -133,7 +133,7 @@ func CleanContact(f ContactFields) (*Contact, []RowError) {
 	}{{&c.Company, f.Company, "company", maxContactOrg}, {&c.Title, f.Title, "title", maxContactTitle}} {
 		v := oneLine(x.src)
 		if n := len([]rune(v)); n > x.max {
-			bad(x.col, v, "it is %d characters long; at most %d are allowed", n, x.max)
+			bad(x.col, v, Invalidf("it is %d characters long; at most %d are allowed", n, x.max))
 		}
 		*x.dst = v
 	}
@@ -149,7 +149,7 @@ func CleanContact(f ContactFields) (*Contact, []RowError) {
 	}, notes)
 	notes = strings.TrimSpace(notes)
 	if n := len([]rune(notes)); n > maxContactNotes {
-		bad("notes", "", "the notes are %d characters long; at most %d are allowed", n, maxContactNotes)
+		bad("notes", "", Invalidf("the notes are %d characters long; at most %d are allowed", n, maxContactNotes))
 	}
 	c.Notes = notes
 	if len(probs) > 0 {
