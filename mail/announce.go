@@ -329,9 +329,14 @@ func recallCopy(sp *store.Spool, md *Maildir, id uint64, to model.Address, msgID
 		if err := sp.Finish(msgID, store.MsgDropped, "announcement recalled"); err != nil {
 			return "", err
 		}
-		// A delivery that was under way may have written it meanwhile.
+		// A delivery that was under way may have written it meanwhile,
+		// and the member's mail program may even have fetched it before
+		// the queue recorded the delivery.
 		if out, err := removeFromNew(md, id, rc.Addr, rc.Folder); err != nil || out == "recalled" {
 			return out, err
+		}
+		if fetched, err := inCur(md, id, rc.Addr, rc.Folder); err != nil || fetched {
+			return "fetched", err
 		}
 		return "cancelled", nil
 	case rc.Status == store.RcptDelivered && rc.File != "":
@@ -386,6 +391,30 @@ func removeFromNew(md *Maildir, id uint64, to model.Address, folder string) (str
 		return "recalled", syncDir(newDir)
 	}
 	return "fetched", nil
+}
+
+// inCur reports whether the mailbox's cur/ holds the copy of announcement
+// id: a mail program fetched it.
+func inCur(md *Maildir, id uint64, to model.Address, folder string) (bool, error) {
+	dir, err := md.MailboxDir(to, folder)
+	if err != nil {
+		return false, err
+	}
+	curDir := filepath.Join(dir, "cur")
+	ents, err := os.ReadDir(curDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	want := []byte(announceHeader + ": " + strconv.FormatUint(id, 10))
+	for _, e := range ents {
+		if !e.IsDir() && headerHas(filepath.Join(curDir, e.Name()), want) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // headerHas reports whether the header of the message in path has the line want.

@@ -229,3 +229,50 @@ func TestAnnouncementRecallQueued(t *testing.T) {
 		t.Errorf("fan-out after the recall queued %d", n)
 	}
 }
+
+// TestRecallCopyRaces: a copy whose delivery the queue has not recorded
+// yet is counted by where it is: still in new/ (removed, recalled), already
+// fetched into cur/ (fetched, left alone), or nowhere (cancelled).
+func TestRecallCopyRaces(t *testing.T) {
+	for _, c := range []struct {
+		where, want string
+	}{{"new", "recalled"}, {"cur", "fetched"}, {"", "cancelled"}} {
+		dir := t.TempDir()
+		sp, err := store.OpenSpool(filepath.Join(dir, store.SpoolFile), store.SpoolOptions{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sp.Close()
+		to := model.Address("wangwei@example.com")
+		m := &store.QueueMessage{Door: "system", From: "postmaster@example.com", Direction: "internal", Subject: "公告", Status: store.MsgQueued}
+		if err := sp.Enqueue(m, []store.QueueRcpt{{Addr: to, Local: true}}, []byte("Subject: x\r\n\r\nbody\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		md := NewMaildir(filepath.Join(dir, "mail"), "mx.example.com", nil)
+		box, err := md.MailboxDir(to, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file string
+		if c.where != "" {
+			if err := os.MkdirAll(filepath.Join(box, c.where), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			file = filepath.Join(box, c.where, "1700000000.M1P1.mx")
+			if err := os.WriteFile(file, []byte(announceHeader+": 7\r\nSubject: 公告\r\n\r\nbody\r\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := recallCopy(sp, md, 7, to, m.ID)
+		if err != nil || got != c.want {
+			t.Errorf("a copy in %q: %q, %v; want %q", c.where, got, err, c.want)
+		}
+		_, statErr := os.Stat(file)
+		if c.where == "new" && statErr == nil {
+			t.Error("the copy in new/ is still there")
+		}
+		if c.where == "cur" && statErr != nil {
+			t.Errorf("the fetched copy was touched: %v", statErr)
+		}
+	}
+}
