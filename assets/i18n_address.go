@@ -4,7 +4,7 @@ package assets
 // model's address checks give as the reason an address or domain is not
 // valid (model/address.go): they are kept as text inside the errors that
 // name the address ("address %q: %s"), and model.Localize reads them back.
-// A test checks that each stands in model/address.go.
+// A test checks that each stands in model/address.go or model/book.go.
 func AddressProblem(english string) (zh string, ok bool) {
 	zh, ok = addressProblemsZH[english]
 	return zh, ok
@@ -21,7 +21,8 @@ func AddressProblems() []string {
 
 var addressProblemsZH = errorMap(addressProblemPairs)
 
-// addressProblemPairs are model/address.go's reasons, in its order.
+// addressProblemPairs are model/address.go's reasons, in its order, then
+// model/book.go's for a contact's email address and phone.
 var addressProblemPairs = [][2]string{
 	{"it is empty; type an address such as zhangsan@example.com", "地址为空，请输入地址，例如 zhangsan@example.com"},
 	{"the domain must be typed in its ASCII (punycode) form; type %q instead", "域名须写成 ASCII（punycode）形式，请改为输入 %q"},
@@ -55,4 +56,12 @@ var addressProblemPairs = [][2]string{
 	{"the domain part %q has %d characters; each part between dots may have at most %d", "域名中的 %q 一段有 %d 个字符，每段最多 %d 个"},
 	{"the domain part %q may not begin or end with '-'; remove the hyphen", "域名中的 %q 一段不能以“-”开头或结尾，请删除连字符"},
 	{"the domain part %q is not valid punycode; copy the domain again from a trusted source", "域名中的 %q 一段不是有效的 punycode，请从可靠来源重新复制域名"},
+
+	// model/book.go: a contact's email address and phone number
+	{"it is not an email address; write it like name@example.com", "这不是邮箱地址，请写成 name@example.com 的样子"},
+	{"the part before @ is %d characters long; at most %d are allowed", "“@”前面的部分有 %d 个字符，最多 %d 个"},
+	{"the part before @ may not start or end with a dot or hold two dots in a row", "“@”前面的部分不能以点开头或结尾，也不能有两个连续的点"},
+	{"the part before @ holds %q, which an address may not hold", "“@”前面的部分含有 %q，地址里不能有它"},
+	{"it holds %q; a phone number holds digits, spaces and + - ( ) # *", "含有 %q：电话号码只能有数字、空格和 + - ( ) # *"},
+	{"it holds no digits", "里面没有数字"},
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"postroom/assets"
 	"slices"
 	"strconv"
 	"strings"
@@ -274,6 +275,40 @@ type ImportOutcome struct {
 	Name    string    `json:"name,omitempty"`
 	Email   string    `json:"email,omitempty"`
 	Reason  string    `json:"reason,omitempty"`
+	// ReasonZH is Reason in Chinese, where the problems were made as
+	// user errors (an error row's); In tells Reason read back otherwise.
+	ReasonZH string `json:"-"`
+}
+
+// In formats the outcome for a report in the language lang; English is
+// String, Chinese reads "第 3 行：已跳过 张三 <a@b.com>：…" with the reason
+// told in Chinese where it can be (LocalizeText).
+func (o ImportOutcome) In(lang string) string {
+	if !assets.IsChinese(lang) {
+		return o.String()
+	}
+	unit := "第 %d 行"
+	if o.Unit == "card" {
+		unit = "第 %d 张名片"
+	}
+	action := map[string]string{ImportAdded: "新增", ImportOverwritten: "已覆盖", ImportUnchanged: "无变化", ImportSkipped: "已跳过", ImportError: "有错误"}[o.Action]
+	if action == "" {
+		action = o.Action
+	}
+	s := fmt.Sprintf(unit+"：%s", o.Number, action)
+	if o.Name != "" {
+		s += " " + o.Name
+	}
+	if o.Email != "" {
+		s += " <" + o.Email + ">"
+	}
+	switch {
+	case o.ReasonZH != "":
+		s += "：" + o.ReasonZH
+	case o.Reason != "":
+		s += "：" + LocalizeText(o.Reason, lang)
+	}
+	return s
 }
 
 // String formats the outcome for a report, e.g. "row 3: skipped 张三 <a@b.com>: ...".
@@ -329,16 +364,23 @@ func (c *ImportContacts) Apply(tx Tx, env Env) error {
 		if ei < len(f.Errors) && (ri == len(f.Rows) || f.Errors[ei].Line <= f.Rows[ri].Number) {
 			// Every problem of one row or card becomes one outcome.
 			n := f.Errors[ei].Line
-			var reasons []string
+			var reasons, zh []string
 			for ; ei < len(f.Errors) && f.Errors[ei].Line == n; ei++ {
 				e := f.Errors[ei]
-				r := e.Reason
+				r, z := e.Reason, e.ReasonIn("zh-CN")
 				if e.Column != "" {
 					r = fmt.Sprintf("%s %q: %s", e.Column, e.Value, e.Reason)
+					col := e.Column
+					for _, cc := range ContactColumns() {
+						if cc.Key == e.Column {
+							col = cc.ZH
+						}
+					}
+					z = fmt.Sprintf("%s %q：%s", col, e.Value, z)
 				}
-				reasons = append(reasons, r)
+				reasons, zh = append(reasons, r), append(zh, z)
 			}
-			c.Outcomes = append(c.Outcomes, ImportOutcome{Unit: f.Unit, Number: n, Action: ImportError, Reason: strings.Join(reasons, "; ")})
+			c.Outcomes = append(c.Outcomes, ImportOutcome{Unit: f.Unit, Number: n, Action: ImportError, Reason: strings.Join(reasons, "; "), ReasonZH: strings.Join(zh, "；")})
 			c.Errors++
 			continue
 		}

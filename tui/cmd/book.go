@@ -264,21 +264,24 @@ func bookImportCmd(env *Env) *cobra.Command {
 					return err
 				}
 			} else {
-				env.printf("file %s: %s, %s\n", rep.File, rep.Format, rep.Encoding)
+				env.say("file %s: %s, %s", "文件 %s：%s，%s", rep.File, rep.Format, rep.Encoding)
 				if len(rep.Ignored) > 0 {
-					env.printf("columns left out: %s\n", strings.Join(rep.Ignored, ", "))
+					env.say("columns left out: %s", "未导入的列：%s", strings.Join(rep.Ignored, ", "))
 				}
 				for _, o := range rep.Outcomes {
-					env.printf("  %s\n", o.String())
+					env.printf("  %s\n", o.In(env.Lang))
 				}
-				verb := "imported"
 				switch {
 				case rep.Errors > 0:
-					verb = "nothing imported; once fixed it would import"
+					env.say("nothing imported; once fixed it would import: %d added, %d overwritten, %d unchanged, %d skipped",
+						"未导入任何内容；修正后将：新增 %d，覆盖 %d，无变化 %d，跳过 %d", rep.Added, rep.Overwritten, rep.Unchanged, rep.Skipped)
 				case dry:
-					verb = "dry run, nothing changed; it would import"
+					env.say("dry run, nothing changed; it would import: %d added, %d overwritten, %d unchanged, %d skipped",
+						"试运行，未做改动；将：新增 %d，覆盖 %d，无变化 %d，跳过 %d", rep.Added, rep.Overwritten, rep.Unchanged, rep.Skipped)
+				default:
+					env.say("imported: %d added, %d overwritten, %d unchanged, %d skipped",
+						"已导入：新增 %d，覆盖 %d，无变化 %d，跳过 %d", rep.Added, rep.Overwritten, rep.Unchanged, rep.Skipped)
 				}
-				env.printf("%s: %d added, %d overwritten, %d unchanged, %d skipped\n", verb, rep.Added, rep.Overwritten, rep.Unchanged, rep.Skipped)
 			}
 			if len(failed) > 0 {
 				return failed[0].Err

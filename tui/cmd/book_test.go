@@ -306,3 +306,15 @@ func TestBookImportOutlook(t *testing.T) {
 		t.Errorf("the text report does not name the column left out:\n%s", out)
 	}
 }
+
+// TestBookImportReportInChinese: the report of a contacts import, its
+// rows and their problems, reads in Chinese.
+func TestBookImportReportInChinese(t *testing.T) {
+	csv := "姓名,邮箱\n张三,zhang san@kunde.example\n李四,lisi@kunde.example\n"
+	out, errs, code := runLang(t, "zh-CN", "admin", csv, "book", "import", "-", "--dry-run")
+	for _, want := range []string{"：csv，UTF-8", "第 2 行：有错误：邮箱 \"zhang san@kunde.example\"：“@”前面的部分含有", "第 3 行：新增 李四", "未导入任何内容；修正后将：新增 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q (exit %d):\n%s%s", want, code, out, errs)
+		}
+	}
+}
