@@ -96,4 +96,12 @@ var importErrorPairs = [][2]string{
 		"内容有 %d 个字符，最多 %d 个"},
 	{"the notes are %d characters long; at most %d are allowed",
 		"备注有 %d 个字符，最多 %d 个"},
+
+	// model/migrate.go: the mailboxes to migrate
+	{"listed again (first on line %d); list each mailbox once",
+		"重复列出（第一次在第 %d 行）：每个邮箱只列一次"},
+	{"the password on the old server is empty; fill it in",
+		"旧服务器上的密码为空，请填写"},
+	{"the login or password holds a line break or NUL; an IMAP server accepts neither",
+		"登录名或密码里有换行或 NUL 字符，IMAP 服务器不接受"},
 }

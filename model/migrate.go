@@ -121,12 +121,11 @@ func ReadMigrationCSV(r io.Reader, limit int64) (*MigrationList, error) {
 		raw := strings.TrimSpace(cell("address"))
 		addr, err := ParseAddress(raw)
 		if err != nil {
-			out.Errors = append(out.Errors, RowError{Line: line, Column: "address", Value: raw, Reason: err.Error()})
+			out.Errors = append(out.Errors, migrateRowErr(line, "address", raw, err))
 			continue
 		}
 		if first, dup := seen[addr]; dup {
-			out.Errors = append(out.Errors, RowError{Line: line, Column: "address", Value: raw,
-				Reason: "listed again (first on line " + itoa(first) + "); list each mailbox once"})
+			out.Errors = append(out.Errors, migrateRowErr(line, "address", raw, Invalidf("listed again (first on line %d); list each mailbox once", first)))
 			continue
 		}
 		seen[addr] = line
@@ -136,11 +135,11 @@ func ReadMigrationCSV(r io.Reader, limit int64) (*MigrationList, error) {
 		}
 		pass := cell("password")
 		if pass == "" {
-			out.Errors = append(out.Errors, RowError{Line: line, Column: "password", Reason: "the password on the old server is empty; fill it in"})
+			out.Errors = append(out.Errors, migrateRowErr(line, "password", "", Invalidf("the password on the old server is empty; fill it in")))
 			continue
 		}
 		if strings.ContainsAny(login+pass, "\r\n\x00") {
-			out.Errors = append(out.Errors, RowError{Line: line, Column: "login", Reason: "the login or password holds a line break or NUL; an IMAP server accepts neither"})
+			out.Errors = append(out.Errors, migrateRowErr(line, "login", "", Invalidf("the login or password holds a line break or NUL; an IMAP server accepts neither")))
 			continue
 		}
 		out.Rows = append(out.Rows, MigrationRow{Line: line, Address: addr, Login: login, Password: pass})
@@ -250,4 +249,16 @@ func (c *MigrateMailbox) Apply(tx Tx, env Env) error {
 	tx.Note("login", c.Login)
 	tx.Note("batch", itoa(int(c.Batch)))
 	return nil
+}
+
+// migrateRowErr is a problem with a cell of the migration CSV, its column
+// named in Chinese as the CSV's Chinese header names it.
+func migrateRowErr(line int, col, value string, err error) RowError {
+	e := rowErr(line, col, value, err)
+	for _, c := range migrationColumns {
+		if c.key == col {
+			e.ColumnZH = c.zh
+		}
+	}
+	return e
 }

@@ -75,7 +75,7 @@ func migrateIMAPCmd(env *Env) *cobra.Command {
 			for _, e := range file.Errors {
 				bad = append(bad, model.BatchRow{Key: fmt.Sprintf("line %d", e.Line), Outcome: model.OutcomeFailed, Reason: e.String()})
 				if !asJSON {
-					env.printf("  %s\n", e.String())
+					env.printf("  %s\n", e.In(env.Lang))
 				}
 			}
 			if err := env.Store.AddBatchRows(id, bad...); err != nil {
