@@ -4,7 +4,7 @@ package assets
 // model's address checks give as the reason an address or domain is not
 // valid (model/address.go): they are kept as text inside the errors that
 // name the address ("address %q: %s"), and model.Localize reads them back.
-// A test checks that each stands in model/address.go or model/book.go.
+// A test checks that each stands in model/address.go, book.go or directory.go.
 func AddressProblem(english string) (zh string, ok bool) {
 	zh, ok = addressProblemsZH[english]
 	return zh, ok
@@ -22,7 +22,8 @@ func AddressProblems() []string {
 var addressProblemsZH = errorMap(addressProblemPairs)
 
 // addressProblemPairs are model/address.go's reasons, in its order, then
-// model/book.go's for a contact's email address and phone.
+// model/book.go's for a contact's email address and phone, and
+// model/directory.go's for who owns an address.
 var addressProblemPairs = [][2]string{
 	{"it is empty; type an address such as zhangsan@example.com", "地址为空，请输入地址，例如 zhangsan@example.com"},
 	{"the domain must be typed in its ASCII (punycode) form; type %q instead", "域名须写成 ASCII（punycode）形式，请改为输入 %q"},
@@ -64,4 +65,12 @@ var addressProblemPairs = [][2]string{
 	{"the part before @ holds %q, which an address may not hold", "“@”前面的部分含有 %q，地址里不能有它"},
 	{"it holds %q; a phone number holds digits, spaces and + - ( ) # *", "含有 %q：电话号码只能有数字、空格和 + - ( ) # *"},
 	{"it holds no digits", "里面没有数字"},
+
+	// model/directory.go: who already owns an address (Owner.Describe)
+	{"an alias of %s", "%s 的别名"},
+	{"the member %s", "成员 %s"},
+	{"the group %s", "群组 %s"},
+	{"the shared mailbox %s", "公共邮箱 %s"},
+	{"a department mailbox", "部门邮箱"},
+	{"the mailing list %s", "邮件列表 %s"},
 }

@@ -43,7 +43,7 @@ var importErrorPairs = [][2]string{
 	{"no such department: create it first with dept add, or import with --create-depts",
 		"没有这个部门：请先用 dept add 创建，或导入时加上 --create-depts"},
 	{"the address is %s, not a member; pick another address",
-		"这个地址是%s，不是成员：请换一个地址"},
+		"这个地址是 %s，不是成员：请换一个地址"},
 
 	// model/notify.go: a notification job's rows
 	{"no address in this row",
@@ -65,7 +65,7 @@ var importErrorPairs = [][2]string{
 	{"line %d gives the group %s the posting rule %s; give one rule (or leave the cell empty after the first row)",
 		"第 %d 行给群组 %s 设的发信权限是 %s：一个群组只用一种（第一行之后可留空）"},
 	{"%s is %s, not a group",
-		"%s 是%s，不是群组"},
+		"%s 是 %s，不是群组"},
 	{"the group %s does not exist yet: give its name on its first row",
 		"群组 %s 还不存在：请在它的第一行填写群组名称"},
 	{"there is no department %s; create it first (dept add) or correct the path",
@@ -81,7 +81,7 @@ var importErrorPairs = [][2]string{
 	{"%s is an alias of %s; give %s",
 		"%s 是 %s 的别名：请填写 %s"},
 	{"%s is %s; only members and groups can be group members",
-		"%s 是%s：只有成员和群组可以加入群组"},
+		"%s 是 %s：只有成员和群组可以加入群组"},
 
 	// model/book.go: a contact's fields (the customer address book)
 	{"a contact may have at most %d email addresses",

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -275,17 +276,17 @@ type Owner struct {
 func (o Owner) Describe(addr Address) string {
 	switch o.Kind {
 	case OwnerAlias:
-		return "an alias of " + string(o.Member)
+		return fmt.Sprintf("an alias of %s", o.Member)
 	case OwnerMember:
-		return "the member " + string(addr)
+		return fmt.Sprintf("the member %s", addr)
 	case OwnerGroup:
-		return "the group " + string(addr)
+		return fmt.Sprintf("the group %s", addr)
 	case OwnerShared:
-		return "the shared mailbox " + string(addr)
+		return fmt.Sprintf("the shared mailbox %s", addr)
 	case OwnerDept:
 		return "a department mailbox"
 	case OwnerList:
-		return "the mailing list " + string(addr)
+		return fmt.Sprintf("the mailing list %s", addr)
 	}
 	return "taken"
 }

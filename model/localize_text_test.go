@@ -82,7 +82,7 @@ func TestAddressProblemsInChinese(t *testing.T) {
 // stands in model/address.go, so the table cannot drift from the code.
 func TestAddressProblemsStand(t *testing.T) {
 	var src []byte
-	for _, name := range []string{"address.go", "book.go"} {
+	for _, name := range []string{"address.go", "book.go", "directory.go"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -91,7 +91,16 @@ func TestAddressProblemsStand(t *testing.T) {
 	}
 	for _, f := range assets.AddressProblems() {
 		if !strings.Contains(string(src), strconv.Quote(f)) {
-			t.Errorf("%q is in neither address.go nor book.go", f)
+			t.Errorf("%q is in none of address.go, book.go and directory.go", f)
 		}
+	}
+}
+
+// TestOwnerInChinese: an error that says who owns an address says it in
+// Chinese.
+func TestOwnerInChinese(t *testing.T) {
+	err := Conflictf("the address is %s, not a member; pick another address", Owner{Kind: OwnerAlias, Member: "zhangsan@example.com"}.Describe("zs@example.com"))
+	if got := Localize(err, "zh-CN"); got != "这个地址是 zhangsan@example.com 的别名，不是成员：请换一个地址" {
+		t.Errorf("%q", got)
 	}
 }
