@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"postroom/assets"
 	"strings"
 	"time"
 )
@@ -175,6 +176,27 @@ type BatchRow struct {
 	Key     string  `json:"key"` // what the row is about: "line 3 zhangsan@corp.com", an address
 	Outcome Outcome `json:"outcome"`
 	Reason  string  `json:"reason,omitempty"` // why it failed or was skipped, or what was done
+	// ReasonZH is Reason in Chinese, when the row was written with it.
+	ReasonZH string `json:"reason_zh,omitempty"`
+}
+
+// ReasonIn is the row's reason in the language lang: its Chinese when it
+// has one, else Reason read back (LocalizeText).
+func (r BatchRow) ReasonIn(lang string) string {
+	if r.ReasonZH != "" && assets.IsChinese(lang) {
+		return r.ReasonZH
+	}
+	return LocalizeText(r.Reason, lang)
+}
+
+// ImportWordZH is the Chinese of the words an import's report says of a
+// row that went well ("added", "updated" …); "" for one it does not know.
+func ImportWordZH(word string) string {
+	return map[string]string{
+		"added": "新增", "updated": "更新", "unchanged": "无变化", "group created": "新建群组", "group changed": "修改群组",
+		"unconfirmed, confirmation mailed": "待确认，已发送确认邮件", "subscribed (consent attested)": "已订阅（已确认本人同意）",
+		"not imported: other rows have problems": "未导入：其他行有问题", "overwritten": "已覆盖",
+	}[word]
 }
 
 // Count adds a row's outcome to the totals.

@@ -67,15 +67,27 @@ func (e RowError) ReasonIn(lang string) string {
 // `line 3, gender "x": ...`, or `第 3 行，性别 "x"：...` with the column's
 // Chinese header name.
 func (e RowError) In(lang string) string {
-	reason := e.ReasonIn(lang)
 	if !assets.IsChinese(lang) {
 		if e.Column == "" {
-			return fmt.Sprintf("line %d: %s", e.Line, reason)
+			return fmt.Sprintf("line %d: %s", e.Line, e.CellIn(lang))
 		}
-		return fmt.Sprintf("line %d, %s %q: %s", e.Line, e.Column, e.Value, reason)
+		return fmt.Sprintf("line %d, %s", e.Line, e.CellIn(lang))
 	}
 	if e.Column == "" {
-		return fmt.Sprintf("第 %d 行：%s", e.Line, reason)
+		return fmt.Sprintf("第 %d 行：%s", e.Line, e.CellIn(lang))
+	}
+	return fmt.Sprintf("第 %d 行，%s", e.Line, e.CellIn(lang))
+}
+
+// CellIn is the problem without its line: `gender "x": ...`, or
+// `性别 "x"：...`; the reason alone for a problem with the whole row.
+func (e RowError) CellIn(lang string) string {
+	reason := e.ReasonIn(lang)
+	if e.Column == "" {
+		return reason
+	}
+	if !assets.IsChinese(lang) {
+		return fmt.Sprintf("%s %q: %s", e.Column, e.Value, reason)
 	}
 	col := e.ColumnZH
 	for _, c := range MemberColumns() {
@@ -86,7 +98,7 @@ func (e RowError) In(lang string) string {
 	if col == "" {
 		col = e.Column
 	}
-	return fmt.Sprintf("第 %d 行，%s %q：%s", e.Line, col, e.Value, reason)
+	return fmt.Sprintf("%s %q：%s", col, e.Value, reason)
 }
 
 // MembersCSV is what ReadMembersCSV found.

@@ -584,7 +584,7 @@ func (p *batchPane) detailLines() []string {
 	cells := make([][]string, len(d.rows))
 	reasons := make([]string, len(d.rows)) // kept in English, told in the person's language
 	for i, r := range d.rows {
-		reasons[i] = model.LocalizeText(r.Reason, p.s.T.Lang)
+		reasons[i] = r.ReasonIn(p.s.T.Lang)
 		cells[i] = logCleanAll(strconv.Itoa(r.N), p.outcomeName(r.Outcome), r.Key, reasons[i])[:len(heads)]
 	}
 	mins, soft := []int{3, 4, 10, 10}, []int{0, 0, 36, 0}

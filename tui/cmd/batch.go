@@ -237,7 +237,7 @@ func (e *Env) showBatch(id uint64, kind model.BatchKind, outcome model.Outcome, 
 		}
 		var table [][]string
 		for _, row := range rows {
-			table = append(table, []string{strconv.Itoa(row.N), string(row.Outcome), row.Key, model.LocalizeText(row.Reason, e.Lang)})
+			table = append(table, []string{strconv.Itoa(row.N), string(row.Outcome), row.Key, row.ReasonIn(e.Lang)})
 		}
 		if len(table) > 0 {
 			e.printf("\n")

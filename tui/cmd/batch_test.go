@@ -165,3 +165,28 @@ func TestBatchRoles(t *testing.T) {
 		t.Errorf("after a refused import admin sees %d tasks", got)
 	}
 }
+
+// TestBatchRowsInChinese: a refused member import's task tells each row
+// in Chinese to a Chinese reader, in English to an English one.
+func TestBatchRowsInChinese(t *testing.T) {
+	csv := "address,name,gender\nxiaoyu@example.com,小雨,x\nxiaofeng@example.com,小峰,男\n"
+	_, errs, code := run(t, "admin", csv, "import", "members", "-", "--create-depts")
+	if code == 0 {
+		t.Fatal("a bad file was imported")
+	}
+	var tasks []struct{ ID uint64 }
+	decode(t, ok(t, "admin", "", "batch", "list", "--json"), &tasks)
+	if len(tasks) == 0 {
+		t.Fatalf("no batch task (%s)", errs)
+	}
+	id := fmt.Sprint(tasks[0].ID)
+	zh, _, _ := runLang(t, "zh-CN", "admin", "", "batch", "show", id, "--rows", "all")
+	for _, want := range []string{"性别 \"x\"：无法识别性别", "未导入：其他行有问题"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("in Chinese the task lacks %q:\n%s", want, zh)
+		}
+	}
+	if en := ok(t, "admin", "", "batch", "show", id, "--rows", "all"); !strings.Contains(en, `gender "x": the gender is not understood`) {
+		t.Errorf("in English:\n%s", en)
+	}
+}

@@ -530,11 +530,14 @@ func bookImportRows(rep bookImportReport) []model.BatchRow {
 		row := model.BatchRow{Key: key, Outcome: model.OutcomeOK, Reason: o.Action}
 		switch {
 		case o.Action == "error":
-			row.Outcome, row.Reason = model.OutcomeFailed, o.Reason
+			row.Outcome, row.Reason, row.ReasonZH = model.OutcomeFailed, o.Reason, o.ReasonZH
 		case !rep.Applied:
 			row.Outcome, row.Reason = model.OutcomeSkipped, "not imported: other rows have problems"
 		case o.Action == "skipped":
 			row.Outcome, row.Reason = model.OutcomeSkipped, o.Reason
+		}
+		if row.ReasonZH == "" {
+			row.ReasonZH = model.ImportWordZH(row.Reason)
 		}
 		rows = append(rows, row)
 	}

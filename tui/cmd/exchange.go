@@ -168,17 +168,18 @@ func importDone(plan *model.ImportPlan) map[int]string {
 // line of the file with what became of it (done: importDone). The import
 // is all or nothing, so when any line failed the good ones are skipped.
 func importRows(lines []importLine, done map[int]string, rep importReport) []model.BatchRow {
-	problems := map[int][]string{}
+	problems, problemsZH := map[int][]string{}, map[int][]string{}
 	var order []int
 	for _, e := range rep.Errors {
 		if _, seen := problems[e.Line]; !seen {
 			order = append(order, e.Line)
 		}
-		reason := e.Reason
-		if e.Column != "" {
-			reason = fmt.Sprintf("%s %q: %s", e.Column, e.Value, e.Reason)
-		}
-		problems[e.Line] = append(problems[e.Line], reason)
+		problems[e.Line] = append(problems[e.Line], e.CellIn("en"))
+		problemsZH[e.Line] = append(problemsZH[e.Line], e.CellIn("zh-CN"))
+	}
+	// failed is a row with problems, both languages.
+	failed := func(key string, line int) model.BatchRow {
+		return model.BatchRow{Key: key, Outcome: model.OutcomeFailed, Reason: strings.Join(problems[line], "; "), ReasonZH: strings.Join(problemsZH[line], "；")}
 	}
 	type numbered struct {
 		line int
@@ -188,10 +189,11 @@ func importRows(lines []importLine, done map[int]string, rep importReport) []mod
 	seen := map[int]bool{}
 	for _, l := range lines {
 		seen[l.line] = true
-		row := model.BatchRow{Key: fmt.Sprintf("line %d %s", l.line, l.addr)}
+		key := fmt.Sprintf("line %d %s", l.line, l.addr)
+		row := model.BatchRow{Key: key}
 		switch {
 		case problems[l.line] != nil:
-			row.Outcome, row.Reason = model.OutcomeFailed, strings.Join(problems[l.line], "; ")
+			row = failed(key, l.line)
 		case !rep.Applied:
 			row.Outcome, row.Reason = model.OutcomeSkipped, "not imported: other rows have problems"
 		case done[l.line] != "":
@@ -199,11 +201,14 @@ func importRows(lines []importLine, done map[int]string, rep importReport) []mod
 		default:
 			row.Outcome, row.Reason = model.OutcomeOK, "unchanged"
 		}
+		if row.ReasonZH == "" {
+			row.ReasonZH = model.ImportWordZH(row.Reason)
+		}
 		all = append(all, numbered{l.line, row})
 	}
 	for _, line := range order {
 		if !seen[line] {
-			all = append(all, numbered{line, model.BatchRow{Key: fmt.Sprintf("line %d", line), Outcome: model.OutcomeFailed, Reason: strings.Join(problems[line], "; ")}})
+			all = append(all, numbered{line, failed(fmt.Sprintf("line %d", line), line)})
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].line < all[j].line })
