@@ -25,8 +25,10 @@ type myRequestsPane struct {
 	// withdraw and yes are the pane's own keys: w asks, y confirms; file
 	// opens a new request.
 	withdraw, yes, file key.Binding
-	// filing is the new request being filed, while it is.
+	// filing is the new request being filed, while it is; resets says
+	// the request policy routes password resets through approval.
 	filing *requestFiling
+	resets bool
 	// confirm is the request waiting for y to be withdrawn.
 	confirm *model.Request
 
@@ -56,9 +58,10 @@ type myRequestDetail struct {
 
 // myRequestsLoadedMsg carries the person's requests.
 type myRequestsLoadedMsg struct {
-	pane *myRequestsPane
-	reqs []*model.Request
-	err  error
+	pane   *myRequestsPane
+	reqs   []*model.Request
+	resets bool
+	err    error
 }
 
 // myRequestDetailMsg carries one request with the names it shows.
@@ -139,6 +142,11 @@ func (p *myRequestsPane) load() tea.Cmd {
 		msg.err = st.Read(func(r *store.Reader) error {
 			var err error
 			msg.reqs, err = r.Requests(store.RequestFilter{Keep: func(q *model.Request) bool { return q.Requester == me }})
+			if err != nil {
+				return err
+			}
+			pol, err := r.RequestPolicy()
+			msg.resets = pol.Resets
 			return err
 		})
 		return msg
@@ -231,7 +239,7 @@ func (p *myRequestsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if p.cursor < len(p.reqs) {
 			sel = p.reqs[p.cursor].ID
 		}
-		p.reqs, p.loaded, p.err = msg.reqs, true, ""
+		p.reqs, p.loaded, p.err, p.resets = msg.reqs, true, "", msg.resets
 		for i, q := range p.reqs {
 			if q.ID == sel {
 				p.top += i - p.cursor

@@ -49,9 +49,10 @@ type requestFiledMsg struct {
 // permission and lends their own; asking about others' accounts (joiners,
 // leavers, unblocking) needs request.file somewhere, a dismissal
 // request.urgent, a reset that the policy routes through approval the
-// helpdesk's right or request.file. A handover is for the successor as
-// much as for HR, so everyone sees it.
-func fileKinds(s *Session) []fileKind {
+// helpdesk's right or request.file (resets: the request policy says so, as
+// the pane's last load read it). A handover is for the successor as much
+// as for HR, so everyone sees it.
+func fileKinds(s *Session, resets bool) []fileKind {
 	a := s.Actor
 	out := []fileKind{{kind: model.RequestGrant}, {kind: model.RequestDelegate}}
 	others := model.HoldsAnywhere(a, model.RightRequestFile)
@@ -62,12 +63,6 @@ func fileKinds(s *Session) []fileKind {
 		out = append(out, fileKind{kind: model.RequestLeave, urgent: true})
 	}
 	out = append(out, fileKind{kind: model.RequestHandover})
-	var resets bool
-	s.Store.Read(func(r *store.Reader) error {
-		pol, err := r.RequestPolicy()
-		resets = err == nil && pol.Resets
-		return nil
-	})
 	if resets && (others || model.HoldsAnywhere(a, model.RightPasswordReset)) {
 		out = append(out, fileKind{kind: model.RequestReset})
 	}
@@ -108,7 +103,7 @@ func (p *myRequestsPane) fileKindDesc(k fileKind) string {
 
 // startFiling opens the list of kinds.
 func (p *myRequestsPane) startFiling() {
-	p.filing = &requestFiling{kinds: fileKinds(p.s)}
+	p.filing = &requestFiling{kinds: fileKinds(p.s, p.resets)}
 }
 
 // openForm builds the form of the chosen kind.
