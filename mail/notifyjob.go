@@ -168,14 +168,15 @@ func notifyRowKey(st model.NotifyRowState) string {
 
 // notifySummary says how far a job got, for its batch task.
 func notifySummary(j *model.NotifyJob, loc *time.Location) string {
-	s := fmt.Sprintf("notification %d %q: %d of %d queued, %d skipped", j.ID, model.CutText(j.Template.Subject, 80), j.Queued, j.Rows, j.Skipped)
+	subject := model.CutText(j.Template.Subject, 80)
 	switch j.State {
 	case model.NotifyWaiting:
-		s += fmt.Sprintf(", %d wait for the next day's quota (from %s)", j.Waiting(), j.WaitUntil.In(loc).Format("2006-01-02 15:04"))
+		return fmt.Sprintf("notification %d %q: %d of %d queued, %d skipped, %d wait for the next day's quota (from %s)",
+			j.ID, subject, j.Queued, j.Rows, j.Skipped, j.Waiting(), j.WaitUntil.In(loc).Format("2006-01-02 15:04"))
 	case model.NotifyCancelled:
-		s += fmt.Sprintf(", %d not sent: cancelled", j.Waiting())
+		return fmt.Sprintf("notification %d %q: %d of %d queued, %d skipped, %d not sent: cancelled", j.ID, subject, j.Queued, j.Rows, j.Skipped, j.Waiting())
 	}
-	return s
+	return fmt.Sprintf("notification %d %q: %d of %d queued, %d skipped", j.ID, subject, j.Queued, j.Rows, j.Skipped)
 }
 
 // notifyBatch is the open batch task reporting a job: the one it has, or

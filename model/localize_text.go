@@ -45,7 +45,7 @@ var (
 // %s, %v, %d and %q in order and that has some literal text, the most
 // literal first, so a specific format wins over a general one.
 func loadTextFormats() {
-	for _, f := range append(assets.ErrorFormats(), assets.AddressProblems()...) {
+	for _, f := range append(append(assets.ErrorFormats(), assets.AddressProblems()...), assets.BatchSummaries()...) {
 		tf, ok := compileTextFormat(f)
 		if ok {
 			textFormats = append(textFormats, tf)
@@ -124,7 +124,10 @@ func localizeText(text string, depth int) string {
 		}
 		zh, found := assets.ErrorFormat(tf.english)
 		if !found {
-			zh, _ = assets.AddressProblem(tf.english)
+			zh, found = assets.AddressProblem(tf.english)
+		}
+		if !found {
+			zh, _ = assets.BatchSummary(tf.english)
 		}
 		args := make([]any, len(tf.verbs))
 		ok := true
@@ -156,4 +159,32 @@ func localizeText(text string, depth int) string {
 		}
 	}
 	return text
+}
+
+// The parts store adds to a batch task's summary (store/batch.go).
+var (
+	summaryInterrupted = "interrupted: postroom stopped while it ran; "
+	summaryStopped     = "; stopped before the end: run it again to go on"
+	summaryCancelledRE = regexp.MustCompile(`; cancelled by (\S+) at (\S+)$`)
+)
+
+// BatchSummaryIn tells a batch task's summary in the language lang: its
+// own words read back (LocalizeText, with the summaries' formats), and
+// what the store added — an interruption, a cancellation — in Chinese too.
+func BatchSummaryIn(summary, lang string) string {
+	if summary == "" || !assets.IsChinese(lang) {
+		return summary
+	}
+	var head, tail string
+	if rest, ok := strings.CutPrefix(summary, summaryInterrupted); ok {
+		head, summary = "已中断：运行时 postroom 停止了；", rest
+	}
+	if m := summaryCancelledRE.FindStringSubmatch(summary); m != nil {
+		tail = fmt.Sprintf("；由 %s 于 %s 取消", m[1], m[2])
+		summary = summary[:len(summary)-len(m[0])]
+	}
+	if rest, ok := strings.CutSuffix(summary, summaryStopped); ok {
+		tail, summary = "；未做完就停止了：再运行一次即可继续"+tail, rest
+	}
+	return head + LocalizeText(summary, lang) + tail
 }

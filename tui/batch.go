@@ -494,10 +494,10 @@ func (p *batchPane) columns() (heads []string, mins, soft []int) {
 func (p *batchPane) cells(b *model.Batch) []string {
 	id := strconv.FormatUint(b.ID, 10)
 	if p.narrow() {
-		return logCleanAll(id, p.kindName(b.Kind), p.stateName(b.State), progress(b, 0), strconv.Itoa(b.Failed), b.Summary)
+		return logCleanAll(id, p.kindName(b.Kind), p.stateName(b.State), progress(b, 0), strconv.Itoa(b.Failed), model.BatchSummaryIn(b.Summary, p.s.T.Lang))
 	}
 	return logCleanAll(id, p.kindName(b.Kind), p.stateName(b.State), progress(b, 0), strconv.Itoa(b.OK), strconv.Itoa(b.Failed),
-		strconv.Itoa(b.Skipped), p.who(b), mailTime(b.Started, true), b.Summary)
+		strconv.Itoa(b.Skipped), p.who(b), mailTime(b.Started, true), model.BatchSummaryIn(b.Summary, p.s.T.Lang))
 }
 
 func (p *batchPane) View() string {
@@ -562,7 +562,11 @@ func (p *batchPane) detailLines() []string {
 		out = append(out, label(t.CancelledBy, who+"  "+mailTime(b.CancelledAt, false)))
 	}
 	if b.Summary != "" {
-		out = append(out, wrapText(t.Summary+": "+logClean(b.Summary), w-1)...)
+		sep := ": "
+		if p.s.Chinese() {
+			sep = "："
+		}
+		out = append(out, wrapText(t.Summary+sep+logClean(model.BatchSummaryIn(b.Summary, p.s.T.Lang)), w-1)...)
 	}
 	heading := t.ResultsFailed
 	if d.all {

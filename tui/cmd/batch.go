@@ -97,7 +97,7 @@ func batchListCmd(env *Env) *cobra.Command {
 				var rows [][]string
 				for _, b := range bs {
 					rows = append(rows, []string{strconv.FormatUint(b.ID, 10), string(b.Kind), string(b.State), batchProgress(b),
-						fmt.Sprintf("%d/%d/%d", b.OK, b.Failed, b.Skipped), batchWho(b), b.Started.UTC().Format("2006-01-02 15:04"), b.Summary})
+						fmt.Sprintf("%d/%d/%d", b.OK, b.Failed, b.Skipped), batchWho(b), b.Started.UTC().Format("2006-01-02 15:04"), model.BatchSummaryIn(b.Summary, env.Lang)})
 				}
 				env.table([]string{"ID", "KIND", "STATE", "PROGRESS", "OK/FAILED/SKIPPED", "BY", "STARTED", "SUMMARY"}, rows)
 				return nil
@@ -129,7 +129,7 @@ func batchCancelCmd(env *Env) *cobra.Command {
 				return env.printJSON(toBatchJSON(b))
 			}
 			if b.State.Finished() {
-				env.say("Batch task %d cancelled: %s.", "批量任务 %d 已取消：%s。", b.ID, b.Summary)
+				env.say("Batch task %d cancelled: %s.", "批量任务 %d 已取消：%s。", b.ID, model.BatchSummaryIn(b.Summary, env.Lang))
 			} else {
 				env.say("Batch task %d stops at its next safe point; batch show %d tells when it has.", "批量任务 %d 将在下一个安全点停止；可用 batch show %d 查看是否已停止。", b.ID, b.ID)
 			}
@@ -230,7 +230,7 @@ func (e *Env) showBatch(id uint64, kind model.BatchKind, outcome model.Outcome, 
 		}
 		e.printf("\nrows %s: %d ok, %d failed, %d skipped\n", batchProgress(b), b.OK, b.Failed, b.Skipped)
 		if b.Summary != "" {
-			e.printf("%s\n", b.Summary)
+			e.printf("%s\n", model.BatchSummaryIn(b.Summary, e.Lang))
 		}
 		if b.CancelRequested() && !b.State.Finished() {
 			e.printf("stopping: %s; it stops at its next safe point\n", b.CancelNote())

@@ -118,6 +118,15 @@ func importCmd(env *Env) *cobra.Command {
 	return c
 }
 
+// notImportedSummary is the batch task's summary of an import refused for
+// its problems.
+func notImportedSummary(file string, problems int) string {
+	if problems == 1 {
+		return fmt.Sprintf("%s: 1 problem; nothing was imported", file)
+	}
+	return fmt.Sprintf("%s: %d problems; nothing was imported", file, problems)
+}
+
 // nothingImported is the error of an import refused for its problems.
 func nothingImported(problems int, file string) error {
 	if problems == 1 {
@@ -141,7 +150,7 @@ func importState(rep importReport) model.BatchState {
 
 func importSummary(rep importReport) string {
 	if !rep.Applied {
-		return fmt.Sprintf("%s: %s; nothing was imported", rep.File, plural(len(rep.Errors), "problem"))
+		return notImportedSummary(rep.File, len(rep.Errors))
 	}
 	return fmt.Sprintf("%s: %d added, %d updated, %d unchanged, %d departments created", rep.File, rep.Added, rep.Updated, rep.Same, len(rep.Depts))
 }

@@ -150,7 +150,7 @@ func groupImportDone(plan *model.GroupImportPlan) map[int]string {
 
 func groupImportSummary(rep groupImportReport) string {
 	if !rep.Applied {
-		return fmt.Sprintf("%s: %s; nothing was imported", rep.File, plural(len(rep.Errors), "problem"))
+		return notImportedSummary(rep.File, len(rep.Errors))
 	}
 	return fmt.Sprintf("%s: %d groups, %d created, %d changed, %d members or departments added, %d already in", rep.File, rep.Groups, rep.Created, rep.Updated, rep.MembersAdded, rep.Unchanged)
 }

@@ -150,7 +150,7 @@ func subscriberImportDone(f *model.SubscribersCSV, confirmed bool) map[int]strin
 
 func listImportSummary(rep listImportReport) string {
 	if !rep.Applied {
-		return fmt.Sprintf("%s into %s: %s; nothing was imported", rep.File, rep.List, plural(len(rep.Errors), "problem"))
+		return notImportedSummary(rep.File+" into "+string(rep.List), len(rep.Errors))
 	}
 	if rep.Confirmed {
 		return fmt.Sprintf("%s into %s: %d subscribed, consent attested", rep.File, rep.List, rep.Imported)

@@ -82,7 +82,7 @@ func migrateIMAPCmd(env *Env) *cobra.Command {
 				return err
 			}
 			if len(file.Rows) == 0 {
-				env.Store.FinishBatch(id, model.BatchFailed, name+": no good row to migrate")
+				env.Store.FinishBatch(id, model.BatchFailed, fmt.Sprintf("%s: no good row to migrate", name))
 				return model.Invalidf("%s lists no mailbox that can be migrated; fix the rows listed and run it again", name)
 			}
 			job := model.MigrationJob{Server: server, Security: security, Batch: id, Rows: file.Rows}
