@@ -98,36 +98,8 @@ func readContactsCSV(raw []byte) (*ContactsFile, error) {
 		return nil, err
 	}
 	out := &ContactsFile{Format: "csv", Encoding: enc, Unit: "row", Ignored: ignored}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			out.Errors = append(out.Errors, RowError{Line: pe.StartLine, Reason: csvProblem(pe)})
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read contacts: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
-		cell := func(key string) string {
-			i, ok := index[key]
-			if !ok || i >= len(rec) {
-				return ""
-			}
-			return unescapeFormula(strings.TrimSpace(rec[i]))
-		}
-		blank := true
-		for _, v := range rec {
-			if strings.TrimSpace(v) != "" {
-				blank = false
-			}
-		}
-		if blank {
-			continue
-		}
+	err = eachCSVRow(cr, "contacts", &out.Errors, func(line int, rec []string) {
+		cell := func(key string) string { return csvCell(index, rec, key) }
 		name := cell("name")
 		if name == "" {
 			first, last := oneLine(cell("first_name")), oneLine(cell("last_name"))
@@ -148,6 +120,9 @@ func readContactsCSV(raw []byte) (*ContactsFile, error) {
 		if c != nil {
 			out.Rows = append(out.Rows, ContactRow{Number: line, Contact: c})
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

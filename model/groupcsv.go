@@ -115,28 +115,18 @@ func ReadGroupsCSV(r io.Reader, limit int64) (*GroupsCSV, error) {
 		return nil, err
 	}
 	out := &GroupsCSV{Encoding: enc}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			out.Errors = append(out.Errors, RowError{Line: pe.StartLine, Reason: csvProblem(pe)})
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read group CSV: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = eachCSVRow(cr, "group CSV", &out.Errors, func(line int, rec []string) {
 		row, problems, blank := checkGroupRow(index, line, rec)
 		if blank {
-			continue
+			return
 		}
 		out.Errors = append(out.Errors, problems...)
 		if len(problems) == 0 {
 			out.Rows = append(out.Rows, row)
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -216,20 +206,8 @@ func groupRowErr(line int, col, value string, err error) RowError {
 
 // checkGroupRow checks one row's cells.
 func checkGroupRow(index map[string]int, line int, rec []string) (GroupRow, []RowError, bool) {
-	cell := func(key string) string {
-		i, ok := index[key]
-		if !ok || i >= len(rec) {
-			return ""
-		}
-		return unescapeFormula(strings.TrimSpace(rec[i]))
-	}
-	blank := true
-	for _, v := range rec {
-		if strings.TrimSpace(v) != "" {
-			blank = false
-		}
-	}
-	if blank {
+	cell := func(key string) string { return csvCell(index, rec, key) }
+	if blankRecord(rec) {
 		return GroupRow{}, nil, true
 	}
 	row := GroupRow{Line: line}

@@ -98,36 +98,8 @@ func ReadSubscribersCSV(r io.Reader, limit int64, lang string) (*SubscribersCSV,
 	bad := func(line int, col, v string, e error) {
 		out.Errors = append(out.Errors, RowError{Line: line, Column: col, Value: v, Reason: Localize(e, lang)})
 	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			out.Errors = append(out.Errors, RowError{Line: pe.StartLine, Reason: csvProblem(pe)})
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read subscriber CSV: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
-		cell := func(key string) string {
-			i, ok := index[key]
-			if !ok || i >= len(rec) {
-				return ""
-			}
-			return unescapeFormula(strings.TrimSpace(rec[i]))
-		}
-		blank := true
-		for _, v := range rec {
-			if strings.TrimSpace(v) != "" {
-				blank = false
-			}
-		}
-		if blank {
-			continue
-		}
+	err = eachCSVRow(cr, "subscriber CSV", &out.Errors, func(line int, rec []string) {
+		cell := func(key string) string { return csvCell(index, rec, key) }
 		row, ok := SubscriberRow{Line: line}, true
 		v := cell("address")
 		switch a, err := ParseContactEmail(v); {
@@ -155,6 +127,9 @@ func ReadSubscribersCSV(r io.Reader, limit int64, lang string) (*SubscribersCSV,
 		if ok {
 			out.Rows = append(out.Rows, row)
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
