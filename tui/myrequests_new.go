@@ -169,8 +169,13 @@ func (e *fieldError) Unwrap() error { return e.err }
 // submit files the request in a command: it finds the people and the
 // department, reads the times and applies the change.
 func (p *myRequestsPane) submit() tea.Cmd {
-	s, k, f := p.s, *p.filing.kind, p.filing.form
-	val := func(key string) string { return strings.TrimSpace(f.value(key)) }
+	s, k := p.s, *p.filing.kind
+	// The values are taken now: the command runs beside the UI.
+	values := map[string]string{}
+	for _, fl := range p.filing.form.fields {
+		values[fl.key] = strings.TrimSpace(fl.input.Value())
+	}
+	val := func(key string) string { return values[key] }
 	return func() tea.Msg {
 		ch := &model.FileRequest{Kind: k.kind, Urgent: k.urgent, Reason: val("reason")}
 		err := s.Store.Read(func(r *store.Reader) error {
