@@ -439,8 +439,9 @@ func (p *myRequestsPane) filed(msg requestFiledMsg) (Pane, tea.Cmd) {
 		}
 		return p, nil
 	}
+	// The detail shows at once, loading, until its names are read.
+	p.detail = &myRequestDetail{id: msg.id, req: &model.Request{ID: msg.id, Kind: fl.kind.kind, Urgent: fl.kind.urgent}}
 	p.filing = nil
-	p.detail = &myRequestDetail{id: msg.id}
 	return p, tea.Batch(flash(p.s.Sprintf(p.s.T.Requests.DidFile, msg.id), false), p.reload(), p.loadDetail(msg.id))
 }
 

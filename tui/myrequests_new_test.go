@@ -217,3 +217,19 @@ func TestFileDismissalInTUI(t *testing.T) {
 		t.Errorf("the dismissed member is still %s", m.Status)
 	}
 }
+
+// TestFiledViewBeforeDetailLoads: the screen drawn between filing and the
+// new request's detail arriving shows it loading (it used to crash the
+// session on a request not read yet).
+func TestFiledViewBeforeDetailLoads(t *testing.T) {
+	f := newReqFix(t)
+	hr := f.actor(loginOf(t, "hr").Address)
+	p := filingPane(t, f, hr, "en")
+	chooseKind(t, p, model.RequestJoin, false)
+	p.Update(requestFiledMsg{pane: p, id: 42}) // the detail's load is not run
+	v := ansi.Strip(p.View())
+	if p.detail == nil || !strings.Contains(v, "42") || !strings.Contains(v, p.s.T.Common.Loading) {
+		t.Errorf("between filing and the detail:\n%s", v)
+	}
+	p.ShortHelp()
+}
