@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"postroom/model"
 	"postroom/store"
@@ -232,4 +233,37 @@ func TestFiledViewBeforeDetailLoads(t *testing.T) {
 		t.Errorf("between filing and the detail:\n%s", v)
 	}
 	p.ShortHelp()
+}
+
+// TestFileThroughTheProgram: a member files a permission request with the
+// keyboard through the running program, every screen drawn on the way,
+// and sees it open with its chain; at 80×24 in both languages.
+func TestFileThroughTheProgram(t *testing.T) {
+	for _, lang := range goldenLangs {
+		f := newReqFix(t)
+		s := f.sessionOf(f.member, lang)
+		app := newAppWith(s, "", []Pane{newMyRequestsPane(s), newAccountPane(s)})
+		runUI(t, app, 80, 24, func(tm *teatest.TestModel) {
+			waitFor(t, tm, s.Sprintf(s.T.Requests.MineEmpty, "n"))
+			press(tm, "n")
+			waitFor(t, tm, s.T.Requests.NewChoose)
+			press(tm, "enter") // a permission, the first kind
+			waitFor(t, tm, s.T.Requests.FPerm)
+			tm.Type("external")
+			press(tm, "tab")
+			press(tm, "tab")
+			tm.Type("quotes to customers")
+			press(tm, "ctrl+s")
+			waitFor(t, tm, s.T.Requests.Chain)
+		})
+		var qs []*model.Request
+		f.st.Read(func(r *store.Reader) error {
+			var err error
+			qs, err = r.Requests(store.RequestFilter{})
+			return err
+		})
+		if len(qs) != 1 || qs[0].Perm != model.PermExternal || qs[0].Reason != "quotes to customers" {
+			t.Errorf("%s: filed %+v", lang, qs)
+		}
+	}
 }
