@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -53,4 +54,28 @@ func csvCell(index map[string]int, rec []string, key string) string {
 		return ""
 	}
 	return unescapeFormula(strings.TrimSpace(rec[i]))
+}
+
+// CSVColumn is one column of an import's CSV: its English and Chinese
+// header names and the further names accepted.
+type CSVColumn struct {
+	Key      string   // the English header name
+	ZH       string   // the Chinese header name
+	Aliases  []string // further header names accepted
+	Required bool
+}
+
+// names reports whether a cleaned header name (cleanHeader) names the column.
+func (c CSVColumn) names(name string) bool {
+	return name == c.Key || name == strings.ToLower(c.ZH) || slices.ContainsFunc(c.Aliases, func(a string) bool { return name == strings.ToLower(a) })
+}
+
+// acceptedColumns lists every name the columns are accepted under, for
+// the error about a header row.
+func acceptedColumns(cols []CSVColumn) string {
+	var all []string
+	for _, c := range cols {
+		all = append(all, strings.Join(append([]string{c.Key, c.ZH}, c.Aliases...), "/"))
+	}
+	return strings.Join(all, ", ")
 }

@@ -23,17 +23,9 @@ import (
 // all. An import adds: a missing group is created, an existing one gets
 // the new name, posting rule and members; nobody is taken out.
 
-// GroupColumn is one column of the group CSV.
-type GroupColumn struct {
-	Key      string   // the English header name
-	ZH       string   // the Chinese header name
-	Aliases  []string // further header names accepted
-	Required bool
-}
-
 // GroupColumns lists the columns of the group CSV.
-func GroupColumns() []GroupColumn {
-	return []GroupColumn{
+func GroupColumns() []CSVColumn {
+	return []CSVColumn{
 		{Key: "group", ZH: "群组地址", Aliases: []string{"group_address", "群组邮箱", "邮件群组", "群组"}, Required: true},
 		{Key: "name", ZH: "群组名称", Aliases: []string{"group_name", "名称"}},
 		{Key: "member", ZH: "成员", Aliases: []string{"member_address", "成员地址", "成员邮箱"}, Required: true},
@@ -149,7 +141,7 @@ func matchGroupHeader(header []string) (map[string]int, error) {
 		}
 		key := ""
 		for _, c := range GroupColumns() {
-			if name == c.Key || name == strings.ToLower(c.ZH) || slices.ContainsFunc(c.Aliases, func(a string) bool { return name == strings.ToLower(a) }) {
+			if c.names(name) {
 				key = c.Key
 			}
 		}
@@ -175,13 +167,7 @@ func matchGroupHeader(header []string) (map[string]int, error) {
 	return index, nil
 }
 
-func acceptedGroupColumns() string {
-	var all []string
-	for _, c := range GroupColumns() {
-		all = append(all, strings.Join(append([]string{c.Key, c.ZH}, c.Aliases...), "/"))
-	}
-	return strings.Join(all, ", ")
-}
+func acceptedGroupColumns() string { return acceptedColumns(GroupColumns()) }
 
 func exampleGroupHeader() string {
 	var en, zh []string

@@ -26,17 +26,9 @@ import (
 // subscribed at once, and each subscriber and the operation log name who
 // attested.
 
-// SubscriberColumn is one column of the subscriber CSV.
-type SubscriberColumn struct {
-	Key      string   // the English header name
-	ZH       string   // the Chinese header name
-	Aliases  []string // further header names accepted
-	Required bool
-}
-
 // SubscriberColumns lists the columns of the subscriber CSV.
-func SubscriberColumns() []SubscriberColumn {
-	return []SubscriberColumn{
+func SubscriberColumns() []CSVColumn {
+	return []CSVColumn{
 		{Key: "address", ZH: "邮箱", Aliases: []string{"email", "e_mail", "email_address", "邮箱地址", "电子邮件", "电子邮箱", "邮件地址", "地址"}, Required: true},
 		{Key: "name", ZH: "姓名", Aliases: []string{"full_name", "display_name", "名称", "名字"}},
 	}
@@ -150,7 +142,7 @@ func matchSubscriberHeader(header []string) (map[string]int, error) {
 		}
 		key := ""
 		for _, c := range SubscriberColumns() {
-			if name == c.Key || name == strings.ToLower(c.ZH) || contains(c.Aliases, name) {
+			if c.names(name) {
 				key = c.Key
 			}
 		}
@@ -169,13 +161,7 @@ func matchSubscriberHeader(header []string) (map[string]int, error) {
 	return index, nil
 }
 
-func acceptedSubscriberColumns() string {
-	var all []string
-	for _, c := range SubscriberColumns() {
-		all = append(all, strings.Join(append([]string{c.Key, c.ZH}, c.Aliases...), "/"))
-	}
-	return strings.Join(all, ", ")
-}
+func acceptedSubscriberColumns() string { return acceptedColumns(SubscriberColumns()) }
 
 func exampleSubscriberHeader() string { return "address,name or 邮箱,姓名" }
 
